@@ -1,0 +1,153 @@
+"""Read the shared corpus into uniform, grouped, split records.
+
+Layout and surface must carry no label: every source's text goes through the
+same :func:`uniform_layout`, and each record's group is its source document,
+so that a document and all its translations land in the same split.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from mtdetect.text import normalise
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpus"
+SEEDS = SHARED / "seeds"
+
+POSITIVE_LABELS = frozenset({"MT", "MT-roundtrip", "RT"})
+MIN_WORDS = 60
+SPLITS = ("train", "val", "test")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    text: str
+    label: str  # MT, MT-roundtrip, RT (Apertium round trip), HT, ORIG, LEARNER
+    group: str  # source document: all its versions share it
+    source: str  # file or generator the record came from
+    lang: str  # source language of the translation, "en" for originals
+    system: str
+    meta: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def y(self) -> int:
+        return int(self.label in POSITIVE_LABELS)
+
+    @property
+    def split(self) -> str:
+        return split_of(self.group)
+
+    @property
+    def n_words(self) -> int:
+        return len(self.text.split())
+
+    def get(self, key: str, default: str = "") -> str:
+        return dict(self.meta).get(key, default)
+
+
+def split_of(group: str) -> str:
+    """Deterministic split of a group: 65% train, 15% validation, 20% test."""
+    bucket = int(hashlib.sha256(group.encode()).hexdigest()[:8], 16) % 100
+    if bucket < 65:
+        return "train"
+    if bucket < 80:
+        return "val"
+    return "test"
+
+
+_SPACES = re.compile(r"[ ]+")
+
+
+def uniform_layout(segments: list[str]) -> str:
+    """Join segments the same way for every source: one segment a line.
+
+    Quotes, dashes and whitespace are normalised, blank lines dropped, so no
+    source can be told apart by its layout or typography.
+    """
+    lines = []
+    for segment in segments:
+        line = _SPACES.sub(" ", normalise(segment)).strip()
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _read_jsonl(path: Path) -> Iterator[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def wmt_records() -> Iterator[Record]:
+    """MT, MT-roundtrip, HT and liv-en ORIG documents of WMT 2021-2022."""
+    for row in _read_jsonl(CORPUS / "x-en_2021-2022.jsonl.gz"):
+        group = f"wmt:{row['year']}:{row['pair']}:{row['doc_id']}"
+        yield Record(
+            text=uniform_layout(row["english_text"].split("\n")),
+            label=row["label"],
+            group=group,
+            source="wmt",
+            lang=row.get("src_lang") or row["pair"].split("-")[0],
+            system=row["system"],
+            meta=(("pair", row["pair"]), ("year", str(row["year"]))),
+        )
+
+
+def original_records() -> Iterator[Record]:
+    for row in _read_jsonl(CORPUS / "english-originals.jsonl.gz"):
+        group = f"orig:{row['year']}:{row['doc_id']}"
+        yield Record(
+            text=uniform_layout(row["english_text"].split("\n")),
+            label="ORIG",
+            group=group,
+            source=f"orig-{row['domain']}",
+            lang="en",
+            system="original",
+            meta=(("domain", row["domain"]), ("year", str(row["year"]))),
+        )
+
+
+def learner_records() -> Iterator[Record]:
+    for row in _read_jsonl(CORPUS / "learner-essays.jsonl.gz"):
+        author = row.get("author_id") or row["doc_id"]
+        yield Record(
+            text=uniform_layout(row["english_text"].split("\n")),
+            label=row["label"],
+            group=f"author:{author}",
+            source="learner",
+            lang="en",
+            system="human",
+            meta=(
+                ("cefr", str(row.get("cefr") or "")),
+                ("l1", str(row.get("l1") or "")),
+                ("native", str(row.get("native"))),
+            ),
+        )
+
+
+def load_records(min_words: int = MIN_WORDS, roundtrips: bool = True) -> list[Record]:
+    """All labelled records of at least ``min_words`` words."""
+    records: list[Record] = [*wmt_records(), *original_records(), *learner_records()]
+    if roundtrips:
+        from training.roundtrip import roundtrip_records
+
+        records.extend(roundtrip_records())
+    return [r for r in records if r.n_words >= min_words]
+
+
+def news_lm_documents(limit: int | None = None) -> Iterator[str]:
+    """Native English news, one document per item, for word statistics."""
+    with gzip.open(CORPUS / "english-news-lm.txt.gz", "rt", encoding="utf-8") as handle:
+        for i, line in enumerate(handle):
+            if limit is not None and i >= limit:
+                return
+            if line.strip():
+                yield line.strip()

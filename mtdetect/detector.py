@@ -1,0 +1,248 @@
+"""Detector: the embedding API. Load a bundle once, score many texts."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mtdetect.bundle import Bundle, load_bundle
+from mtdetect.evidence import Evidence
+from mtdetect.features import Extraction, FeatureExtractor
+
+#: fewer words than this and a verdict would be a guess: abstain
+MIN_WORDS = 40
+
+STATUSES = ("scored", "too_short", "not_english", "error")
+
+
+@dataclass(frozen=True)
+class DetectionResult:
+    """The verdict on one text.
+
+    ``probability`` is the calibrated probability that the text is machine
+    translated (None when the detector abstained or failed); ``flagged`` is
+    ``probability >= threshold``; ``evidence`` lists the spans behind the
+    score, strongest first, with offsets into the text that was passed in.
+    """
+
+    probability: float | None
+    flagged: bool
+    status: str
+    reason: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    boilerplate: tuple[Evidence, ...] = ()
+    model_version: str = ""
+    threshold: float | None = None
+    extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "probability": None if self.probability is None else round(self.probability, 4),
+            "flagged": self.flagged,
+            "status": self.status,
+            "reason": self.reason,
+            "threshold": self.threshold,
+            "evidence": [item.to_dict() for item in self.evidence],
+            "boilerplate": [item.to_dict() for item in self.boilerplate],
+            "model_version": self.model_version,
+        }
+
+
+class Detector:
+    """Scores texts with a model bundle; immutable after loading, so thread-safe."""
+
+    def __init__(self, bundle: Bundle, gazetteer: str | Path | None = None) -> None:
+        self.bundle = bundle
+        extractor: FeatureExtractor = bundle.pipeline[0]
+        if gazetteer is not None:
+            extractor.set_params(gazetteer=str(gazetteer))
+            extractor.__dict__.pop("_signal_cache", None)
+        self._extractor = extractor
+        self._scorer = bundle.pipeline[1:]
+        self._contribution_basis = _linear_basis(bundle.pipeline)
+
+    @classmethod
+    def load(
+        cls, path: str | Path | None = None, *, gazetteer: str | Path | None = None
+    ) -> Detector:
+        """Load a bundle (the shipped one by default); raises ``ModelError``."""
+        return cls(load_bundle(path), gazetteer=gazetteer)
+
+    @property
+    def threshold(self) -> float:
+        return float(self.bundle.threshold)
+
+    @property
+    def model_version(self) -> str:
+        return self.bundle.model_version
+
+    @property
+    def feature_names(self) -> list[str]:
+        return self.bundle.feature_names
+
+    def info(self) -> dict[str, Any]:
+        meta = self.bundle.metadata
+        return {
+            "model_version": self.model_version,
+            "threshold": self.threshold,
+            "created": meta.get("created"),
+            "versions": meta.get("versions", {}),
+            "training_data": meta.get("training_data", {}),
+            "metrics": meta.get("metrics", {}),
+            "n_features": len(self.feature_names),
+            "families": list(self._extractor.families),
+        }
+
+    # -- scoring --------------------------------------------------------------
+    def detect(self, text: str, threshold: float | None = None) -> DetectionResult:
+        return self.detect_many([text], threshold=threshold)[0]
+
+    def score(self, text: str) -> float | None:
+        return self.detect(text).probability
+
+    def detect_many(
+        self, texts: Sequence[str], threshold: float | None = None, n_jobs: int = 1
+    ) -> list[DetectionResult]:
+        """Score a batch: extract every document, then one ``predict_proba``."""
+        texts = list(texts)
+        if n_jobs != 1 and len(texts) > 1:
+            return self._detect_parallel(texts, threshold, n_jobs)
+        cut = self.threshold if threshold is None else float(threshold)
+        results: list[DetectionResult | None] = [None] * len(texts)
+        scored: list[tuple[int, Extraction]] = []
+        for i, text in enumerate(texts):
+            outcome = self._prepare(text, cut)
+            if isinstance(outcome, DetectionResult):
+                results[i] = outcome
+            else:
+                scored.append((i, outcome))
+        if scored:
+            features = np.vstack([extraction.features for _, extraction in scored])
+            probabilities, contributions = self._probabilities(features)
+            for row, (i, extraction) in enumerate(scored):
+                probability = float(probabilities[row])
+                results[i] = DetectionResult(
+                    probability=probability,
+                    flagged=probability >= cut,
+                    status="scored",
+                    reason="",
+                    evidence=_weigh(extraction.evidence, contributions[row], self.feature_names),
+                    boilerplate=extraction.boilerplate,
+                    model_version=self.model_version,
+                    threshold=cut,
+                )
+        return [result for result in results if result is not None]
+
+    def _prepare(self, text: object, cut: float) -> DetectionResult | Extraction:
+        if not isinstance(text, str):
+            return self._abstain("error", f"expected str, got {type(text).__name__}", cut)
+        try:
+            extraction = self._extractor.extract_one(text)
+        except Exception as exc:  # a scorer in a pipeline must not crash its host
+            return self._abstain("error", f"feature extraction failed: {exc}", cut)
+        if extraction.n_words < MIN_WORDS:
+            return self._abstain(
+                "too_short",
+                f"{extraction.n_words} words after removing boilerplate; need at least {MIN_WORDS}",
+                cut,
+                extraction.boilerplate,
+            )
+        from mtdetect.language import english_verdict
+
+        verdict = english_verdict(extraction.clean_text)
+        if verdict is not None:
+            return self._abstain("not_english", verdict, cut, extraction.boilerplate)
+        return extraction
+
+    def _abstain(
+        self, status: str, reason: str, cut: float, boilerplate: tuple[Evidence, ...] = ()
+    ) -> DetectionResult:
+        return DetectionResult(
+            None, False, status, reason, (), boilerplate, self.model_version, cut
+        )
+
+    def _probabilities(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        decision = np.asarray(self._scorer.decision_function(features), dtype=np.float64)
+        probabilities = self.bundle.calibrator.predict_proba(decision.reshape(-1, 1))[:, 1]
+        scale, coef = self._contribution_basis
+        contributions = features / scale * coef if coef is not None else np.zeros_like(features)
+        return probabilities, contributions
+
+    def _detect_parallel(
+        self, texts: list[str], threshold: float | None, n_jobs: int
+    ) -> list[DetectionResult]:
+        from joblib import Parallel, delayed, effective_n_jobs
+
+        workers = effective_n_jobs(n_jobs)
+        size = max(1, -(-len(texts) // (workers * 4)))
+        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+        parts = Parallel(n_jobs=workers)(
+            delayed(self.detect_many)(chunk, threshold, 1) for chunk in chunks
+        )
+        return [result for part in parts for result in part]
+
+
+def _linear_basis(pipeline: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    """Per-feature factors turning a raw value into its log-odds contribution.
+
+    For scaler + linear classifier, a feature's contribution relative to the
+    same document without that evidence (value 0) is ``coef * x / scale``.
+    """
+    steps = dict(pipeline.steps)
+    clf = steps.get("clf")
+    coef = getattr(clf, "coef_", None)
+    scaler = steps.get("scale")
+    n = len(pipeline[0].get_feature_names_out())
+    scale = np.asarray(getattr(scaler, "scale_", None) if scaler is not None else np.ones(n))
+    if coef is None:
+        return np.ones(n), None
+    return np.where(scale > 0, scale, 1.0), np.asarray(coef, dtype=np.float64).ravel()
+
+
+def _weigh(
+    evidence: tuple[Evidence, ...], contributions: np.ndarray, names: list[str]
+) -> tuple[Evidence, ...]:
+    """Share each feature's contribution among its evidence items; strongest first."""
+    if not evidence:
+        return ()
+    index = {name: i for i, name in enumerate(names)}
+    counts: dict[str, int] = {}
+    for item in evidence:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    weighted = []
+    for item in evidence:
+        i = index.get(item.kind)
+        share = float(contributions[i]) / counts[item.kind] if i is not None else 0.0
+        weighted.append(item.with_weight(share))
+    weighted.sort(key=lambda item: (-item.weight, item.start))
+    return tuple(weighted)
+
+
+# -- module-level convenience: the shipped model, loaded once -------------------
+_default: Detector | None = None
+_default_lock = threading.Lock()
+
+
+def default_detector() -> Detector:
+    """The shipped model, loaded lazily on first use and shared by all threads."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Detector.load()
+    return _default
+
+
+def detect(text: str, threshold: float | None = None) -> DetectionResult:
+    """Score ``text`` with the shipped model."""
+    return default_detector().detect(text, threshold=threshold)
+
+
+def score(text: str) -> float | None:
+    """Calibrated probability that ``text`` is machine translated (None on abstain)."""
+    return default_detector().detect(text).probability

@@ -1,0 +1,151 @@
+"""FeatureExtractor: raw strings in, telltale features (and their evidence) out.
+
+The very same object is fitted in ``training/`` and scores in production: it
+is the first step of the shipped pipeline.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from mtdetect.evidence import Evidence
+from mtdetect.signals.base import Signal
+from mtdetect.text import Document
+
+# family name -> (module, class); imported lazily so a family costs nothing
+# until it is asked for.
+FAMILIES: dict[str, tuple[str, str]] = {
+    "names": ("mtdetect.signals.names", "NameSignal"),
+    "phrases": ("mtdetect.signals.phrases", "PhraseSignal"),
+    "surface": ("mtdetect.signals.surface", "SurfaceSignal"),
+    "profile": ("mtdetect.signals.profile", "ProfileSignal"),
+}
+DEFAULT_FAMILIES: tuple[str, ...] = ("names", "phrases", "surface", "profile")
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything the detector needs about one input, computed once."""
+
+    features: np.ndarray
+    evidence: tuple[Evidence, ...]  # offsets into the caller's text
+    boilerplate: tuple[Evidence, ...]
+    clean_text: str
+    n_words: int
+
+
+class FeatureExtractor(TransformerMixin, BaseEstimator):
+    """Scikit-learn transformer from raw article strings to signal features.
+
+    Parameters
+    ----------
+    families:
+        Signal families to use, by name (see ``FAMILIES``).
+    gazetteer:
+        Optional path to a plain-text list of trusted name spellings, merged
+        with the shipped gazetteer by the ``names`` family.
+    strip_boilerplate:
+        Remove page boilerplate lines ("[ad_1]", "Leave a Reply", ...) before
+        extraction, so they can never count as evidence of translation.
+    """
+
+    def __init__(
+        self,
+        families: Sequence[str] = DEFAULT_FAMILIES,
+        gazetteer: str | None = None,
+        strip_boilerplate: bool = True,
+    ) -> None:
+        self.families = families
+        self.gazetteer = gazetteer
+        self.strip_boilerplate = strip_boilerplate
+
+    # -- scikit-learn API -------------------------------------------------
+    def fit(self, X: Iterable[str], y: object = None) -> FeatureExtractor:
+        """Nothing is learned from data; fixes the feature layout."""
+        signals = self._build_signals()
+        self.feature_names_out_ = np.asarray(
+            [name for signal in signals for name in signal.feature_names()], dtype=object
+        )
+        self.n_features_out_ = len(self.feature_names_out_)
+        self.fingerprints_ = {signal.name: signal.fingerprint() for signal in signals}
+        return self
+
+    def transform(self, X: Iterable[str]) -> np.ndarray:
+        return self.extract_features(X)
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        self._check_fitted()
+        return self.feature_names_out_.copy()
+
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = True
+        return tags
+
+    # -- extraction ---------------------------------------------------------
+    def extract_features(self, texts: Iterable[str]) -> np.ndarray:
+        rows = [self.extract_one(text).features for text in texts]
+        self._check_fitted()
+        if not rows:
+            return np.zeros((0, self.n_features_out_), dtype=np.float64)
+        return np.vstack(rows)
+
+    def extract(self, texts: Iterable[str]) -> list[Extraction]:
+        return [self.extract_one(text) for text in texts]
+
+    def extract_one(self, text: str) -> Extraction:
+        """Features and evidence for one document, offsets in ``text``."""
+        self._check_fitted()
+        if self.strip_boilerplate:
+            from mtdetect.boilerplate import strip_boilerplate
+
+            cleaned = strip_boilerplate(text)
+            clean_text, offsets, removed = cleaned.text, cleaned.offsets, cleaned.removed
+        else:
+            clean_text, offsets, removed = text, None, ()
+        doc = Document(clean_text)
+        values: list[float] = []
+        evidence: list[Evidence] = []
+        for signal in self._signals():
+            row, items = signal.extract(doc)
+            values.extend(row)
+            evidence.extend(item.shifted(offsets) for item in items)
+        features = np.asarray(values, dtype=np.float64)
+        np.nan_to_num(features, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+        return Extraction(features, tuple(evidence), tuple(removed), clean_text, doc.n_words)
+
+    # -- helpers --------------------------------------------------------------
+    def _build_signals(self) -> list[Signal]:
+        signals: list[Signal] = []
+        for family in self.families:
+            if family not in FAMILIES:
+                raise ValueError(f"unknown signal family {family!r}; known: {sorted(FAMILIES)}")
+            module_name, class_name = FAMILIES[family]
+            cls = getattr(importlib.import_module(module_name), class_name)
+            signals.append(cls(gazetteer=self.gazetteer) if family == "names" else cls())
+        return signals
+
+    def _signals(self) -> list[Signal]:
+        cached = self.__dict__.get("_signal_cache")
+        if cached is None:
+            cached = self._build_signals()
+            self.__dict__["_signal_cache"] = cached
+        return cached
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "feature_names_out_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("FeatureExtractor is not fitted; call fit() first")
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        state.pop("_signal_cache", None)  # resources are reloaded, never pickled
+        return state

@@ -1,0 +1,101 @@
+"""Word and bigram counts of native English news, loaded once, looked up in bulk.
+
+Why: "is this word pair something native news says?" is the question behind
+the ``phrases`` signal, and it must be answered for a whole document at once
+(numpy ``searchsorted``), not word by word.
+
+File format (``news_ngrams.npz``, built by ``training/build_ngrams.py``):
+``vocab`` UTF-8 tokens joined by newlines (id = position; the first ids are
+:data:`SPECIALS`), ``unigram`` uint32 counts per id, ``bigram_delta`` the
+sorted keys ``(id1 << 16) | id2`` delta-encoded, ``bigram_bucket`` each
+bigram's count as ``round(8 * log2(count))`` in a uint8, ``n_tokens``.
+Bigrams seen once in the corpus were pruned, so a bigram count of 0 means
+"seen at most once".
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from mtdetect.resources import data_path, file_sha256
+
+UNK, NUM, BOUNDARY = 0, 1, 2
+SPECIALS = ("<unk>", "<num>", "<s>")
+FILENAME = "news_ngrams.npz"
+_BACKOFF = 0.4  # stupid backoff factor (Brants et al. 2007)
+
+
+def bucket_counts(counts: np.ndarray) -> np.ndarray:
+    """Counts as uint8 log2 buckets, 1/8 octave apart (about 9% resolution)."""
+    q = np.rint(8.0 * np.log2(np.maximum(counts, 1)))
+    return np.clip(q, 0, 255).astype(np.uint8)
+
+
+class NewsNgrams:
+    """The native news table: token ids, word counts, bigram counts."""
+
+    def __init__(self, path: Path) -> None:
+        with np.load(path) as data:
+            self.vocab: list[str] = bytes(data["vocab"]).decode("utf-8").split("\n")
+            self.unigram = data["unigram"].astype(np.float64)
+            self.n_tokens = int(data["n_tokens"][0])
+            self.keys = np.cumsum(data["bigram_delta"], dtype=np.uint32)
+            bucket = data["bigram_bucket"]
+        self.index: dict[str, int] = {w: i for i, w in enumerate(self.vocab)}
+        # decoded bigram counts; index len(keys) is the "absent" slot (count 0)
+        self._bigram = np.append(np.exp2(bucket / 8.0), 0.0)
+        self._log_unigram_p = np.log(np.maximum(self.unigram, 0.5) / self.n_tokens)
+        self.path = path
+
+    def ids(self, tokens: Sequence[str]) -> np.ndarray:
+        """Ids of lowercased tokens; numbers map to ``<num>``, unknown words to ``<unk>``."""
+        get = self.index.get
+        out = np.fromiter((get(t, UNK) for t in tokens), dtype=np.int64, count=len(tokens))
+        for i in np.flatnonzero(out == UNK):
+            if tokens[i][:1].isdigit():
+                out[i] = NUM
+        return out
+
+    def word_counts(self, ids: np.ndarray) -> np.ndarray:
+        """Corpus count of each id (``<unk>`` gets the count of all unknown words)."""
+        return self.unigram[ids]
+
+    def bigram_counts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Approximate corpus counts of the pairs ``(left[i], right[i])``; 0 = at most once."""
+        want = (left.astype(np.uint32) << 16) | right.astype(np.uint32)
+        pos = np.searchsorted(self.keys, want)
+        pos[pos >= len(self.keys)] = len(self.keys)
+        hit = self.keys[np.minimum(pos, len(self.keys) - 1)] == want
+        pos[~hit] = len(self.keys)
+        return self._bigram[pos]
+
+    def bigram_logprob(self, ids: np.ndarray) -> np.ndarray:
+        """Stupid-backoff log P(w_i | w_{i-1}) for i >= 1 (natural log)."""
+        if len(ids) < 2:
+            return np.zeros(0)
+        left, right = ids[:-1], ids[1:]
+        pair = self.bigram_counts(left, right)
+        cond = np.log(np.maximum(pair, 1e-9) / np.maximum(self.unigram[left], 1.0))
+        backoff = np.log(_BACKOFF) + self._log_unigram_p[right]
+        return np.where(pair > 0, np.minimum(cond, 0.0), backoff)
+
+    def fingerprint(self) -> str:
+        return file_sha256(self.path)[:16]
+
+
+_LOCK = threading.Lock()
+_TABLE: NewsNgrams | None = None
+
+
+def news_ngrams() -> NewsNgrams:
+    """The shared table, loaded on first use (thread-safe)."""
+    global _TABLE
+    if _TABLE is None:
+        with _LOCK:
+            if _TABLE is None:
+                _TABLE = NewsNgrams(data_path(FILENAME))
+    return _TABLE

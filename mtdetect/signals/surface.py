@@ -1,0 +1,173 @@
+"""Surface breakage: what a machine leaves behind when it glues segments back.
+
+Round-trip output often breaks sentence joins ("...said. said on Friday"),
+scatters punctuation (". ,", "$ 2.5 billion") and drops fragments of words
+("for g pragmatic"). Each pattern is cheap to find and easy to show.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from mtdetect.evidence import Evidence
+from mtdetect.signals.base import Signal
+from mtdetect.text import Document, Sentence
+
+_STRAY_PUNCT = re.compile(r"(?<![.])[.,;:](?:[ ]+[.,;:])+(?![.])")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=[^\W\d_])[ ]+[,;:!?](?=[ ]|$)|(?<=[^\W\d_])[ ]+\.(?=[ ]|$)")
+_CURRENCY_SPACE = re.compile(r"[$\u20ac\u00a3\u00a5][ ]+\d|\d[ ]+%")
+_DOUBLED_WORD = re.compile(r"\b([^\W\d_]+)[ ]+\1\b", re.IGNORECASE)
+_LONE_LETTER = re.compile(r"(?<=[^\W\d_] )([b-hj-z])(?= [^\W\d_]{2,})")
+_MISSING_SPACE = re.compile(r"(?<=[a-z]{2})[.,](?=[A-Z][a-z])")
+
+# Doubled words that English uses on purpose.
+_LEGIT_DOUBLES = frozenset({"had", "that", "very", "bye", "so", "no", "knock", "yeah", "ha", "far"})
+_COORDINATORS = frozenset({"and", "but", "or", "so", "yet"})
+_LOWER_OK = re.compile(r"^(?:[a-z]+[A-Z]|e\.|i\.|vs|etc|p\.|a\.)")  # iPhone, e.g., i.e.
+
+
+def _rate(count: int, n: int, per: float = 1.0) -> float:
+    return per * count / n if n else 0.0
+
+
+class SurfaceSignal(Signal):
+    """Broken joins, stray punctuation and spacing, doubled and truncated words."""
+
+    name = "surface"
+    _features = (
+        "broken_join",
+        "echo_join",
+        "stray_punctuation",
+        "space_before_punctuation",
+        "spaced_currency",
+        "doubled_word",
+        "lone_letter",
+        "missing_space",
+        "unbalanced_quotes",
+        "subjectless_fragment",
+    )
+
+    def feature_names(self) -> list[str]:
+        return [f"{self.name}.{feature}" for feature in self._features]
+
+    def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
+        evidence: list[Evidence] = []
+        norm, text = doc.norm, doc.text
+        n_words = max(doc.n_words, 1)
+        sentences = doc.sentences
+        n_sent = max(len(sentences), 1)
+
+        def add(kind: str, start: int, end: int, message: str) -> None:
+            evidence.append(Evidence(f"{self.name}.{kind}", start, end, text[start:end], message))
+
+        broken = echo = fragments = 0
+        for previous, sentence in zip(sentences, sentences[1:], strict=False):
+            first = _first_word(sentence)
+            if first is None:
+                continue
+            last_word = _last_word(previous)
+            terminator = previous.tokens[-1].text
+            if terminator in ".?!" and first.text[0].islower() and not _LOWER_OK.match(
+                norm[first.start : first.start + 4]
+            ):
+                broken += 1
+                add(
+                    "broken_join",
+                    previous.tokens[-1].start,
+                    first.end,
+                    f"a sentence starts in lower case ('{first.text}') right after a full stop",
+                )
+            if last_word is not None and last_word.lower() == first.text.lower():
+                echo += 1
+                add(
+                    "echo_join",
+                    previous.tokens[-1].start - len(last_word),
+                    first.end,
+                    f"'{first.text}' ends one sentence and starts the next: a broken join",
+                )
+            if _is_subjectless(sentence):
+                fragments += 1
+                add(
+                    "subjectless_fragment",
+                    sentence.start,
+                    sentence.tokens[1].end,
+                    "a sentence begins with a conjunction and a verb but no subject",
+                )
+
+        counts = {"broken_join": broken, "echo_join": echo, "subjectless_fragment": fragments}
+        patterns = (
+            ("stray_punctuation", _STRAY_PUNCT, "punctuation marks in a row ('{}')"),
+            ("space_before_punctuation", _SPACE_BEFORE_PUNCT, "a space before punctuation"),
+            ("spaced_currency", _CURRENCY_SPACE, "a space inside an amount ('{}')"),
+            ("missing_space", _MISSING_SPACE, "no space after punctuation"),
+        )
+        for kind, pattern, template in patterns:
+            found = 0
+            for match in pattern.finditer(norm):
+                found += 1
+                add(kind, match.start(), match.end(), template.format(match.group().strip()))
+            counts[kind] = found
+        found = 0
+        for match in _DOUBLED_WORD.finditer(norm):
+            if match.group(1).lower() in _LEGIT_DOUBLES:
+                continue
+            found += 1
+            add("doubled_word", match.start(), match.end(), f"'{match.group(1)}' twice in a row")
+        counts["doubled_word"] = found
+        found = 0
+        for match in _LONE_LETTER.finditer(norm):
+            found += 1
+            add("lone_letter", match.start(), match.end(), "a stray single letter: a cut word")
+        counts["lone_letter"] = found
+        quotes = norm.count('"')
+        counts["unbalanced_quotes"] = quotes % 2
+        if quotes % 2:
+            last = norm.rfind('"')
+            add("unbalanced_quotes", last, last + 1, "a quotation mark that is never closed")
+
+        per_sentence = {"broken_join", "echo_join", "subjectless_fragment"}
+        values = []
+        for feature in self._features:
+            count = counts[feature]
+            if feature == "unbalanced_quotes":
+                values.append(float(count))
+            elif feature in per_sentence:
+                values.append(math.sqrt(_rate(count, n_sent)))
+            else:
+                values.append(math.sqrt(_rate(count, n_words, 1000.0)))
+        return values, evidence
+
+
+def _first_word(sentence: Sentence):  # type: ignore[no-untyped-def]
+    for token in sentence.tokens[:3]:
+        if token.is_word:
+            return token
+        if token.text not in "\"'(":
+            return None
+    return None
+
+
+def _last_word(sentence: Sentence) -> str | None:
+    for token in reversed(sentence.tokens[-4:]):
+        if token.is_word:
+            return token.text
+    return None
+
+
+_PRONOUNS = frozenset("i you he she it we they this that there who which".split())
+
+
+def _is_subjectless(sentence: Sentence) -> bool:
+    """'And discussed the plans.': a coordinator followed straight by a past verb."""
+    tokens = sentence.tokens
+    if len(tokens) < 4 or not tokens[0].is_word or not tokens[1].is_word:
+        return False
+    head, verb = tokens[0].text, tokens[1].text
+    return (
+        head[0].isupper()
+        and head.lower() in _COORDINATORS
+        and verb.islower()
+        and verb.endswith("ed")
+        and verb.lower() not in _PRONOUNS
+    )

@@ -24,6 +24,7 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "phrases": ("mtdetect.signals.phrases", "PhraseSignal"),
     "surface": ("mtdetect.signals.surface", "SurfaceSignal"),
     "profile": ("mtdetect.signals.profile", "ProfileSignal"),
+    "syntax": ("mtdetect.signals.syntax", "SyntaxSignal"),
 }
 DEFAULT_FAMILIES: tuple[str, ...] = ("names", "phrases", "surface", "profile")
 

@@ -68,8 +68,10 @@ class SurfaceSignal(Signal):
                 continue
             last_word = _last_word(previous)
             terminator = previous.tokens[-1].text
-            if terminator in ".?!" and first.text[0].islower() and not _LOWER_OK.match(
-                norm[first.start : first.start + 4]
+            if (
+                terminator in ".?!"
+                and first.text[0].islower()
+                and not _LOWER_OK.match(norm[first.start : first.start + 4])
             ):
                 broken += 1
                 add(

@@ -1,0 +1,154 @@
+"""Train the shipped model: python training/train.py
+
+Deterministic: fixed splits (by source document), fixed seeds. Model
+selection by grouped cross-validation on the train split; calibration and the
+threshold on the validation split; the test split is left to evaluate.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from mtdetect.bundle import Bundle, default_path, save_bundle
+from mtdetect.features import DEFAULT_FAMILIES, FeatureExtractor
+from training.corpus import SEEDS, Record, load_records
+from training.dataset import featurize, sample_weights
+from training.modeling import (
+    assemble,
+    fit_platt,
+    fit_scorer,
+    grouped_cv_auc,
+    threshold_for_fpr,
+)
+
+REPORTS = Path(__file__).resolve().parent / "reports"
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+HUMAN_FOR_THRESHOLD = frozenset({"ORIG", "HT"})
+
+
+def split_records(records: list[Record]) -> dict[str, list[Record]]:
+    parts: dict[str, list[Record]] = {"train": [], "val": [], "test": []}
+    for record in records:
+        parts[record.split].append(record)
+    return parts
+
+
+def summary(records: list[Record]) -> dict[str, int]:
+    return dict(sorted(Counter(r.label for r in records).items()))
+
+
+def seed_expectations() -> list[tuple[Path, bool]]:
+    rows = (SEEDS / "labels.csv").read_text(encoding="utf-8").splitlines()[1:]
+    import csv
+
+    return [(SEEDS / row[0], row[1] == "spun") for row in csv.reader(rows) if row and row[0]]
+
+
+def train(families: tuple[str, ...], roundtrips: bool, out: Path) -> dict:
+    started = time.perf_counter()
+    records = load_records(roundtrips=roundtrips)
+    parts = split_records(records)
+    extractor = FeatureExtractor(families=families).fit([])
+    X = {
+        name: featurize(extractor, [r.text for r in part], label=name)
+        for name, part in parts.items()
+        if name != "test"
+    }
+    y = {name: np.array([r.y for r in part]) for name, part in parts.items()}
+    w_train = sample_weights(parts["train"])
+    groups = [r.group for r in parts["train"]]
+    print(f"features: {X['train'].shape[1]}, train {len(parts['train'])}, val {len(parts['val'])}")
+
+    cv = {C: grouped_cv_auc(X["train"], y["train"], w_train, groups, C) for C in C_GRID}
+    for C, auc in cv.items():
+        print(f"  C={C:<5} grouped 5-fold AUC {auc:.4f}")
+    best_c = max(cv, key=lambda c: (round(cv[c], 4), -c))
+    scorer = fit_scorer(X["train"], y["train"], w_train, best_c)
+
+    val_decision = scorer.decision_function(X["val"])
+    w_val = sample_weights(parts["val"])
+    calibrator = fit_platt(val_decision, y["val"], w_val)
+    val_prob = calibrator.predict_proba(val_decision.reshape(-1, 1))[:, 1]
+    human = np.array([r.label in HUMAN_FOR_THRESHOLD for r in parts["val"]])
+    threshold = threshold_for_fpr(val_prob[human], 0.01)
+    learner = np.array([r.label == "LEARNER" for r in parts["val"]])
+    metrics = {
+        "selected_C": best_c,
+        "cv_auc": {str(c): round(a, 4) for c, a in cv.items()},
+        "val_auc": round(float(roc_auc_score(y["val"], val_decision)), 4),
+        "val_fpr_human": round(float(np.mean(val_prob[human] >= threshold)), 4),
+        "val_fpr_learner": round(float(np.mean(val_prob[learner] >= threshold)), 4),
+        "val_tpr": round(float(np.mean(val_prob[y["val"] == 1] >= threshold)), 4),
+    }
+    pipeline = assemble(extractor, scorer)
+    bundle = Bundle(
+        pipeline=pipeline,
+        calibrator=calibrator,
+        threshold=threshold,
+        metadata={
+            "model_version": time.strftime("%Y.%m.%d"),
+            "training_data": {
+                "train": summary(parts["train"]),
+                "val": summary(parts["val"]),
+                "test_held_out": summary(parts["test"]),
+                "roundtrips": roundtrips,
+                "min_words": 60,
+                "split": "by source document (sha256 of group id): 65/15/20",
+            },
+            "metrics": metrics,
+            "families": list(families),
+        },
+    )
+    path = save_bundle(bundle, out)
+    print(json.dumps(metrics, indent=2))
+    print(f"threshold {threshold:.4f}; saved {path} in {time.perf_counter() - started:.0f}s")
+    _check_seeds(path)
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / "train.json").write_text(
+        json.dumps(
+            {
+                "metrics": metrics,
+                "threshold": threshold,
+                "training_data": bundle.metadata["training_data"],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    return metrics
+
+
+def _check_seeds(path: Path) -> None:
+    from mtdetect.detector import Detector
+
+    detector = Detector.load(path)
+    for seed, spun in seed_expectations():
+        result = detector.detect(seed.read_text(encoding="utf-8"))
+        ok = result.flagged == spun
+        top = ", ".join(repr(e.text) for e in result.evidence[:5])
+        print(f"  seed {seed.name}: p={result.probability:.3f} {'OK' if ok else 'WRONG'}  [{top}]")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--families", default=",".join(DEFAULT_FAMILIES))
+    parser.add_argument("--no-roundtrips", action="store_true", help="skip Apertium data")
+    parser.add_argument("--out", type=Path, default=default_path())
+    args = parser.parse_args(argv)
+    train(tuple(args.families.split(",")), not args.no_roundtrips, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

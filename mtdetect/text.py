@@ -16,16 +16,42 @@ from functools import cached_property
 # reflowing a document changes nothing that the signals see.
 _TRANSLATION = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u00b4": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2015": "-", "\u2212": "-",
-        "\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " ",
-        "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200a": " ",
-        "\u2028": " ", "\u2029": " ", "\u3000": " ",
-        "\ufeff": " ", "\u200b": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\n": " ",
+        "\r": " ",
+        "\t": " ",
+        "\f": " ",
+        "\v": " ",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u200a": " ",
+        "\u2028": " ",
+        "\u2029": " ",
+        "\u3000": " ",
+        "\ufeff": " ",
+        "\u200b": " ",
     }
 )
 
@@ -43,6 +69,9 @@ _ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec no nos fig approx dept est u.s u.k u.n
     e.g i.e a.m p.m mt ft""".split()
 )
+
+
+_CLOSERS = frozenset("\"')]")
 
 
 def normalise(text: str) -> str:
@@ -125,9 +154,8 @@ def _ends_sentence(tokens: list[Token], i: int, norm: str) -> bool:
             and tokens[i - 2].end == prev.start
         ):
             return False
-    if nxt is not None and nxt.start == tokens[i].end and nxt.text[0].isalnum():
-        return False  # "2.5", "example.com", "a.m"
-    return True
+    # "2.5", "example.com", "a.m": a dot glued to what follows ends nothing
+    return not (nxt is not None and nxt.start == tokens[i].end and nxt.text[0].isalnum())
 
 
 def split_sentences(tokens: list[Token], norm: str) -> list[Sentence]:
@@ -144,7 +172,11 @@ def split_sentences(tokens: list[Token], norm: str) -> list[Sentence]:
         current.append(tokens[i])
         if _ends_sentence(tokens, i, norm):
             # absorb closing quotes and brackets glued to the terminator
-            while i + 1 < n and tokens[i + 1].text in "\"')]" and tokens[i + 1].start == tokens[i].end:
+            while (
+                i + 1 < n
+                and tokens[i + 1].text in _CLOSERS
+                and tokens[i + 1].start == tokens[i].end
+            ):
                 i += 1
                 current.append(tokens[i])
             sentences.append(Sentence(current[0].start, current[-1].end, tuple(current)))

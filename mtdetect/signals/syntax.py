@@ -76,4 +76,5 @@ class SyntaxSignal(Signal):
         return counts.tolist(), []
 
     def fingerprint(self) -> str:
-        return f"buckets={N_BUCKETS};orders={ORDERS};keep={zlib.crc32(' '.join(sorted(KEEP)).encode())}"
+        kept = zlib.crc32(" ".join(sorted(KEEP)).encode())
+        return f"buckets={N_BUCKETS};orders={ORDERS};keep={kept}"

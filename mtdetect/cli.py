@@ -1,0 +1,445 @@
+"""The ``mtdetect`` command: argument parsing on top of the library, nothing more.
+
+As in trafilatura, the command line only parses arguments and hands them
+to library code (``reading``, ``report``, ``Detector``); ``main(argv)``
+returns an exit status instead of exiting, so it can be called and tested as
+a function. No traceback ever reaches the user: every failure becomes one
+``mtdetect: error: ...`` line and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from mtdetect._version import __version__
+from mtdetect.reading import (
+    DEFAULT_GLOBS,
+    DEFAULT_MAX_BYTES,
+    InputText,
+    iter_paths,
+    read_input,
+    read_stdin,
+)
+from mtdetect.report import FORMATS, Tally, Writer, make_record
+
+PROG = "mtdetect"
+EXIT_OK, EXIT_FLAGGED, EXIT_ERROR = 0, 1, 2
+#: inputs scored together in one ``detect_many`` call
+BATCH_SIZE = 64
+#: show a progress line on a terminal for batches larger than this
+PROGRESS_MIN = 20
+
+EXIT_STATUS_HELP = """\
+exit status:
+  0  nothing was flagged
+  1  at least one input was flagged as machine-spun
+  2  usage error, a model that cannot be loaded, or at least one input that
+     could not be read or scored (the other inputs are still scored and
+     reported); 2 takes precedence over 1
+"""
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit status 2."""
+
+
+def load_detector(model: str | Path | None, gazetteer: str | Path | None) -> Any:
+    """The one place the command line gets a detector (tests replace it).
+
+    An explicit ``model`` that cannot be loaded is an error: the shipped
+    model is never used in its place.
+    """
+    from mtdetect.detector import Detector
+
+    return Detector.load(model, gazetteer=gazetteer)
+
+
+# -- argument parsing -----------------------------------------------------------
+
+
+def _probability(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return number
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return number
+
+
+def _jobs(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number == 0 or number < -1:
+        raise argparse.ArgumentTypeError("use 1 or more worker processes, or -1 for all cores")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Detect machine-spun English news (machine translated, or round-tripped "
+        "through another language), and show the evidence.",
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    score = commands.add_parser(
+        "score",
+        help="score articles",
+        description="Score text or HTML articles. Directories are searched recursively; "
+        "'-' reads standard input.",
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    score.add_argument("paths", nargs="+", metavar="PATH", help="file, directory, or -")
+    score.add_argument(
+        "--format", "-f", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    score.add_argument(
+        "--threshold",
+        "-t",
+        type=_probability,
+        metavar="T",
+        help="flag inputs whose probability is at least T (default: the model's threshold)",
+    )
+    score.add_argument(
+        "--explain",
+        "-e",
+        nargs="?",
+        type=_positive,
+        const=5,
+        default=0,
+        metavar="N",
+        help="text format: show the N strongest evidence spans per input (default N: 5); "
+        "json, jsonl list all evidence anyway",
+    )
+    _model_options(score)
+    score.add_argument(
+        "--gazetteer",
+        metavar="FILE",
+        help="extra trusted name spellings (see 'mtdetect gazetteer build')",
+    )
+    score.add_argument(
+        "--jobs", "-j", type=_jobs, default=1, metavar="N", help="worker processes (-1: all)"
+    )
+    score.add_argument(
+        "--quiet", "-q", action="store_true", help="print nothing; only set the exit status"
+    )
+    _glob_option(score)
+    _max_bytes_option(score)
+    score.set_defaults(handler=run_score)
+
+    info = commands.add_parser("info", help="describe the model")
+    _model_options(info)
+    info.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    info.set_defaults(handler=run_info)
+
+    gazetteer = commands.add_parser("gazetteer", help="build a list of trusted name spellings")
+    gaz_commands = gazetteer.add_subparsers(dest="gazetteer_command", metavar="COMMAND")
+    build = gaz_commands.add_parser(
+        "build",
+        help="count names in trusted original articles",
+        description="Count name spellings in articles you trust to be written by people "
+        "(not translated); pass the result to 'mtdetect score --gazetteer'.",
+    )
+    build.add_argument("paths", nargs="+", metavar="DIR", help="files or directories")
+    build.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
+    build.add_argument(
+        "--min-count",
+        type=_positive,
+        default=2,
+        metavar="N",
+        help="keep spellings seen at least N times (default: 2)",
+    )
+    _glob_option(build)
+    _max_bytes_option(build)
+    build.set_defaults(handler=run_gazetteer_build)
+    gazetteer.set_defaults(handler=None, subparser=gazetteer)
+    return parser
+
+
+def _model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model", "-m", metavar="PATH", help="model bundle (.joblib) instead of the shipped one"
+    )
+
+
+def _glob_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--glob",
+        action="append",
+        metavar="PATTERN",
+        help="file name pattern to take from directories; repeatable "
+        f"(default: {' '.join(DEFAULT_GLOBS)})",
+    )
+
+
+def _max_bytes_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-bytes",
+        type=_positive,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"read at most N bytes of each input (default: {DEFAULT_MAX_BYTES:,})",
+    )
+
+
+# -- entry points -------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv``; return the exit status, never raise."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        (getattr(args, "subparser", None) or parser).print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return int(handler(args))
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()  # the reader went away (| head): stop quietly
+        return EXIT_ERROR
+    except CliError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except Exception as exc:  # the promise: no traceback, whatever happens
+        _error(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+        return EXIT_ERROR
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")  # never crash on a terminal's codec
+    sys.exit(main())
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _detector(args: argparse.Namespace) -> Any:
+    gazetteer = getattr(args, "gazetteer", None)
+    if gazetteer is not None and not Path(gazetteer).is_file():
+        raise CliError(f"gazetteer file not found: {gazetteer}")
+    try:
+        return load_detector(args.model, gazetteer)
+    except Exception as exc:  # ModelError, or anything a broken bundle raises
+        where = f" {args.model}" if args.model else ""
+        raise CliError(f"cannot load model{where}: {exc}") from exc
+
+
+def _expand(paths: Sequence[str], globs: Sequence[str] | None, quiet: bool) -> list[str]:
+    patterns = tuple(globs) if globs else DEFAULT_GLOBS
+    expanded: list[str] = []
+    for path in paths:
+        found = list(iter_paths([path], glob=patterns))
+        if not found and not quiet:
+            _warn(f"no files matching {' '.join(patterns)} in {path}")
+        expanded.extend(found)
+    if not expanded:
+        raise CliError("no input files found")
+    return expanded
+
+
+class _Reader:
+    """Reads inputs in order; standard input can be read only once."""
+
+    def __init__(self, stdin: IO[Any], max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.stdin = stdin
+        self.max_bytes = max_bytes
+        self.stdin_used = False
+
+    def read(self, path: str) -> InputText:
+        if path != "-":
+            return read_input(path, max_bytes=self.max_bytes)
+        if self.stdin_used:
+            return InputText("-", None, (), "standard input was already read")
+        self.stdin_used = True
+        return read_stdin(self.stdin, max_bytes=self.max_bytes)
+
+
+def _score_batch(
+    detector: Any, items: list[InputText], threshold: float | None, jobs: int
+) -> list[Any]:
+    """Results for the readable items; a failure costs only the inputs it hit."""
+    texts = [item.text or "" for item in items]
+    try:
+        return list(detector.detect_many(texts, threshold=threshold, n_jobs=jobs))
+    except Exception:  # fall back to one at a time to isolate the culprit
+        results = []
+        for text in texts:
+            try:
+                results.append(detector.detect(text, threshold=threshold))
+            except Exception as exc:
+                results.append(_Failed(f"scoring failed: {exc}"))
+        return results
+
+
+class _Failed:
+    """Stands in for a result when the detector raised on one input."""
+
+    def __init__(self, reason: str) -> None:
+        self.probability, self.flagged, self.status, self.reason = None, False, "error", reason
+        self.evidence: tuple[Any, ...] = ()
+        self.boilerplate: tuple[Any, ...] = ()
+        self.model_version = ""
+
+
+class _Progress:
+    """'scored 40/120' on a terminal's stderr, cleared before output is written."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.enabled, self.shown = total, enabled, False
+
+    def show(self, done: int) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\rscored {done}/{self.total}")
+            sys.stderr.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
+
+
+def run_score(args: argparse.Namespace) -> int:
+    detector = _detector(args)
+    paths = _expand(args.paths, args.glob, args.quiet)
+    threshold = args.threshold
+    version = str(getattr(detector, "model_version", ""))
+    effective = threshold if threshold is not None else getattr(detector, "threshold", None)
+    out = sys.stdout
+    writer = None if args.quiet else Writer(out, args.format, explain=args.explain)
+    stderr_tty = bool(getattr(sys.stderr, "isatty", lambda: False)())
+    progress = _Progress(len(paths), len(paths) > PROGRESS_MIN and stderr_tty and not args.quiet)
+    reader = _Reader(sys.stdin, args.max_bytes)
+    tally = Tally()
+    for start in range(0, len(paths), BATCH_SIZE):
+        items = [reader.read(path) for path in paths[start : start + BATCH_SIZE]]
+        readable = [item for item in items if item.ok]
+        results = iter(_score_batch(detector, readable, threshold, args.jobs) if readable else [])
+        records = []
+        for item in items:
+            result = next(results) if item.ok else None
+            records.append(make_record(item, result, model_version=version, threshold=effective))
+        progress.clear()
+        for record in records:
+            tally.add(record)
+            if writer is not None:
+                writer.write(record)
+        if writer is not None:
+            out.flush()
+        progress.show(min(start + BATCH_SIZE, len(paths)))
+    progress.clear()
+    if writer is not None:
+        writer.close()
+        if args.format == "text" and tally.total > 1:
+            out.write(tally.summary() + "\n")
+    if tally.errors:
+        return EXIT_ERROR
+    return EXIT_FLAGGED if tally.flagged else EXIT_OK
+
+
+def run_info(args: argparse.Namespace) -> int:
+    import json
+
+    detector = _detector(args)
+    info = dict(detector.info())
+    info = {"mtdetect_version": __version__, **info}
+    if args.format == "json":
+        print(json.dumps(info, indent=2, sort_keys=False, default=str))
+    else:
+        print("\n".join(_describe(info)))
+    return EXIT_OK
+
+
+def _describe(value: Any, indent: int = 0) -> list[str]:
+    """A nested dict as indented 'key: value' lines."""
+    pad = "  " * indent
+    lines: list[str] = []
+    for key, item in value.items():
+        label = str(key).replace("_", " ")
+        if isinstance(item, dict):
+            if item:
+                lines.append(f"{pad}{label}:")
+                lines.extend(_describe(item, indent + 1))
+            else:
+                lines.append(f"{pad}{label}: -")
+        elif isinstance(item, list | tuple):
+            lines.append(f"{pad}{label}: {', '.join(str(part) for part in item) or '-'}")
+        elif isinstance(item, float):
+            lines.append(f"{pad}{label}: {item:.4g}")
+        else:
+            lines.append(f"{pad}{label}: {'-' if item is None else item}")
+    return lines
+
+
+def run_gazetteer_build(args: argparse.Namespace) -> int:
+    from mtdetect.boilerplate import strip_boilerplate
+    from mtdetect.gazetteer import build_from_texts
+
+    paths = _expand(args.paths, args.glob, quiet=False)
+    reader = _Reader(sys.stdin, args.max_bytes)
+    texts: list[str] = []
+    failed = 0
+    for path in paths:
+        item = reader.read(path)
+        if not item.ok:
+            failed += 1
+            _warn(f"skipped {path}: {item.error}")
+            continue
+        texts.append(strip_boilerplate(item.text or "").text)
+    if not texts:
+        raise CliError("no readable input files")
+    gazetteer = build_from_texts(texts, min_count=args.min_count)
+    try:
+        gazetteer.save(args.output)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    print(f"wrote {len(gazetteer)} spellings from {len(texts)} files to {args.output}")
+    return EXIT_ERROR if failed else EXIT_OK

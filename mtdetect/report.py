@@ -1,0 +1,177 @@
+"""Results as records and in the output formats the command line offers.
+
+Kept apart from argument parsing so a program can produce exactly the same
+JSON lines, CSV or text report as ``mtdetect score`` without going through
+the command line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO, Any, Protocol
+
+from mtdetect.evidence import Evidence
+from mtdetect.reading import InputText
+
+FORMATS = ("text", "json", "jsonl", "csv")
+CSV_COLUMNS = ("path", "probability", "flagged", "status", "reason", "top_evidence")
+_SPAN_CHARS = 80
+
+
+class ResultLike(Protocol):
+    """What a report needs from a detection result (``DetectionResult`` has it)."""
+
+    probability: float | None
+    flagged: bool
+    status: str
+    reason: str
+    evidence: tuple[Evidence, ...]
+    boilerplate: tuple[Evidence, ...]
+    model_version: str
+
+
+def make_record(
+    item: InputText,
+    result: ResultLike | None,
+    *,
+    model_version: str = "",
+    threshold: float | None = None,
+) -> dict[str, Any]:
+    """One input's outcome as a JSON-ready dict; ``result`` is None when unread."""
+    if result is None:
+        return {
+            "path": item.path,
+            "probability": None,
+            "flagged": False,
+            "status": "error",
+            "reason": item.error or "not scored",
+            "threshold": threshold,
+            "evidence": [],
+            "boilerplate": 0,
+            "notes": list(item.notes),
+            "model_version": model_version,
+        }
+    probability = result.probability
+    return {
+        "path": item.path,
+        "probability": None if probability is None else round(float(probability), 4),
+        "flagged": bool(result.flagged),
+        "status": result.status,
+        "reason": result.reason,
+        "threshold": getattr(result, "threshold", None) or threshold,
+        "evidence": [evidence.to_dict() for evidence in result.evidence],
+        "boilerplate": len(result.boilerplate),
+        "notes": list(item.notes),
+        "model_version": result.model_version or model_version,
+    }
+
+
+def _span(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _SPAN_CHARS else flat[: _SPAN_CHARS - 3] + "..."
+
+
+def text_line(record: dict[str, Any]) -> str:
+    """The one-line verdict: label, score, path (path last, so it may hold spaces)."""
+    status, path = record["status"], record["path"]
+    if status == "scored":
+        label = "FLAGGED" if record["flagged"] else "ok"
+        return f"{label:<7} {record['probability']:.2f} {path}"
+    if status == "error":
+        return f"error   ({record['reason']}) {path}"
+    return f"abstain ({status}: {record['reason']}) {path}"
+
+
+def explain_lines(record: dict[str, Any], n: int) -> list[str]:
+    """The ``n`` strongest evidence items, one line each, for people to check."""
+    lines = []
+    for item in record["evidence"][:n]:
+        lines.append(
+            f'    {item["weight"]:+.2f}  "{_span(item["text"])}"  {item["message"]}'
+            f"  [{item['kind']} @{item['start']}]"
+        )
+    return lines
+
+
+class Writer:
+    """Streams records in one format; ``close`` finishes the document."""
+
+    def __init__(self, stream: IO[str], fmt: str = "text", explain: int = 0) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        self.stream, self.fmt, self.explain = stream, fmt, explain
+        self.count = 0
+        self._csv: Any = None
+        if fmt == "csv":
+            self._csv = csv.writer(stream, lineterminator="\n")
+            self._csv.writerow(CSV_COLUMNS)
+        elif fmt == "json":
+            stream.write("[")
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.fmt == "jsonl":
+            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif self.fmt == "json":
+            body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            self.stream.write(("," if self.count else "") + "\n  " + body)
+        elif self.fmt == "csv":
+            top = record["evidence"][0]["text"] if record["evidence"] else ""
+            probability = record["probability"]
+            self._csv.writerow(
+                [
+                    record["path"],
+                    "" if probability is None else f"{probability:.4f}",
+                    "true" if record["flagged"] else "false",
+                    record["status"],
+                    record["reason"],
+                    _span(top),
+                ]
+            )
+        else:
+            lines = [text_line(record)]
+            lines += explain_lines(record, self.explain)
+            lines += [f"    note: {note}" for note in record["notes"]]
+            self.stream.write("\n".join(lines) + "\n")
+        self.count += 1
+
+    def write_all(self, records: Iterable[dict[str, Any]]) -> None:
+        for record in records:
+            self.write(record)
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.stream.write("\n]\n" if self.count else "]\n")
+        self.stream.flush()
+
+
+@dataclass
+class Tally:
+    """Running counts of outcomes: the exit status and the summary line come from it."""
+
+    flagged: int = 0
+    ok: int = 0
+    abstained: int = 0
+    errors: int = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        if record["status"] == "error":
+            self.errors += 1
+        elif record["status"] != "scored":
+            self.abstained += 1
+        elif record["flagged"]:
+            self.flagged += 1
+        else:
+            self.ok += 1
+
+    @property
+    def total(self) -> int:
+        return self.flagged + self.ok + self.abstained + self.errors
+
+    def summary(self) -> str:
+        return (
+            f"{self.total} inputs: {self.flagged} flagged, {self.ok} ok, "
+            f"{self.abstained} abstained, {self.errors} error{'' if self.errors == 1 else 's'}"
+        )

@@ -1,0 +1,453 @@
+"""Apertium round trips of the English originals (eng -> pivot -> eng), label RT.
+
+Rule-based round trips are the cheapest "spun" English we can make ourselves.
+Each one keeps its original's group, so an original and its round trips always
+land in the same split and the model can never see one while tested on the other.
+
+Apertium's start-up is slow, so many documents go through one shell pipeline
+(``apertium -u eng-X | apertium -u X-eng``), joined by a separator paragraph
+that Apertium passes through as an unknown word. Segments are joined by blank
+lines, not single newlines: Apertium reads a single newline as plain whitespace
+and would reorder words across segment boundaries (a headline without a full
+stop gets fused with the next sentence), while a blank line ends a sentence.
+Outputs are cached per (pivot, batch content hash), so reruns are instant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+if __name__ == "__main__" and __package__ in (None, ""):
+    # ``python training/roundtrip.py`` runs without the repo root on sys.path.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mtdetect.text import Document
+from training.corpus import MIN_WORDS, Record, original_records, uniform_layout
+
+PIVOTS: tuple[str, ...] = ("spa", "cat")
+CACHE = Path(__file__).resolve().parent / "cache" / "roundtrip"
+SEPARATOR = "ZZDOCSEPZZ"
+BATCH_DOCS = 16
+DEFAULT_WORKERS = 2
+# Originals round-tripped per pivot (None = all 2,672 of >= 60 words). Measured
+# on the shared 2-core machine: about 3 docs/s through Spanish and 1.5 docs/s
+# through Catalan with 2 workers, so all of them would take about 45 minutes;
+# 1,600 (a multiple of BATCH_DOCS, so a larger limit reuses every cached batch)
+# take about 27.
+DEFAULT_LIMIT: int | None = 1600
+# Bump when the joining, splitting or command changes: old cache entries then miss.
+PIPELINE_VERSION = "1"
+INSTALL_HINT = "apt-get install apertium apertium-eng-spa apertium-eng-cat"
+BATCH_TIMEOUT_S = 900
+
+_SEPARATOR_LINE = re.compile(rf"^[ \t]*{SEPARATOR}[ \t]*\.?[ \t]*$", re.MULTILINE)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_MARKED = re.compile(r"(?<![\w*#@])([*#@])(?=\w)")
+# Some BBC originals carry numeric HTML entities ("&#233;"); Catalan turns the
+# "&" into "i" ("i#233;"). Put back what the original had, so the damage to a
+# corpus artefact is no label cue.
+_MANGLED_ENTITY = re.compile(r"[&iy]?#(\d{2,5});")
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """What a round trip needs from an original: its group and its segments."""
+
+    group: str
+    segments: tuple[str, ...]
+
+
+class ApertiumMissing(RuntimeError):
+    """Raised when round trips must be generated but Apertium is not installed."""
+
+
+def command(pivot: str) -> str:
+    """The true round trip as one shell pipeline: English to the pivot and back."""
+    return f"apertium -u eng-{pivot} | apertium -u {pivot}-eng"
+
+
+def check_apertium(pivots: Iterable[str] = PIVOTS) -> None:
+    """Fail with the install command when Apertium or a language pair is missing."""
+    if shutil.which("apertium") is None:
+        raise ApertiumMissing(f"Apertium is not installed; run: {INSTALL_HINT}")
+    listed = subprocess.run(["apertium", "-l"], capture_output=True, text=True, check=False)
+    modes = set(listed.stdout.split())
+    for pivot in pivots:
+        for mode in (f"eng-{pivot}", f"{pivot}-eng"):
+            if mode not in modes:
+                raise ApertiumMissing(f"Apertium mode {mode} is missing; run: {INSTALL_HINT}")
+
+
+def selection_key(group: str) -> str:
+    """Stable order for subsets, salted so it is independent of ``split_of``'s hash."""
+    return hashlib.sha256(f"roundtrip:{group}".encode()).hexdigest()
+
+
+def select_originals(
+    records: Iterable[Record], limit: int | None = DEFAULT_LIMIT, min_words: int = MIN_WORDS
+) -> list[Original]:
+    """Originals of at least ``min_words`` words in a stable hash order, first ``limit``.
+
+    A larger limit extends a smaller one, so batches (and cache entries) are shared.
+    """
+    chosen = sorted(
+        (r for r in records if r.label == "ORIG" and r.n_words >= min_words),
+        key=lambda r: selection_key(r.group),
+    )
+    if limit is not None:
+        chosen = chosen[:limit]
+    return [Original(r.group, tuple(r.text.split("\n"))) for r in chosen]
+
+
+def batches(originals: Sequence[Original], size: int = BATCH_DOCS) -> list[list[Original]]:
+    return [list(originals[i : i + size]) for i in range(0, len(originals), size)]
+
+
+def join_document(segments: Sequence[str]) -> str:
+    """One segment a paragraph: a blank line makes Apertium end the sentence there."""
+    return "\n\n".join(s.strip() for s in segments if s.strip())
+
+
+def join_units(units: Sequence[str]) -> str:
+    """Units separated, and followed, by a separator paragraph.
+
+    The trailing separator is the completeness check: Apertium stages can crash
+    (``apertium-postchunk`` in eng-cat segfaults on some sentences) while the
+    ``apertium`` script still exits 0 with a silently truncated output.
+    """
+    separator = f"\n\n{SEPARATOR}\n\n"
+    return "".join(unit + separator for unit in units)
+
+
+def split_batch(output: str) -> list[str]:
+    return _SEPARATOR_LINE.split(output)
+
+
+def split_segments(document: str) -> list[str]:
+    return [s.strip() for s in _PARAGRAPH_BREAK.split(document) if s.strip()]
+
+
+def batch_key(pivot: str, originals: Sequence[Original]) -> str:
+    payload = json.dumps(
+        [
+            PIPELINE_VERSION,
+            pivot,
+            [o.group for o in originals],
+            join_units([join_document(o.segments) for o in originals]),
+        ]
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+def cache_path(pivot: str, key: str, cache_dir: Path = CACHE) -> Path:
+    return cache_dir / pivot / f"{key}.json"
+
+
+def run_pipeline(pivot: str, text: str) -> str:
+    """Run one round-trip pipeline on ``text``; pipefail so a failing stage is seen."""
+    env = dict(os.environ, LC_ALL="C.UTF-8")
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command(pivot)],
+        input=text,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=BATCH_TIMEOUT_S,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{command(pivot)} failed ({done.returncode}): {done.stderr[-500:]}")
+    return done.stdout
+
+
+Runner = Callable[[str, str], str]
+
+
+@dataclass
+class BatchResult:
+    """Round-trip outputs of a batch, with how much recovery they needed."""
+
+    segments: list[list[str]]
+    calls: int = 0
+    fallback: bool = False  # anything beyond the one batch call was needed
+    repaired_docs: int = 0  # documents redone sentence by sentence
+    dropped_sentences: int = 0  # sentences that crash Apertium even alone
+
+
+def run_units(pivot: str, units: Sequence[str], runner: Runner) -> tuple[list[str], bool]:
+    """Outputs of the units that surely came back whole, and whether all did.
+
+    A part is trusted only when a separator follows it. A truncated output
+    (crash) yields the complete prefix; a misaligned one (separator lost or
+    doubled) yields nothing, so no output can ever be paired with the wrong unit.
+    """
+    parts = split_batch(runner(pivot, join_units(units)))
+    done, tail = parts[:-1], parts[-1]
+    if not all(p.strip() for p in done) or len(done) > len(units):
+        return [], False
+    if len(done) == len(units) and not tail.strip():
+        return done, True
+    if tail.strip():  # cut off inside a unit: everything before it is whole
+        return done, False
+    return [], False
+
+
+def translate_units(
+    pivot: str,
+    units: Sequence[str],
+    runner: Runner,
+    on_failure: Callable[[str], str | None],
+    result: BatchResult,
+) -> list[str | None]:
+    """Translate units in as few calls as possible, isolating any unit that crashes.
+
+    Apertium buffers its output, so the unit cut off is not necessarily the one
+    that crashed: the first unconfirmed unit is retried alone, and only if it
+    fails alone too is it handed to ``on_failure``; the rest go on as a group.
+    """
+    outputs: list[str | None] = []
+    i = 0
+    while i < len(units):
+        good, complete = run_units(pivot, units[i:], runner)
+        result.calls += 1
+        outputs.extend(good)
+        i += len(good)
+        if complete:
+            break
+        result.fallback = True
+        if len(units) - i > 1:
+            alone, ok = run_units(pivot, [units[i]], runner)
+            result.calls += 1
+        else:
+            alone, ok = [], False
+        outputs.append(alone[0] if ok else on_failure(units[i]))
+        i += 1
+    return outputs
+
+
+def sentences_of(segment: str) -> list[str]:
+    doc = Document(segment)
+    return [segment[s.start : s.end] for s in doc.sentences] or [segment]
+
+
+def translate_batch(
+    pivot: str, originals: Sequence[Original], runner: Runner = run_pipeline
+) -> BatchResult:
+    """Round-trip a batch: all documents in one call when nothing goes wrong.
+
+    A document that fails alone is redone sentence by sentence (sentences of a
+    segment rejoined on one line); a sentence that crashes Apertium alone is
+    dropped and counted, never left untranslated.
+    """
+    result = BatchResult(segments=[])
+
+    def by_sentence(document: str) -> str:
+        sentences = [
+            (k, s) for k, seg in enumerate(split_segments(document)) for s in sentences_of(seg)
+        ]
+        outs = translate_units(pivot, [s for _, s in sentences], runner, lambda _: None, result)
+        lines: dict[int, list[str]] = {}
+        for (k, _), out in zip(sentences, outs, strict=True):
+            if out is not None:
+                lines.setdefault(k, []).append(" ".join(out.split()))
+        result.repaired_docs += 1
+        result.dropped_sentences += sum(out is None for out in outs)
+        return "\n\n".join(" ".join(lines[k]) for k in sorted(lines))
+
+    documents = [join_document(o.segments) for o in originals]
+    outputs = translate_units(pivot, documents, runner, by_sentence, result)
+    result.segments = [split_segments(out or "") for out in outputs]
+    return result
+
+
+def strip_markers(output: str, original: str) -> str:
+    """Drop Apertium's unknown-word marks (``*``, ``#``, ``@`` before a word).
+
+    ``-u`` should leave none, but hashtags, e-mail handles and footnote stars are
+    real text: of each mark, as many as the original has (first first) are kept.
+    """
+    allowed = {c: len(re.findall(rf"(?<![\w*#@]){re.escape(c)}(?=\w)", original)) for c in "*#@"}
+
+    def replace(match: re.Match[str]) -> str:
+        mark = match.group(1)
+        if allowed[mark] > 0:
+            allowed[mark] -= 1
+            return mark
+        return ""
+
+    return _MARKED.sub(replace, output)
+
+
+def restore_entities(output: str, original: str) -> str:
+    """Rewrite a numeric entity mangled by the pivot as the original spelled it."""
+
+    def replace(match: re.Match[str]) -> str:
+        entity = f"&#{match.group(1)};"
+        return entity if entity in original else match.group()
+
+    return _MANGLED_ENTITY.sub(replace, output)
+
+
+def postprocess(segments: Sequence[str], original: Original) -> str:
+    """The same layout normalisation as every other source, after mark stripping."""
+    source = "\n".join(original.segments)
+    text = uniform_layout(list(segments))
+    text = restore_entities(strip_markers(text, source), source)
+    return uniform_layout(text.split("\n"))
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def generate(
+    pivots: Sequence[str] = PIVOTS,
+    limit: int | None = DEFAULT_LIMIT,
+    workers: int = DEFAULT_WORKERS,
+    originals: Sequence[Original] | None = None,
+    cache_dir: Path = CACHE,
+    batch_docs: int = BATCH_DOCS,
+) -> dict[str, int]:
+    """Fill the cache for every missing (pivot, batch); returns batches run per pivot."""
+    if originals is None:
+        originals = select_originals(original_records(), limit)
+    todo = [
+        (pivot, batch)
+        for pivot in pivots
+        for batch in batches(originals, batch_docs)
+        if not cache_path(pivot, batch_key(pivot, batch), cache_dir).exists()
+    ]
+    ran = {pivot: 0 for pivot in pivots}
+    if not todo:
+        return ran
+    check_apertium(pivots)
+    n_docs = sum(len(b) for _, b in todo)
+    _log(f"roundtrip: {len(todo)} batches, {n_docs} documents to translate, {workers} workers")
+    start = time.monotonic()
+    done_docs = 0
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_run_and_store, p, b, cache_dir): (p, b) for p, b in todo}
+        for future in as_completed(futures):
+            pivot, batch = futures[future]
+            result = future.result()
+            ran[pivot] += 1
+            done_docs += len(batch)
+            elapsed = time.monotonic() - start
+            eta = elapsed / done_docs * (n_docs - done_docs)
+            note = ""
+            if result.fallback:
+                note = (
+                    f" ({result.calls} calls, {result.repaired_docs} docs by sentence, "
+                    f"{result.dropped_sentences} sentences dropped)"
+                )
+            _log(
+                f"roundtrip: {done_docs}/{n_docs} docs, {elapsed:.0f}s elapsed, "
+                f"~{eta:.0f}s left [{pivot}]{note}"
+            )
+    return ran
+
+
+def _run_and_store(pivot: str, batch: Sequence[Original], cache_dir: Path) -> BatchResult:
+    start = time.monotonic()
+    result = translate_batch(pivot, batch)
+    path = cache_path(pivot, batch_key(pivot, batch), cache_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entry = {
+        "pivot": pivot,
+        "command": command(pivot),
+        "version": PIPELINE_VERSION,
+        "groups": [o.group for o in batch],
+        "segments": result.segments,
+        "calls": result.calls,
+        "fallback": result.fallback,
+        "repaired_docs": result.repaired_docs,
+        "dropped_sentences": result.dropped_sentences,
+        "seconds": round(time.monotonic() - start, 3),
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)  # atomic: an interrupted run never leaves half a cache entry
+    return result
+
+
+def make_record(pivot: str, original: Original, segments: Sequence[str]) -> Record:
+    """An RT record that shares its original's group (and so its split)."""
+    return Record(
+        text=postprocess(segments, original),
+        label="RT",
+        group=original.group,
+        source=f"apertium-{pivot}",
+        lang=pivot,
+        system=f"apertium-{pivot}",
+        meta=(("pivot", pivot), ("orig_group", original.group)),
+    )
+
+
+def roundtrip_records(
+    pivots: Sequence[str] = PIVOTS,
+    limit: int | None = DEFAULT_LIMIT,
+    workers: int = DEFAULT_WORKERS,
+    cache_dir: Path = CACHE,
+) -> list[Record]:
+    """RT records for each pivot, generating (with progress on stderr) what is not cached."""
+    originals = select_originals(original_records(), limit)
+    generate(pivots, limit, workers, originals, cache_dir)
+    records: list[Record] = []
+    for pivot in pivots:
+        for batch in batches(originals):
+            path = cache_path(pivot, batch_key(pivot, batch), cache_dir)
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            if entry["groups"] != [o.group for o in batch]:
+                raise RuntimeError(f"cache entry {path} does not match its batch; delete it")
+            for original, segments in zip(batch, entry["segments"], strict=True):
+                records.append(make_record(pivot, original, segments))
+    return records
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pivots", nargs="+", default=list(PIVOTS))
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        help=f"originals per pivot, 0 for all (default {DEFAULT_LIMIT})",
+    )
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    args = parser.parse_args(argv)
+    limit = args.limit or None
+    start = time.monotonic()
+    try:
+        ran = generate(args.pivots, limit, args.workers)
+    except ApertiumMissing as error:
+        _log(str(error))
+        return 1
+    records = roundtrip_records(args.pivots, limit, args.workers)
+    elapsed = time.monotonic() - start
+    for pivot in args.pivots:
+        mine = [r for r in records if r.lang == pivot]
+        words = sum(r.n_words for r in mine)
+        print(
+            f"{pivot}: {len(mine)} round trips, {words} words, {ran[pivot]} batches run now, "
+            f"{sum(r.n_words >= MIN_WORDS for r in mine)} with >= {MIN_WORDS} words"
+        )
+    print(f"total: {len(records)} records in {elapsed:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -307,15 +307,19 @@ def _score_batch(
     """Results for the readable items; a failure costs only the inputs it hit."""
     texts = [item.text or "" for item in items]
     try:
-        return list(detector.detect_many(texts, threshold=threshold, n_jobs=jobs))
-    except Exception:  # fall back to one at a time to isolate the culprit
-        results = []
-        for text in texts:
-            try:
-                results.append(detector.detect(text, threshold=threshold))
-            except Exception as exc:
-                results.append(_Failed(f"scoring failed: {exc}"))
-        return results
+        results = list(detector.detect_many(texts, threshold=threshold, n_jobs=jobs))
+        if len(results) == len(texts):
+            return results
+    except Exception:
+        pass
+    # fall back to one at a time, so a failure is pinned on the input that caused it
+    results = []
+    for text in texts:
+        try:
+            results.append(detector.detect(text, threshold=threshold))
+        except Exception as exc:
+            results.append(_Failed(f"scoring failed: {exc}"))
+    return results
 
 
 class _Failed:

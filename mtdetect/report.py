@@ -55,13 +55,14 @@ def make_record(
             "model_version": model_version,
         }
     probability = result.probability
+    own_threshold = getattr(result, "threshold", None)
     return {
         "path": item.path,
         "probability": None if probability is None else round(float(probability), 4),
         "flagged": bool(result.flagged),
         "status": result.status,
         "reason": result.reason,
-        "threshold": getattr(result, "threshold", None) or threshold,
+        "threshold": threshold if own_threshold is None else own_threshold,
         "evidence": [evidence.to_dict() for evidence in result.evidence],
         "boilerplate": len(result.boilerplate),
         "notes": list(item.notes),
@@ -79,7 +80,9 @@ def text_line(record: dict[str, Any]) -> str:
     status, path = record["status"], record["path"]
     if status == "scored":
         label = "FLAGGED" if record["flagged"] else "ok"
-        return f"{label:<7} {record['probability']:.2f} {path}"
+        probability = record["probability"]
+        shown = "-" if probability is None else f"{probability:.2f}"
+        return f"{label:<7} {shown} {path}"
     if status == "error":
         return f"error   ({record['reason']}) {path}"
     return f"abstain ({status}: {record['reason']}) {path}"

@@ -1,0 +1,555 @@
+"""Known spellings of names, and a fuzzy lookup that tolerates pivot-language confusions.
+
+Round-trip translation through a pivot language mangles proper names the way
+a listener would: l/r and v/f/b/w merge, vowels drift, letters drop or double
+("Blinken" -> "Brinken", "Vershbow" -> "Fushbo", "McFaul" -> "McFall"). A
+mangled form is rare in native English news while the real name is common,
+so a frequency table of the capitalised forms seen in native news, plus a
+phonetic-ish blocking key and a weighted edit distance, finds them quickly.
+
+The table also holds lowercase word counts, so that a capitalised word that
+is just an ordinary word at the start of a sentence ("Meanwhile") or a
+surname that is also a word ("Brown") is never taken for a name variant.
+
+File format (UTF-8 text): one form per line, optionally ``<TAB>count``;
+``#`` starts a comment. A capitalised form's count is how often it was seen
+capitalised in the middle of a sentence; a lowercase form's count is how
+often it was seen as an ordinary lowercase word. A name given without a
+count is trusted as well attested.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+from mtdetect.text import TOKEN_RE, normalise
+
+#: a canonical name must have been seen this often mid-sentence
+WELL_ATTESTED = 3
+#: the count given to a name listed without one (a user's trusted list)
+DEFAULT_COUNT = 20
+#: a form seen at most this often is "unattested": one sighting may be a typo
+RARE_COUNT = 1
+#: near misses by pivot swaps: at most this distance per 6 letters (one swap)
+PIVOT_SWAP_LIMIT = 0.4
+#: near misses by any other slip are only sought toward names this frequent...
+FREQUENT_NAME = 50
+#: ...and only this close (one vowel change, dropped vowel or doubled letter)
+FREQUENT_SLIP_LIMIT = 0.5
+
+# ---------------------------------------------------------------------------
+# spelling normalisation, blocking key and weighted distance
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(word: str) -> str:
+    """Lowercase ASCII-ish form: accents dropped, so 'Mélanie' and 'Melanie' compare equal."""
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+_VOWELS = frozenset("aeiouy")
+# Sound classes used for blocking: letters a pivot language tends to confuse
+# share a class, vowels and h/w are dropped (except as the first letter).
+_CLASS: dict[str, str] = {}
+for _letters, _cls in (
+    ("bpfvw", "P"),
+    ("ckqgx", "K"),
+    ("sz", "S"),
+    ("td", "T"),
+    ("lr", "L"),
+    ("mn", "N"),
+    ("j", "J"),
+):
+    for _ch in _letters:
+        _CLASS[_ch] = _cls
+_SILENT = frozenset("aeiouyhw'-")
+
+
+@lru_cache(maxsize=1 << 16)
+def skeleton(word: str) -> str:
+    """Consonant-class skeleton: 'Blinken', 'Brinken' and 'Blnken' all give 'PLNKN'.
+
+    Why: a blocking key that survives the confusions a pivot language makes,
+    so the weighted distance is only computed for a handful of candidates.
+    """
+    folded = fold(word)
+    if not folded:
+        return ""
+    first = folded[0]
+    out = [_CLASS.get(first, "A" if first in _SILENT else first.upper())]
+    for ch in folded[1:]:
+        if ch in _SILENT:
+            continue
+        cls = _CLASS.get(ch, ch.upper())
+        if cls != out[-1]:
+            out.append(cls)
+    return "".join(out)
+
+
+def _deletions(key: str) -> list[str]:
+    """Keys with one non-initial class removed (a dropped consonant)."""
+    return [key[:i] + key[i + 1 :] for i in range(1, len(key))]
+
+
+# substitution costs for confusable pairs (symmetric); everything else costs 1
+_SUB: dict[tuple[str, str], float] = {}
+
+
+def _set_sub(group: str, cost: float) -> None:
+    for a in group:
+        for b in group:
+            if a != b:
+                _SUB[(a, b)] = min(cost, _SUB.get((a, b), 1.0))
+
+
+_set_sub("lr", 0.3)
+_set_sub("vf", 0.3)
+_set_sub("vw", 0.35)
+_set_sub("bp", 0.4)
+_set_sub("bv", 0.4)
+_set_sub("fp", 0.5)
+_set_sub("bf", 0.5)
+_set_sub("aeiouy", 0.5)
+_set_sub("ck", 0.3)
+_set_sub("kq", 0.35)
+_set_sub("ckgq", 0.5)
+_set_sub("sz", 0.35)
+_set_sub("csz", 0.5)
+_set_sub("td", 0.4)
+_set_sub("mn", 0.5)
+_set_sub("jgy", 0.5)
+_set_sub("xs", 0.6)
+
+
+def _indel_cost(word: str, i: int) -> float:
+    """Cost of inserting or deleting ``word[i]``: cheap for what pivots lose or add."""
+    ch = word[i]
+    if (i > 0 and word[i - 1] == ch) or (i + 1 < len(word) and word[i + 1] == ch):
+        return 0.3  # doubled letter: "Jolly"/"Joly", "McFall"/"McFal"
+    if ch in "aeiou":
+        return 0.5
+    if ch in "hwy'-":
+        return 0.45
+    if ch == "r" and i > 0 and word[i - 1] in _VOWELS:
+        return 0.55  # non-rhotic pivots drop a post-vocalic r: "Vershbow" -> "Fushbo"
+    if ch in "nm" and i == len(word) - 1:
+        return 0.7  # a nasal glued to the end: "Zelenskiy" -> "Zelenskiyn"
+    return 1.0
+
+
+_TRANSPOSE = 0.6
+
+
+@lru_cache(maxsize=1 << 15)
+def _indel_costs(word: str) -> tuple[float, ...]:
+    return tuple(_indel_cost(word, i) for i in range(len(word)))
+
+
+@lru_cache(maxsize=1 << 17)
+def weighted_distance(a: str, b: str, limit: float = math.inf) -> float:
+    """Weighted optimal-string-alignment distance between two folded spellings.
+
+    Confusions a pivot language makes (l/r, v/f/b/w, vowel changes, dropped
+    or doubled letters, adjacent swaps) cost less than an arbitrary edit, so
+    'Brinken'~'Blinken' is 0.3 while 'Iran'~'Iraq' is a full 1.0. With a
+    ``limit``, the computation stops as soon as the distance must exceed it
+    and returns ``math.inf``: most candidates are rejected after a few rows.
+    """
+    if a == b:
+        return 0.0
+    la, lb = len(a), len(b)
+    if abs(la - lb) * 0.3 > limit:
+        return math.inf
+    del_a = _indel_costs(a)
+    ins_b = _indel_costs(b)
+    prev2: list[float] = []
+    prev = [0.0] * (lb + 1)
+    for j in range(1, lb + 1):
+        prev[j] = prev[j - 1] + ins_b[j - 1]
+    sub = _SUB
+    for i in range(1, la + 1):
+        ca = a[i - 1]
+        cost_del = del_a[i - 1]
+        cur = [prev[0] + cost_del] + [0.0] * lb
+        row_min = cur[0]
+        for j in range(1, lb + 1):
+            cb = b[j - 1]
+            if ca == cb:
+                best = prev[j - 1]
+            else:
+                best = prev[j - 1] + sub.get((ca, cb), 1.0)
+                if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                    t = prev2[j - 2] + _TRANSPOSE
+                    if t < best:
+                        best = t
+            d = prev[j] + cost_del
+            if d < best:
+                best = d
+            d = cur[j - 1] + ins_b[j - 1]
+            if d < best:
+                best = d
+            cur[j] = best
+            if best < row_min:
+                row_min = best
+        if row_min > limit:
+            return math.inf
+        prev2, prev = prev, cur
+    return prev[lb] if prev[lb] <= limit else math.inf
+
+
+def max_variant_distance(a: str, b: str) -> float:
+    """The largest distance at which two spellings may still be one name.
+
+    Grows with length: one cheap slip in a short name ('Jonas'/'Jones') is
+    as likely a different name, two slips in a long one are still a variant.
+    """
+    n = min(len(a), len(b))
+    return 0.12 * n + 0.05 if n >= 5 else 0.35
+
+
+# Letters East Asian and other pivots merge outright; a spelling that differs
+# from a known name only by these swaps is the classic round-trip mangle.
+# (v/w is left out: 'Stanislaw'/'Stanislav' is ordinary Polish-vs-Russian spelling)
+_PIVOT_KEY = str.maketrans({"r": "l", "f": "v", "p": "b"})
+
+
+def pivot_key(word: str) -> str:
+    """Spelling with l/r, v/f and b/p merged: 'Brinken' and 'Blinken' share 'blinken'."""
+    return fold(word).translate(_PIVOT_KEY)
+
+
+# ---------------------------------------------------------------------------
+# extraction of capitalised forms from running text
+
+_SENTENCE_BREAK = frozenset('.!?:;"()[]*•|')
+_POSSESSIVE = re.compile(r"['’](?:s)?$")
+
+
+def name_parts(token: str) -> Iterator[tuple[str, int]]:
+    """Split a word token into name parts with their offsets inside it.
+
+    "Biden-Putin" gives ("Biden", 0) and ("Putin", 6); "Zelenskiy's" gives
+    ("Zelenskiy", 0): the possessive is not part of the name.
+    """
+    offset = 0
+    for part in token.split("-"):
+        core = _POSSESSIVE.sub("", part)
+        if core:
+            yield core, offset
+        offset += len(part) + 1
+
+
+def is_capitalised_name_shape(form: str) -> bool:
+    """Capitalised and not an all-caps acronym: 'McFaul' yes, 'NATO' and 'I' no."""
+    return len(form) >= 2 and form[0].isupper() and not form.isupper() and form.isalpha()
+
+
+def count_forms(texts: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
+    """Count mid-sentence capitalised forms and lowercase words in running text.
+
+    A capitalised word right after a sentence break, quote or bracket is not
+    counted as a name (it may be an ordinary word); lowercase words are
+    counted so that names can be told from words later.
+    """
+    caps: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for text in texts:
+        initial = True
+        for match in TOKEN_RE.finditer(normalise(text)):
+            tok = match.group()
+            first = tok[0]
+            if not first.isalpha():
+                initial = tok in _SENTENCE_BREAK or (initial and tok in "'-")
+                continue
+            if first.isupper():
+                if not initial:
+                    for part, _ in name_parts(tok):
+                        if is_capitalised_name_shape(part):
+                            caps[part] += 1
+            else:
+                for part, _ in name_parts(tok):
+                    if part.isalpha() and part.islower():
+                        lower[part] += 1
+            initial = False
+    return caps, lower
+
+
+# ---------------------------------------------------------------------------
+# the gazetteer
+
+
+class Gazetteer:
+    """Counts of name spellings (and ordinary words) seen in native English news.
+
+    ``count(form)`` is how often a capitalised form was seen mid-sentence;
+    ``word_count(word)`` how often its lowercase form was seen as a word.
+    """
+
+    def __init__(self, counts: Mapping[str, int] | None = None) -> None:
+        self.counts: dict[str, int] = dict(counts or {})
+        self._indexes: dict[str, object] = {}  # lookup structures, built on first use
+        self._near_cache: dict[str, tuple[str, float] | None] = {}
+
+    # -- basic queries ---------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def __contains__(self, form: object) -> bool:
+        return form in self.counts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.counts)
+
+    def count(self, form: str) -> int:
+        """Mid-sentence capitalised sightings of ``form`` (accent-insensitive fallback)."""
+        found = self.counts.get(form)
+        if found is None:
+            folded = fold(form)
+            if folded != form.lower():
+                found = self.counts.get(folded[:1].upper() + folded[1:])
+        return found or 0
+
+    def word_count(self, word: str) -> int:
+        """Sightings of ``word`` as an ordinary lowercase word."""
+        return self.counts.get(word.lower(), 0)
+
+    def is_attested(self, form: str) -> bool:
+        """Seen in native news, as a name or as a word, more than a stray typo would be."""
+        return self.count(form) > RARE_COUNT or self.word_count(form) > RARE_COUNT
+
+    def is_word(self, form: str) -> bool:
+        """An ordinary word at least as often as a name ('Meanwhile', 'Brown', 'River')."""
+        words = self.word_count(form)
+        return words > RARE_COUNT and words >= self.count(form)
+
+    def is_name(self, form: str) -> bool:
+        """A well-attested name spelling that is not mainly an ordinary word."""
+        return self.count(form) >= WELL_ATTESTED and not self.is_word(form)
+
+    def names(self) -> list[str]:
+        return [f for f in self.counts if f[:1].isupper()]
+
+    # -- fuzzy lookup -----------------------------------------------------
+    def _canonical_forms(self, min_count: int) -> dict[str, str]:
+        """Folded spelling -> most frequent surface form, for names seen ``min_count``+ times."""
+        out: dict[str, str] = {}
+        counts = self.counts
+        for form, n in counts.items():
+            if n < min_count or len(form) < 4 or not form[0].isupper():
+                continue
+            words = counts.get(form.lower(), 0)
+            if words > RARE_COUNT and words >= n:
+                continue  # an ordinary word ('River', 'Meanwhile'), never canonical
+            folded = form.lower() if form.isascii() else fold(form)
+            best = out.get(folded)
+            if best is None or counts[best] < n:
+                out[folded] = form
+        return out
+
+    def _pivot_index(self) -> dict[str, list[str]]:
+        """Pivot key -> folded well-attested names sharing it (built on first use)."""
+        index = self._indexes.get("pivot")
+        if index is None:
+            index = {}
+            for folded in self._canonical(WELL_ATTESTED):
+                index.setdefault(folded.translate(_PIVOT_KEY), []).append(folded)
+            self._indexes["pivot"] = index
+        return index
+
+    def _canonical(self, min_count: int) -> dict[str, str]:
+        key = f"canon{min_count}"
+        found = self._indexes.get(key)
+        if found is None:
+            found = self._canonical_forms(min_count)
+            self._indexes[key] = found
+        return found
+
+    def _skeleton_index(self, min_count: int) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Skeleton and one-deletion-skeleton blocks over names seen ``min_count``+ times."""
+        key = f"skel{min_count}"
+        found = self._indexes.get(key)
+        if found is None:
+            exact: dict[str, list[str]] = {}
+            deleted: dict[str, list[str]] = {}
+            for folded in self._canonical(min_count):
+                skel = skeleton(folded)
+                exact.setdefault(skel, []).append(folded)
+                for d in set(_deletions(skel)):
+                    deleted.setdefault(d, []).append(folded)
+            found = (exact, deleted)
+            self._indexes[key] = found
+        return found
+
+    def candidates(self, word: str, min_count: int = WELL_ATTESTED) -> list[str]:
+        """Names seen ``min_count``+ times whose skeleton is within one dropped consonant."""
+        exact, deleted = self._skeleton_index(min_count)
+        canon = self._canonical(min_count)
+        key = skeleton(word)
+        found: set[str] = set(exact.get(key, ()))
+        found.update(deleted.get(key, ()))
+        for d in _deletions(key):
+            found.update(exact.get(d, ()))
+        return [canon[f] for f in found]
+
+    def closest(
+        self, word: str, limit: float = math.inf, min_count: int = WELL_ATTESTED
+    ) -> tuple[str, float] | None:
+        """The nearest name seen ``min_count``+ times, by weighted distance up to ``limit``.
+
+        Tolerates every pivot confusion (l/r, v/f/b/w, vowels, dropped or
+        doubled letters, swaps); ties go to the more frequent name.
+        """
+        folded = fold(word)
+        best: tuple[str, float] | None = None
+        for cand in self.candidates(word, min_count):
+            cf = fold(cand)
+            if cf == folded:
+                continue
+            bound = best[1] if best is not None else limit
+            dist = weighted_distance(folded, cf, bound)
+            if dist == math.inf:
+                continue
+            if (
+                best is None
+                or dist < best[1]
+                or (dist == best[1] and self.count(cand) > self.count(best[0]))
+            ):
+                best = (cand, dist)
+        return best
+
+    def near_miss(self, word: str) -> tuple[str, float] | None:
+        """A well-attested name that the unattested capitalised ``word`` looks mangled from.
+
+        Returns ``(canonical, score)`` with score in (0, 1], or None when
+        ``word`` is itself attested (as a name or a word), too short, or not
+        close enough to a well-attested name. Two kinds of closeness count:
+        the swaps pivots make outright (l/r, v/f/w, b/p: 'Brinken' for
+        'Blinken'), and, toward frequent names only (seen 50+ times), one
+        cheap slip of a vowel or letter ('Obamma'). 'Iraq' is never a near miss: it is a
+        known spelling in its own right.
+        """
+        if word in self._near_cache:
+            return self._near_cache[word]
+        result = self._near_miss(word)
+        if len(self._near_cache) > 50_000:
+            self._near_cache.clear()
+        self._near_cache[word] = result
+        return result
+
+    def _near_miss(self, word: str) -> tuple[str, float] | None:
+        if len(word) < 5 or not is_capitalised_name_shape(word):
+            return None
+        if self.counts.get(word, 0) > 0 or self.is_attested(word):
+            return None
+        folded = fold(word)
+        best: tuple[str, float] | None = None
+        limit = PIVOT_SWAP_LIMIT if len(folded) < 7 else 2 * PIVOT_SWAP_LIMIT
+        for cand in self._pivot_index().get(pivot_key(folded), ()):
+            if cand == folded or len(cand) != len(folded):
+                continue
+            dist = weighted_distance(folded, cand, limit)
+            if dist < math.inf and (best is None or dist < best[1]):
+                best = (self._canonical(WELL_ATTESTED)[cand], dist)
+        if best is None and len(folded) >= 6:
+            best = self._one_slip(folded)
+        if best is None:
+            return None
+        canonical, dist = best
+        support = min(1.0, math.log10(self.count(canonical) + 1) / 2.0)  # 99 sightings: full
+        closeness = 1.0 - dist / 1.5
+        return canonical, round(max(0.05, closeness * support), 3)
+
+    def _one_slip(self, folded: str) -> tuple[str, float] | None:
+        """A frequent name one cheap slip away (vowel, dropped or doubled letter, swap).
+
+        One slip leaves either the first two or the last two letters alone,
+        which rejects most blocking candidates before any distance is computed.
+        """
+        canon = self._canonical(FREQUENT_NAME)
+        head, tail = folded[:2], folded[-2:]
+        best: tuple[str, float] | None = None
+        for cand in self.candidates(folded, FREQUENT_NAME):
+            cf = fold(cand)
+            if abs(len(cf) - len(folded)) > 1 or (cf[:2] != head and cf[-2:] != tail):
+                continue
+            if cf.startswith(folded) or folded.startswith(cf):
+                continue  # 'Wilkin'/'Wilkins', 'Oceany'/'Ocean': derived, not mangled
+            dist = weighted_distance(folded, cf, FREQUENT_SLIP_LIMIT)
+            if dist < math.inf and (best is None or dist < best[1]):
+                best = (canon[cf], dist)
+        return best
+
+    # -- combination and persistence ---------------------------------------
+    def merged(self, other: Gazetteer) -> Gazetteer:
+        """A new gazetteer with both tables' counts added up."""
+        counts = Counter(self.counts)
+        counts.update(other.counts)
+        return Gazetteer(counts)
+
+    def save(self, path: str | Path) -> None:
+        """Write ``form<TAB>count`` lines, most frequent first."""
+        items = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write("# mtdetect gazetteer: form<TAB>count (capitalised: mid-sentence name\n")
+            handle.write("# sightings; lowercase: ordinary-word sightings)\n")
+            for form, n in items:
+                handle.write(f"{form}\t{n}\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Gazetteer:
+        """Read a gazetteer file; a line without a count is a trusted name."""
+        counts: dict[str, int] = {}
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+        for raw in lines:
+            form, tab, rest = raw.partition("\t")
+            form = form.strip()
+            if not form or form[0] == "#":
+                continue
+            n = DEFAULT_COUNT
+            if tab:
+                field = rest.split("\t", 1)[0].strip()
+                if field.isdigit():
+                    n = int(field)
+            counts[form] = counts.get(form, 0) + n
+        return cls(counts)
+
+
+def build_from_texts(
+    texts: Iterable[str], min_count: int = 2, *, keep_words: bool = True
+) -> Gazetteer:
+    """Count the names (and, with ``keep_words``, the ordinary words) in ``texts``.
+
+    Capitalised words at the start of a sentence, after a quote or bracket
+    are skipped (they may be ordinary words), as are all-caps acronyms;
+    forms seen fewer than ``min_count`` times are dropped, since a typo seen
+    once must not make a spelling look attested.
+    """
+    caps, lower = count_forms(texts)
+    counts = {f: n for f, n in caps.items() if n >= min_count}
+    if keep_words:
+        counts.update({w: n for w, n in lower.items() if n >= min_count})
+    return Gazetteer(counts)
+
+
+_DEFAULT: Gazetteer | None = None
+
+
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer (native news + human-written training text), loaded once."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        from mtdetect.resources import data_path
+
+        path = data_path("names.tsv")
+        _DEFAULT = Gazetteer.load(path) if path.exists() else Gazetteer()
+    return _DEFAULT

@@ -8,9 +8,14 @@ File format (``news_ngrams.npz``, built by ``training/build_ngrams.py``):
 ``vocab`` UTF-8 tokens joined by newlines (id = position; the first ids are
 :data:`SPECIALS`), ``unigram`` uint32 counts per id, ``bigram_delta`` the
 sorted keys ``(id1 << 16) | id2`` delta-encoded, ``bigram_bucket`` each
-bigram's count as ``round(8 * log2(count))`` in a uint8, ``n_tokens``.
-Bigrams seen once in the corpus were pruned, so a bigram count of 0 means
-"seen at most once".
+bigram's count as ``round(8 * log2(count))`` in a uint8, ``n_tokens``, and
+``neighbour_ids`` / ``neighbours``: for each common word, the ids of the 20
+words used most like it (distributional similarity over left/right contexts),
+so that an unseen pair can be checked against pairs of similar words;
+``function_word`` (the phrases signal's FUNCTION_WORDS, as flags per id), and
+``content_after`` / ``content_before``: the percentage of each word's right /
+left neighbours in news that are content words (a word that is usually
+followed by one sits in a modifier slot, like an adjective).
 """
 
 from __future__ import annotations
@@ -45,16 +50,23 @@ class NewsNgrams:
             self.n_tokens = int(data["n_tokens"][0])
             self.keys = np.cumsum(data["bigram_delta"], dtype=np.uint32)
             bucket = data["bigram_bucket"]
+            nb_ids = data["neighbour_ids"].astype(np.int64)
+            self._neighbours = data["neighbours"].astype(np.int64)
+            self.function_word: np.ndarray = data["function_word"]
+            self.content_after: np.ndarray = data["content_after"] / 100.0
+            self.content_before: np.ndarray = data["content_before"] / 100.0
+        self._neighbour_row = np.full(len(self.vocab), -1, dtype=np.int64)
+        self._neighbour_row[nb_ids] = np.arange(len(nb_ids))
         self.index: dict[str, int] = {w: i for i, w in enumerate(self.vocab)}
         # decoded bigram counts; index len(keys) is the "absent" slot (count 0)
-        self._bigram = np.append(np.exp2(bucket / 8.0), 0.0)
+        self._bigram = np.append(np.exp2(np.arange(256) / 8.0)[bucket], 0.0)
         self._log_unigram_p = np.log(np.maximum(self.unigram, 0.5) / self.n_tokens)
         self.path = path
 
     def ids(self, tokens: Sequence[str]) -> np.ndarray:
-        """Ids of lowercased tokens; numbers map to ``<num>``, unknown words to ``<unk>``."""
+        """Ids of tokens (case-folded here); numbers become ``<num>``, unknown words ``<unk>``."""
         get = self.index.get
-        out = np.fromiter((get(t, UNK) for t in tokens), dtype=np.int64, count=len(tokens))
+        out = np.array([get(t.lower(), UNK) for t in tokens], dtype=np.int64)
         for i in np.flatnonzero(out == UNK):
             if tokens[i][:1].isdigit():
                 out[i] = NUM
@@ -73,12 +85,26 @@ class NewsNgrams:
         pos[~hit] = len(self.keys)
         return self._bigram[pos]
 
-    def bigram_logprob(self, ids: np.ndarray) -> np.ndarray:
-        """Stupid-backoff log P(w_i | w_{i-1}) for i >= 1 (natural log)."""
+    def neighbours(self, ids: np.ndarray, k: int) -> np.ndarray:
+        """The ``k`` nearest distributional neighbours of each id, ``[len(ids), k]``.
+
+        Words without a list (rare words, punctuation) get themselves.
+        """
+        rows = self._neighbour_row[ids]
+        out = self._neighbours[np.maximum(rows, 0), :k]
+        out[rows < 0] = ids[rows < 0, None]
+        return out
+
+    def bigram_logprob(self, ids: np.ndarray, pair: np.ndarray | None = None) -> np.ndarray:
+        """Stupid-backoff log P(w_i | w_{i-1}) for i >= 1 (natural log).
+
+        ``pair`` may pass ``bigram_counts(ids[:-1], ids[1:])`` when already computed.
+        """
         if len(ids) < 2:
             return np.zeros(0)
         left, right = ids[:-1], ids[1:]
-        pair = self.bigram_counts(left, right)
+        if pair is None:
+            pair = self.bigram_counts(left, right)
         cond = np.log(np.maximum(pair, 1e-9) / np.maximum(self.unigram[left], 1.0))
         backoff = np.log(_BACKOFF) + self._log_unigram_p[right]
         return np.where(pair > 0, np.minimum(cond, 0.0), backoff)

@@ -1,0 +1,238 @@
+"""Phrases: word pairs native news never uses, and known machine-translation calques.
+
+Why: a machine translating word by word picks each English word well enough
+but joins them in ways a native writer would not ("marginal policies" for
+brinkmanship, "make weaken"), and repeats the source language's set phrases
+literally. The first shows as adjacent content words that are each common in
+native news but never seen together there, while no pair of similar words is
+seen either (so it is not just sparse data); the second is caught by a short,
+hand-reviewed lexicon mined from MT against human translations of the same
+documents (``training/mine_calques.py``). Fluency against a native bigram
+model rounds the family off.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from mtdetect.evidence import Evidence
+from mtdetect.ngrams import NewsNgrams, news_ngrams
+from mtdetect.resources import data_path, file_sha256
+from mtdetect.signals.base import Signal
+from mtdetect.text import Document
+
+# Closed-class words (and a few near-grammatical adverbs). Pairs that touch
+# one of them are grammar, not collocation, so they are not tested for being
+# "unseen"; without a POS tagger this list stands in for "not a content word".
+FUNCTION_WORDS = frozenset(
+    """a an the this that these those some any each every no all both either neither
+    i me my mine myself we us our ours ourselves you your yours yourself he him his himself
+    she her hers herself it its itself they them their theirs themselves one ones
+    who whom whose which what whatever whoever where when why how
+    and or but nor so yet if than then because while whilst although though as since unless
+    until till whether once
+    of in on at by for with from to into onto upon about above below over under after before
+    between among amongst through throughout during without within against along across around
+    behind beyond near toward towards via per off out up down past like unlike despite
+    be am is are was were been being have has had having do does did doing done
+    will would shall should can could may might must ought
+    i'm i've i'd i'll you're you've you'd you'll he's he'd he'll she's she'd she'll it's it'd
+    we're we've we'd we'll they're they've they'd they'll that's there's here's what's who's
+    isn't aren't wasn't weren't hasn't haven't hadn't don't doesn't didn't won't wouldn't
+    can't cannot couldn't shouldn't mustn't let's
+    not also too very just only even still already ever never more most less least much many
+    few several such other another same own else rather quite almost enough
+    there here now again ago however therefore thus hence yes
+    s t""".split()
+)
+
+CALQUES = "calques.tsv"
+MIN_WORD_COUNT = 50  # both words of a tested pair must be this common in native news
+# A tested pair must sit in a modifier-head slot: its first word is followed by
+# a content word, and its second preceded by one, at least this often in news.
+# This keeps "marginal policies" and drops phrase-boundary pairs ("officials | doubled").
+MIN_SLOT_SHARE = 0.3
+ANALOGY_NEIGHBOURS = 20  # similar words tried on each side of an unseen pair
+MAX_EVIDENCE = 20  # evidence items per feature
+# priors, so that a short text with two tested pairs is not an outlier
+_PRIOR_PAIRS, _PRIOR_ODD, _PRIOR_PMI = 10.0, 0.08, 3.2
+
+
+@dataclass(frozen=True, slots=True)
+class _Resources:
+    ngrams: NewsNgrams
+    common: np.ndarray  # per vocabulary id: a content word common in native news
+    testable_left: np.ndarray  # ... that may open a tested pair (modifier slot)
+    testable_right: np.ndarray  # ... that may close a tested pair
+    calques: tuple[tuple[int, np.ndarray, dict[int, float]], ...]  # (n, sorted keys, key -> score)
+    fingerprint: str
+
+
+_LOCK = threading.Lock()
+_RESOURCES: _Resources | None = None
+
+
+def _load_calques(ng: NewsNgrams) -> tuple[tuple[int, np.ndarray, dict[int, float]], ...]:
+    """Lexicon phrases as packed id keys (16 bits per word), longest first."""
+    by_length: dict[int, dict[int, float]] = {2: {}, 3: {}}
+    for line in data_path(CALQUES).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        phrase, score = line.split("\t")[:2]
+        ids = [ng.index.get(w, -1) for w in phrase.split()]
+        if min(ids) < 0:
+            continue  # a word outside the news vocabulary cannot be matched by id
+        key = 0
+        for i in ids:
+            key = (key << 16) | i
+        by_length[len(ids)][key] = float(score)
+    return tuple(
+        (n, np.array(sorted(table), dtype=np.int64), table)
+        for n, table in sorted(by_length.items(), reverse=True)
+        if table
+    )
+
+
+def _common(ng: NewsNgrams) -> np.ndarray:
+    """Per id: a content word seen at least MIN_WORD_COUNT times in native news."""
+    is_word = np.fromiter((w[:1].isalpha() for w in ng.vocab), dtype=bool, count=len(ng.vocab))
+    return is_word & ~ng.function_word & (ng.unigram >= MIN_WORD_COUNT)
+
+
+def _resources() -> _Resources:
+    global _RESOURCES
+    if _RESOURCES is None:
+        with _LOCK:
+            if _RESOURCES is None:
+                ng = news_ngrams()
+                common = _common(ng)
+                _RESOURCES = _Resources(
+                    ngrams=ng,
+                    common=common,
+                    testable_left=common & (ng.content_after >= MIN_SLOT_SHARE),
+                    testable_right=common & (ng.content_before >= MIN_SLOT_SHARE),
+                    calques=_load_calques(ng),
+                    fingerprint=f"{ng.fingerprint()}:{file_sha256(data_path(CALQUES))[:16]}",
+                )
+    return _RESOURCES
+
+
+class PhraseSignal(Signal):
+    """Odd word pairs, n-gram fluency and calque hits, measured against native news."""
+
+    name = "phrases"
+
+    def feature_names(self) -> list[str]:
+        return [
+            f"{self.name}.odd_pair_rate",
+            f"{self.name}.pair_pmi",
+            f"{self.name}.bigram_logprob",
+            f"{self.name}.calque_rate",
+        ]
+
+    def fingerprint(self) -> str:
+        return _resources().fingerprint
+
+    def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
+        res = _resources()
+        ng = res.ngrams
+        tokens = doc.tokens
+        odd_kind, _, _, calque_kind = self.feature_names()
+        if len(tokens) < 2:
+            return [_PRIOR_ODD, _PRIOR_PMI, 0.0, 0.0], []
+        texts = [t.text for t in tokens]
+        ids = ng.ids(texts)
+        pair_counts = ng.bigram_counts(ids[:-1], ids[1:])
+        word_counts = ng.unigram[ids]
+        logprob = float(np.mean(ng.bigram_logprob(ids, pair_counts)))
+
+        # content pairs: adjacent lowercase content words, both common in news
+        common = res.common[ids]
+        for i in np.flatnonzero(common):
+            if texts[i][0].isupper():
+                common[i] = False
+        pairs = common[:-1] & common[1:]
+        n_pairs = int(pairs.sum())
+        pmi = np.log(
+            (pair_counts[pairs] + 0.5)
+            * ng.n_tokens
+            / (word_counts[:-1][pairs] * word_counts[1:][pairs])
+        )
+        pair_pmi = float((pmi.sum() + _PRIOR_PAIRS * _PRIOR_PMI) / (n_pairs + _PRIOR_PAIRS))
+        # tested pairs: those in a modifier-head slot, where an odd choice shows
+        tested = pairs & res.testable_left[ids[:-1]] & res.testable_right[ids[1:]]
+        n_tested = int(tested.sum())
+        odd = self._odd_pairs(ng, ids, np.flatnonzero(tested & (pair_counts == 0)))
+        odd_rate = (len(odd) + _PRIOR_PAIRS * _PRIOR_ODD) / (n_tested + _PRIOR_PAIRS)
+
+        evidence: list[Evidence] = []
+        strength = np.minimum(word_counts[odd], word_counts[odd + 1])
+        for i in odd[np.argsort(-strength, kind="stable")][:MAX_EVIDENCE]:
+            start, end = tokens[i].start, tokens[i + 1].end
+            evidence.append(
+                Evidence(
+                    odd_kind,
+                    start,
+                    end,
+                    doc.text[start:end],
+                    f"'{texts[i]} {texts[i + 1]}' is a word pair native news does not use, "
+                    f"though both words are common ({word_counts[i]:,.0f} and "
+                    f"{word_counts[i + 1]:,.0f} times in 13M words) and no similar pair is seen",
+                )
+            )
+
+        hits = self._calques(res, ids)
+        for i, n, score in hits[:MAX_EVIDENCE]:
+            start, end = tokens[i].start, tokens[i + n - 1].end
+            evidence.append(
+                Evidence(
+                    calque_kind,
+                    start,
+                    end,
+                    doc.text[start:end],
+                    f"'{' '.join(texts[i : i + n]).lower()}' is a translation calque: machine "
+                    f"translation uses it {2**score:.1f} times as often as human translators",
+                )
+            )
+        calque_rate = float(np.log1p(1000.0 * len(hits) / max(doc.n_words, 1)))
+        return [float(odd_rate), pair_pmi, logprob, calque_rate], evidence
+
+    @staticmethod
+    def _odd_pairs(ng: NewsNgrams, ids: np.ndarray, unseen: np.ndarray) -> np.ndarray:
+        """Unseen pairs (by first-token index) for which no pair of similar words is seen either.
+
+        "opposition candidate" is unseen but "democratic candidate" is not, so it
+        is sparse data, not an odd collocation; "marginal policies" has no such
+        support ("modest policies", "marginal measures", ... are all unseen).
+        """
+        if len(unseen) == 0:
+            return unseen
+        k = ANALOGY_NEIGHBOURS
+        first, second = ids[unseen], ids[unseen + 1]
+        like_first = ng.bigram_counts(ng.neighbours(first, k).ravel(), np.repeat(second, k))
+        like_second = ng.bigram_counts(np.repeat(first, k), ng.neighbours(second, k).ravel())
+        support = (like_first > 0).reshape(-1, k).sum(1) + (like_second > 0).reshape(-1, k).sum(1)
+        return unseen[support == 0]
+
+    @staticmethod
+    def _calques(res: _Resources, ids: np.ndarray) -> list[tuple[int, int, float]]:
+        """(token index, length, score) of lexicon phrases, longest first, no overlaps."""
+        hits: list[tuple[int, int, float]] = []
+        taken: set[int] = set()
+        for n, wanted, table in res.calques:
+            if len(ids) < n:
+                continue
+            keys = ids[: len(ids) - n + 1].copy()
+            for k in range(1, n):
+                keys = (keys << 16) | ids[k : len(ids) - n + 1 + k]
+            pos = np.minimum(np.searchsorted(wanted, keys), len(wanted) - 1)
+            for i in np.flatnonzero(wanted[pos] == keys):
+                span = range(int(i), int(i) + n)
+                if taken.isdisjoint(span):
+                    taken.update(span)
+                    hits.append((int(i), n, table[int(keys[i])]))
+        hits.sort()
+        return hits

@@ -1,0 +1,138 @@
+"""The phrases family: odd word pairs, bigram fluency and calque hits."""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+import pytest
+
+from mtdetect.ngrams import NUM, UNK, news_ngrams
+from mtdetect.signals.phrases import FUNCTION_WORDS, PhraseSignal
+from mtdetect.text import Document
+
+NATIVE = (
+    "The central bank raised interest rates on Tuesday, and officials said the economy "
+    "was growing at a steady pace. Shares of the company fell sharply after the chief "
+    "executive resigned. Police arrested two men after a stolen car crashed into a parked "
+    "truck late on Friday night."
+)
+
+
+@pytest.fixture(scope="module")
+def signal() -> PhraseSignal:
+    return PhraseSignal()
+
+
+def kinds(evidence: list, suffix: str) -> list:
+    return [e for e in evidence if e.kind == f"phrases.{suffix}"]
+
+
+def test_resource_loads_with_real_counts() -> None:
+    ng = news_ngrams()
+    assert len(ng.vocab) <= 65536
+    ids = ng.ids(["Prime", "minister", "tasty", "reforms"])
+    counts = ng.bigram_counts(ids[[0, 2]], ids[[1, 3]])
+    assert counts[0] > 100  # "prime minister" is everywhere in news
+    assert counts[1] == 0  # "tasty reforms" is not
+    assert news_ngrams() is ng
+
+
+def test_resource_loads_once_across_threads() -> None:
+    seen: list[object] = []
+    threads = [threading.Thread(target=lambda: seen.append(news_ngrams())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(table is seen[0] for table in seen)
+
+
+def test_ids_fold_case_and_map_numbers_and_unknowns() -> None:
+    ng = news_ngrams()
+    ids = ng.ids(["The", "the", "2.5", "zzqxwv"])
+    assert ids[0] == ids[1] != UNK
+    assert ids[2] == NUM
+    assert ids[3] == UNK
+
+
+def test_resource_function_words_match_the_signal() -> None:
+    ng = news_ngrams()
+    flagged = {w for w, f in zip(ng.vocab, ng.function_word, strict=True) if f}
+    assert flagged == {w for w in FUNCTION_WORDS if w in ng.index}
+
+
+def test_bigram_logprob_prefers_native_order() -> None:
+    ng = news_ngrams()
+    native = ng.bigram_logprob(ng.ids("the prime minister said".split())).mean()
+    shuffled = ng.bigram_logprob(ng.ids("minister the said prime".split())).mean()
+    assert native > shuffled
+
+
+def test_native_sentences_give_no_odd_pair(signal: PhraseSignal) -> None:
+    values, evidence = signal.extract(Document(NATIVE))
+    assert kinds(evidence, "odd_pair_rate") == []
+    assert kinds(evidence, "calque_rate") == []
+    assert values[signal.feature_names().index("phrases.calque_rate")] == 0.0
+
+
+def test_invented_odd_collocations_are_evidence(signal: PhraseSignal) -> None:
+    text = "The company reported delicious profits and a furious budget."
+    values, evidence = signal.extract(Document(text))
+    found = {e.text for e in kinds(evidence, "odd_pair_rate")}
+    assert {"delicious profits", "furious budget"} <= found
+    for e in kinds(evidence, "odd_pair_rate"):
+        assert text[e.start : e.end] == e.text
+        assert "native news" in e.message
+    native_values, _ = signal.extract(Document(NATIVE))
+    assert values[0] > native_values[0]
+
+
+def test_capitalised_pairs_are_not_tested(signal: PhraseSignal) -> None:
+    _, evidence = signal.extract(Document("Delicious Profits is the name of the new bakery."))
+    assert kinds(evidence, "odd_pair_rate") == []
+
+
+def test_calque_offsets_point_into_original_text(signal: PhraseSignal) -> None:
+    text = (
+        "\u201cIt is noted that the talks\nwill continue,\u201d he said. "
+        "It is\nnoted that the new corona spread."
+    )
+    values, evidence = signal.extract(Document(text))
+    hits = kinds(evidence, "calque_rate")
+    assert [e.text for e in hits] == ["It is noted", "It is\nnoted", "new corona"]
+    for e in hits:
+        assert text[e.start : e.end] == e.text
+    assert hits[0].start == 1  # just after the curly quote
+    assert values[signal.feature_names().index("phrases.calque_rate")] > 0
+
+
+def test_overlapping_calques_count_once(signal: PhraseSignal) -> None:
+    # "it is noted" and "is noted that" are both listed; one place is one hit
+    _, evidence = signal.extract(Document("It is noted that prices rose."))
+    assert len(kinds(evidence, "calque_rate")) == 1
+
+
+@pytest.mark.parametrize("text", ["", "Hello", "Rates rose.", NATIVE, "5 % , , ."])
+def test_feature_vector_shape_and_finite(signal: PhraseSignal, text: str) -> None:
+    values, _ = signal.extract(Document(text))
+    assert len(values) == len(signal.feature_names())
+    assert all(math.isfinite(v) for v in values)
+    assert all(name.startswith("phrases.") for name in signal.feature_names())
+
+
+def test_evidence_is_capped(signal: PhraseSignal) -> None:
+    odd = " ".join(["The company reported delicious profits and a furious budget."] * 40)
+    _, evidence = signal.extract(Document(odd))
+    assert 0 < len(kinds(evidence, "odd_pair_rate")) <= 20
+
+
+def test_layout_does_not_change_features(signal: PhraseSignal) -> None:
+    one_line, _ = signal.extract(Document(NATIVE))
+    reflowed, _ = signal.extract(Document(NATIVE.replace(". ", ".\n\n").replace(" the ", "\nthe ")))
+    assert np.allclose(one_line, reflowed)
+
+
+def test_fingerprint_names_the_resources(signal: PhraseSignal) -> None:
+    assert len(signal.fingerprint()) > 16

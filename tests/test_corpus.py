@@ -157,6 +157,14 @@ def test_strip_markers_drops_apertium_marks_but_keeps_real_hashtags() -> None:
     assert strip_markers("The @mayor spoke.", "The mayor spoke.") == "The mayor spoke."
 
 
+def test_strip_markers_drops_multiword_marks_and_leaked_tags() -> None:
+    output = "They never darse# cuenta, if there <pri> being a fix in C# code."
+    original = "They never noticed, if there is a fix in C# code."
+    assert strip_markers(output, original) == (
+        "They never darse cuenta, if there being a fix in C# code."
+    )
+
+
 def _identity_runner(pivot: str, text: str) -> str:
     """Stands in for Apertium: translation that upper-cases, separators survive."""
     return text.replace(SEPARATOR, "\0").upper().replace("\0", SEPARATOR)

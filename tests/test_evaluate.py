@@ -1,0 +1,191 @@
+"""Evaluation helpers: metrics on toy arrays, shortcut transforms on hand-written text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mtdetect.boilerplate import strip_boilerplate
+from mtdetect.text import normalise
+from training.corpus import Record
+from training.evaluate import (
+    add_boilerplate,
+    auc,
+    cefr_group,
+    check,
+    cut_at_fpr,
+    expected_calibration_error,
+    length_bucket,
+    paired_wins,
+    paragraphs,
+    reflow_sentences,
+    reliability_bins,
+    shortcut_sample,
+    single_line,
+    summarise,
+    swap_quotes,
+    system_family,
+    tpr_at_fpr,
+)
+
+ARTICLE = (
+    'The harbour board met on Monday. "We cannot wait another winter," said its chair,\n'
+    "Ruth Okafor, who has run the port since 2019.\n"
+    "Repairs to the north wall will cost about $4.5m. Work starts in March!\n"
+    "Fishermen's groups welcomed the plan, but asked: who pays for the delays?\n"
+    "The council's 'rainy day' fund is nearly empty (it was drained in 2021).\n"
+    "A final vote is expected next month."
+)
+
+
+# -- calibration ---------------------------------------------------------------------------
+def test_ece_is_zero_when_every_bin_matches_its_rate() -> None:
+    probabilities, labels = [], []
+    for p in np.arange(0.05, 1.0, 0.1):  # bin centres
+        positives = round(p * 100)
+        probabilities += [p] * 100
+        labels += [1] * positives + [0] * (100 - positives)
+    ece = expected_calibration_error(np.array(probabilities), np.array(labels))
+    assert ece == pytest.approx(0.0, abs=1e-9)
+
+
+def test_ece_measures_overconfidence() -> None:
+    probabilities = np.full(200, 0.9)
+    labels = np.array([1, 0] * 100)  # observed rate 0.5
+    assert expected_calibration_error(probabilities, labels) == pytest.approx(0.4)
+
+
+def test_ece_weights_change_the_mix() -> None:
+    probabilities = np.array([0.1, 0.1, 0.9, 0.9])
+    labels = np.array([0, 0, 1, 0])
+    plain = expected_calibration_error(probabilities, labels)
+    # up-weighting the correct positive makes the 0.9 bin look well calibrated
+    weighted = expected_calibration_error(probabilities, labels, weights=np.array([1, 1, 9, 1]))
+    assert weighted < plain
+
+
+def test_reliability_bins_put_edges_in_the_right_bin() -> None:
+    rows = reliability_bins(np.array([0.0, 0.1, 0.99, 1.0]), np.array([0, 0, 1, 1]))
+    assert [(row["lo"], row["n"]) for row in rows] == [(0.0, 1), (0.1, 1), (0.9, 2)]
+    assert sum(row["weight"] for row in rows) == pytest.approx(1.0)
+
+
+# -- ranking and thresholds -----------------------------------------------------------------
+def test_auc_is_none_for_a_single_class() -> None:
+    assert auc([1, 1, 1], np.array([0.2, 0.5, 0.9])) is None
+    assert auc([0, 1], np.array([0.2, 0.9])) == 1.0
+    assert auc([0, 1], np.array([0.9, 0.2])) == 0.0
+
+
+def test_cut_at_fpr_allows_at_most_the_budget() -> None:
+    negatives = np.arange(200, dtype=float)  # 1% of 200 = 2 may be flagged
+    cut = cut_at_fpr(negatives, 0.01)
+    assert np.sum(negatives >= cut) == 2
+    assert cut > 197.0  # works above 1.0: decision values are unbounded
+
+
+def test_cut_at_fpr_on_negative_decision_values() -> None:
+    negatives = -np.arange(1, 101, dtype=float)  # -1 .. -100; one may be flagged
+    cut = cut_at_fpr(negatives, 0.01)
+    assert np.sum(negatives >= cut) == 1
+    assert -2.0 < cut <= -1.0
+
+
+def test_tpr_at_fpr_counts_positives_above_the_human_cut() -> None:
+    negatives = np.linspace(0.0, 1.0, 100)  # one negative (1.0) may pass
+    positives = np.array([0.5, 0.995, 1.0, 2.0])
+    # the cut sits just above the second highest negative (0.9899...)
+    assert tpr_at_fpr(positives, negatives, 0.01) == pytest.approx(0.75)
+    assert tpr_at_fpr(np.array([]), negatives) is None
+
+
+def test_paired_wins_counts_wins_ties_and_losses() -> None:
+    machine = np.array([0.9, 0.8, 0.5, 0.2])
+    original = np.array([0.1, 0.8, 0.6, 0.1])
+    result = paired_wins(machine, original)
+    assert (result["pairs"], result["wins"], result["ties"], result["losses"]) == (4, 2, 1, 1)
+    assert result["win_rate"] == pytest.approx(0.5)
+
+
+def test_check_reports_misses_honestly() -> None:
+    assert check("auc_overall", 0.97)["pass"] is True
+    assert check("auc_overall", 0.90)["pass"] is False
+    assert check("ece", 0.05)["pass"] is True
+    assert check("shortcut_mean_change", 0.02)["pass"] is False  # strict "<"
+    assert check("learner_fpr", None)["pass"] is None
+    report = {
+        "headline": {"auc_overall": check("auc_overall", 0.9)},
+        "learners": {"learner_fpr": check("learner_fpr", 0.01)},
+    }
+    summary = summarise(report)
+    assert summary["missed"] == ["headline.auc_overall"]
+    assert summary["passed"] == 1
+
+
+# -- slicing -------------------------------------------------------------------------------
+def test_slicing_helpers() -> None:
+    assert length_bucket(60) == "60-150"
+    assert length_bucket(399) == "150-400"
+    assert length_bucket(1000) == "1000+"
+    assert system_family("Online-B") == "Online-*"
+    assert system_family("CUNI-DocTransformer") == system_family("CUNI-Transformer") == "CUNI"
+    assert cefr_group("B1.ii") == "B1"
+    assert cefr_group("C2+") == "C2"
+    assert cefr_group("") == "unknown"
+
+
+def _record(label: str, text: str) -> Record:
+    return Record(text=text, label=label, group=text, source="test", lang="en", system="x")
+
+
+def test_shortcut_sample_is_deterministic_and_mixes_labels() -> None:
+    records = [_record("MT", f"machine text {i}") for i in range(50)]
+    records += [_record("HT", f"human text {i}") for i in range(5)]
+    records += [_record("ORIG", f"original text {i}") for i in range(50)]
+    chosen = shortcut_sample(records, 30)
+    assert chosen == shortcut_sample(records, 30)
+    assert len(chosen) == 30
+    labels = [records[i].label for i in chosen]
+    assert labels.count("HT") == 5  # small labels are taken whole
+    assert abs(labels.count("MT") - labels.count("ORIG")) <= 1
+
+
+# -- shortcut transforms ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "transform", [reflow_sentences, single_line, paragraphs, add_boilerplate, swap_quotes]
+)
+def test_transforms_keep_the_words(transform) -> None:  # type: ignore[no-untyped-def]
+    changed = transform(ARTICLE)
+    assert changed != ARTICLE
+    if transform is add_boilerplate:
+        changed = strip_boilerplate(changed).text
+    if transform is swap_quotes:
+        changed = normalise(changed)
+    assert changed.split() == ARTICLE.split()
+
+
+def test_reflow_puts_one_sentence_on_each_line() -> None:
+    lines = reflow_sentences(ARTICLE).split("\n")
+    assert lines[0] == "The harbour board met on Monday."
+    assert lines[1].startswith('"We cannot wait another winter," said its chair, Ruth Okafor,')
+    assert lines[1].endswith("since 2019.")
+    assert lines[-1] == "A final vote is expected next month."
+    assert "\n" not in single_line(ARTICLE)
+
+
+def test_paragraphs_add_a_blank_line_every_three_lines() -> None:
+    blocks = paragraphs(ARTICLE).split("\n\n")
+    assert [len(block.split("\n")) for block in blocks] == [3, 3]
+
+
+def test_swap_quotes_makes_straight_quotes_curly_and_back() -> None:
+    curly = swap_quotes('She said "no" and it\'s over.')
+    assert curly == "She said \u201cno\u201d and it\u2019s over."
+    assert swap_quotes(curly) == 'She said "no" and it\'s over.'
+    assert swap_quotes("the 'rainy day' fund") == "the \u2018rainy day\u2019 fund"
+
+
+def test_added_boilerplate_is_what_the_detector_strips() -> None:
+    cleaned = strip_boilerplate(add_boilerplate(ARTICLE))
+    assert cleaned.text.strip() == ARTICLE
+    assert len(cleaned.removed) == 4

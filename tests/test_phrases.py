@@ -7,6 +7,7 @@ import threading
 
 import numpy as np
 import pytest
+from conftest import SHARED
 
 from mtdetect.ngrams import NUM, UNK, news_ngrams
 from mtdetect.signals.phrases import FUNCTION_WORDS, PhraseSignal
@@ -136,3 +137,17 @@ def test_layout_does_not_change_features(signal: PhraseSignal) -> None:
 
 def test_fingerprint_names_the_resources(signal: PhraseSignal) -> None:
     assert len(signal.fingerprint()) > 16
+
+
+SEEDS = SHARED / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not present")
+def test_seed_odd_pairs(signal: PhraseSignal) -> None:
+    def odd(name: str) -> list[str]:
+        (path,) = SEEDS.glob(f"{name}_*.txt")
+        _, evidence = signal.extract(Document(path.read_text(encoding="utf-8")))
+        return [e.text for e in kinds(evidence, "odd_pair_rate")]
+
+    assert "marginal policies" in odd("000")  # the spun article's telltale
+    assert len(odd("001")) <= 2  # a human original says little odd

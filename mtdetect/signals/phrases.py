@@ -146,7 +146,7 @@ class PhraseSignal(Signal):
         texts = [t.text for t in tokens]
         ids = ng.ids(texts)
         pair_counts = ng.bigram_counts(ids[:-1], ids[1:])
-        word_counts = ng.unigram[ids]
+        word_counts = ng.word_counts(ids)
         logprob = float(np.mean(ng.bigram_logprob(ids, pair_counts)))
 
         # content pairs: adjacent lowercase content words, both common in news
@@ -212,9 +212,12 @@ class PhraseSignal(Signal):
             return unseen
         k = ANALOGY_NEIGHBOURS
         first, second = ids[unseen], ids[unseen + 1]
-        like_first = ng.bigram_counts(ng.neighbours(first, k).ravel(), np.repeat(second, k))
-        like_second = ng.bigram_counts(np.repeat(first, k), ng.neighbours(second, k).ravel())
-        support = (like_first > 0).reshape(-1, k).sum(1) + (like_second > 0).reshape(-1, k).sum(1)
+        # one lookup for both sides: (similar-to-first, second) then (first, similar-to-second)
+        counts = ng.bigram_counts(
+            np.concatenate([ng.neighbours(first, k).ravel(), np.repeat(first, k)]),
+            np.concatenate([np.repeat(second, k), ng.neighbours(second, k).ravel()]),
+        )
+        support = (counts > 0).reshape(2, -1, k).sum(axis=(0, 2))
         return unseen[support == 0]
 
     @staticmethod

@@ -261,7 +261,7 @@ def main() -> None:
                 min_count=args.min_count, min_docs=args.min_docs, min_systems=args.min_systems
             )
             out.write(header + "\n")
-            for gram in sorted(keep, key=lambda g: -found[g][2]):
+            for gram in sorted(keep, key=lambda g: (-round(found[g][2], 2), g)):
                 out.write(f"{gram}\t{found[gram][2]:.2f}\n")
         print(f"wrote {len(keep)} phrases to {data_path('calques.tsv')}")
         return

@@ -92,11 +92,14 @@ def test_near_miss_finds_pivot_mangled_names() -> None:
     assert hit is not None and hit[0] == "Quarrendon"
 
 
-def test_near_miss_allows_one_slip_toward_frequent_names_only() -> None:
+def test_near_miss_allows_one_inner_vowel_slip_toward_frequent_names_only() -> None:
     gaz = toy()
-    assert gaz.near_miss("Fairbonks") == ("Fairbanks", pytest.approx(gaz.near_miss("Fairbonks")[1]))
-    assert gaz.near_miss("Hollowey") is None  # Holloway is known, but not frequent enough
+    hit = gaz.near_miss("Fairbonks")
+    assert hit is not None and hit[0] == "Fairbanks"
+    assert gaz.near_miss("Hollowoy") is None  # Holloway is known, but not frequent enough
     assert gaz.near_miss("Fairbank") is None  # a derived form, not a mangled one
+    assert gaz.near_miss("Fairbanko") is None  # last letters change between real names
+    assert gaz.near_miss("Fairrbanks") is None  # a doubled letter is an ordinary typo
 
 
 def test_near_miss_rejects_known_spellings_words_and_short_forms() -> None:
@@ -178,8 +181,8 @@ def test_shipped_gazetteer_knows_common_names_and_catches_a_slip() -> None:
     gaz = default_gazetteer()
     assert len(gaz) > 10_000
     assert gaz.is_name("Obama") and gaz.is_attested("Iraq") and gaz.is_word("Meanwhile")
-    hit = gaz.near_miss("Obamma")
-    assert hit is not None and hit[0] == "Obama"
+    hit = gaz.near_miss("Clinten")
+    assert hit is not None and hit[0] == "Clinton"
     assert gaz.near_miss("Iraq") is None
 
 

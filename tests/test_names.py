@@ -131,10 +131,10 @@ def test_near_miss_needs_the_name_to_be_known(tmp_path: Path) -> None:
 
 
 def test_near_miss_to_a_shipped_name() -> None:
-    text = FILLER + "Former president Barack Obamma spoke at the ceremony on Saturday."
+    text = FILLER + "Former president Bill Clinten spoke at the ceremony on Saturday."
     _, evidence = run(text)
     near = [e for e in evidence if e.kind == "names.near_miss"]
-    assert [e.text for e in near] == ["Obamma"]
+    assert [e.text for e in near] == ["Clinten"]
 
 
 def test_sentence_initial_words_and_acronyms_are_left_alone() -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import re
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from mtdetect.evidence import Evidence
@@ -27,7 +26,6 @@ from mtdetect.gazetteer import (
     _deletions,
     default_gazetteer,
     fold,
-    is_capitalised_name_shape,
     max_variant_distance,
     name_parts,
     skeleton,
@@ -91,17 +89,12 @@ _SPEECH = frozenset(
 )
 
 
-@dataclass(slots=True)
-class _Form:
-    """One capitalised spelling in a document, with where it occurs."""
+def _spans(form: str, starts: list[int]) -> list[tuple[int, int]]:
+    return [(s, s + len(form)) for s in starts]
 
-    text: str
-    starts: list[int]
 
-    @property
-    def spans(self) -> list[tuple[int, int]]:
-        n = len(self.text)
-        return [(s, s + n) for s in self.starts]
+def _folded(form: str) -> str:
+    return form.lower() if form.isascii() else fold(form)
 
 
 def _per_1000(count: float, n_words: int) -> float:
@@ -203,70 +196,75 @@ class NameSignal(Signal):
             evidence.append(Evidence(f"{self.name}.{kind}", start, end, text[start:end], message))
 
         forms = _collect_forms(doc)
-        # capitalised spellings that look like names rather than ordinary words
-        names = {f: info for f, info in forms.items() if len(f) >= 3 and not gaz.is_word(f)}
-
-        def unattested(form: str) -> bool:
-            return gaz.count(form) <= RARE_COUNT and fold(form) not in _TRANSLIT_GROUP
+        # capitalised spellings that look like names rather than ordinary words,
+        # their gazetteer counts, and which of them native news has not seen
+        counts = gaz.counts
+        names: dict[str, list[int]] = {}
+        seen: dict[str, int] = {}
+        rare: list[str] = []
+        for f, starts in forms.items():
+            if len(f) < 3:
+                continue
+            ascii_form = f.isascii()
+            n = counts.get(f, 0) if ascii_form else gaz.count(f)
+            words = counts.get(f.lower(), 0)
+            if words > RARE_COUNT and words >= n:
+                continue  # an ordinary word: 'Meanwhile', 'Brown'
+            names[f] = starts
+            seen[f] = n
+            if n <= RARE_COUNT and (f.lower() if ascii_form else fold(f)) not in _TRANSLIT_GROUP:
+                rare.append(f)
 
         # 1. the same name spelled two ways in this document
-        variants = _variant_pairs(names, gaz, unattested)
+        variants = _variant_pairs(names, seen, rare)
 
         # 2. two established transliterations of one name, mixed
         mixed = _mixed_transliterations(forms)
 
         # 3. near misses to well-attested names the gazetteer knows
         near: dict[str, tuple[str, float]] = {}
-        present = {fold(f) for f in names}
-        context = _Context(doc)
-        for f, info in names.items():
-            if f in variants or len(f) < 5 or not unattested(f):
+        context: _Context | None = None
+        for f in rare:
+            if f in variants or len(f) < 5:
                 continue
             hit = gaz.near_miss(f)
-            if hit is None or fold(hit[0]) in _NOT_CANONICAL or fold(hit[0]) in present:
+            if hit is None:
                 continue
-            if any(context.is_name_slot(s, s + len(f)) for s in info.starts):
+            canonical = _folded(hit[0])
+            if canonical in _NOT_CANONICAL or any(_folded(g) == canonical for g in names):
+                continue
+            context = context or _Context(doc)
+            if any(context.is_name_slot(s, s + len(f)) for s in names[f]):
                 near[f] = hit
 
         # 4. "Vladimir Isachenkov (Vladimir Isachenkov)"
         repeats = _paren_repeats(doc)
 
         # 5. spellings English news would not produce
-        odd: list[str] = []
         model = self._chars
-        if model is not None:
-            for f in names:
-                if (
-                    len(f) >= 4
-                    and unattested(f)
-                    and gaz.word_count(f) <= RARE_COUNT
-                    and model.is_odd(f)
-                ):
-                    odd.append(f)
+        odd = [f for f in rare if len(f) >= 4 and model.is_odd(f)] if model is not None else []
 
         # A misspelt name in a text full of misspelt words is a human typo:
         # learners' essays must not look machine-translated.
-        trust = _typo_discount(doc, gaz) if (variants or near or odd) else 1.0
-        if trust < 1.0:
-            variants = variants if trust > 0 else {}
-            near = near if trust > 0 else {}
-            odd = odd if trust > 0 else []
+        trust = _typo_discount(doc, counts) if (variants or near) else 1.0
+        if trust <= 0.0:
+            variants, near, odd = {}, {}, []
 
         for rare, common in variants.items():
-            for span in names[rare].spans:
+            for span in _spans(rare, names[rare]):
                 msg = f"'{rare}' and '{common}' both appear: the same name spelled two ways"
                 add("variant_spelling", span, msg)
         for other, main in mixed:
-            msg = f"'{other.text}' and '{main.text}' both appear: two spellings of one name"
-            add("mixed_transliteration", other.spans[0], msg)
+            msg = f"'{other}' and '{main}' both appear: two spellings of one name"
+            add("mixed_transliteration", _spans(other, forms[other])[0], msg)
         for f, (canonical, _) in near.items():
-            for span in names[f].spans:
+            for span in _spans(f, names[f]):
                 add("near_miss", span, f"'{f}' looks like a mangled form of '{canonical}'")
         for span in repeats:
             add("paren_repeat", span, f"'{text[span[0] : span[1]]}' repeats a name in parentheses")
         for f in odd:
             msg = f"'{f}' is an unusual spelling for a name in English news"
-            add("odd_spelling", names[f].spans[0], msg)
+            add("odd_spelling", _spans(f, names[f])[0], msg)
 
         n = doc.n_words
         values = [
@@ -279,7 +277,7 @@ class NameSignal(Signal):
         return values, evidence
 
 
-def _collect_forms(doc: Document) -> dict[str, _Form]:
+def _collect_forms(doc: Document) -> dict[str, list[int]]:
     """Every capitalised name-shaped spelling in the document, with its start offsets.
 
     Only the capitalised tokens are touched, so this stays cheap on long
@@ -290,14 +288,16 @@ def _collect_forms(doc: Document) -> dict[str, _Form]:
         word = tok.text
         if "-" in word or "'" in word:
             for part, offset in name_parts(word):
-                starts.setdefault(part, []).append(tok.start + offset)
+                if part[0].isupper():
+                    starts.setdefault(part, []).append(tok.start + offset)
         else:
             found = starts.get(word)
             if found is None:
                 starts[word] = [tok.start]
             else:
                 found.append(tok.start)
-    return {f: _Form(f, s) for f, s in starts.items() if is_capitalised_name_shape(f)}
+    # not acronyms ('NATO'), initials ('W') or glued numbers
+    return {f: s for f, s in starts.items() if len(f) > 1 and not f.isupper() and f.isalpha()}
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ]+$")
@@ -339,27 +339,28 @@ class _Context:
         return before is not None and before.group(1)[0].isupper()
 
 
-def _typo_discount(doc: Document, gaz: Gazetteer) -> float:
+def _typo_discount(doc: Document, counts: dict[str, int]) -> float:
     """1.0 for clean prose, falling to 0.0 as unknown lowercase words pass 4% (learner text)."""
     lower = [t.text for t in doc.words if len(t.text) >= 3 and t.text.islower()]
     if len(lower) < 20:
         return 1.0
-    unknown = sum(1 for w in lower if gaz.counts.get(w, 0) <= RARE_COUNT and w.isalpha())
+    unknown = sum(1 for w in lower if counts.get(w, 0) <= RARE_COUNT and w.isalpha())
     rate = unknown / len(lower)
     return min(1.0, max(0.0, (TYPO_RATE_CUTOFF - rate) / (TYPO_RATE_CUTOFF - TYPO_RATE_OK)))
 
 
-def _mixed_transliterations(forms: dict[str, _Form]) -> list[tuple[_Form, _Form]]:
+def _mixed_transliterations(forms: dict[str, list[int]]) -> list[tuple[str, str]]:
     """(less used, most used) spellings of one name from the transliteration table."""
-    groups: dict[int, dict[str, _Form]] = {}
-    for f, info in forms.items():
-        group = _TRANSLIT_GROUP.get(fold(f))
+    groups: dict[int, list[str]] = {}
+    for f in forms:
+        group = _TRANSLIT_GROUP.get(_folded(f))
         if group is not None:
-            groups.setdefault(group, {})[fold(f)] = info
-    out: list[tuple[_Form, _Form]] = []
+            groups.setdefault(group, []).append(f)
+    out: list[tuple[str, str]] = []
     for members in groups.values():
-        if len(members) >= 2:
-            ordered = sorted(members.values(), key=lambda m: (-len(m.starts), m.starts[0]))
+        distinct = {_folded(f): f for f in members}
+        if len(distinct) >= 2:
+            ordered = sorted(distinct.values(), key=lambda f: (-len(forms[f]), forms[f][0]))
             out.extend((other, ordered[0]) for other in ordered[1:])
     return out
 
@@ -386,6 +387,8 @@ def _morphological(a: str, b: str) -> bool:
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if long_.startswith(short):
         suffix = long_[len(short) :]
+        if suffix in _MORPH_SUFFIXES:
+            return True  # Iraq/Iraqi, Smith/Smiths
         if suffix in ("n", "an", "ns", "ans") and short[-1] in "aeo":
             return True  # Russia/Russian, Korea/Korean
     stem = 0
@@ -399,46 +402,59 @@ def _morphological(a: str, b: str) -> bool:
     return tails[0] in _INFLECTIONS and tails[1] in _INFLECTIONS
 
 
-def _variant_pairs(names: dict[str, _Form], gaz: Gazetteer, unattested) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _short_vowel_pair(a: str, b: str) -> bool:
+    """Short names one vowel apart ('Shoku'/'Shoko', 'Kunta'/'Kinta') are usually two names."""
+    if len(a) != len(b) or len(a) > 6:
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and diff[0][0] in "aeiouy" and diff[0][1] in "aeiouy"
+
+
+def _variant_pairs(
+    names: dict[str, list[int]], seen: dict[str, int], rare: list[str]
+) -> dict[str, str]:
     """Rarer spelling -> the spelling it varies, for pairs that look like one name.
 
-    Blocking by sound-class skeleton (one dropped consonant allowed) keeps
-    this linear in the number of distinct names; a pair counts only when the
-    rarer spelling is unattested in native news, so 'Iran' and 'Iraq' (both
-    well known) never pair.
+    Only pairs with an unattested member are looked for ('Iran' and 'Iraq',
+    both well known, are two names), and blocking by sound-class skeleton
+    (one dropped consonant allowed) keeps this linear in the number of
+    distinct names in the document.
     """
+    if not rare:
+        return {}
     exact: dict[str, list[str]] = {}
-    folded = {f: fold(f) for f in names if len(f) >= 4}
-    for f, ff in folded.items():
-        exact.setdefault(skeleton(ff), []).append(f)
+    deleted: dict[str, list[str]] = {}
+    for f in names:
+        if len(f) >= 4:
+            key = skeleton(f)
+            exact.setdefault(key, []).append(f)
+            for d in _deletions(key):
+                deleted.setdefault(d, []).append(f)
+    rare_set = set(rare)
     pairs: set[tuple[str, str]] = set()
-    for f, ff in folded.items():
-        key = skeleton(ff)
-        for other in exact.get(key, ()):
+    for f in rare:
+        if len(f) < 4:
+            continue
+        key = skeleton(f)
+        partners = [*exact.get(key, ()), *deleted.get(key, ())]
+        for d in _deletions(key):
+            partners.extend(exact.get(d, ()))
+        for other in partners:
             if other != f:
                 pairs.add((f, other) if f < other else (other, f))
-        for d in set(_deletions(key)):
-            for other in exact.get(d, ()):
-                if other != f:
-                    pairs.add((f, other) if f < other else (other, f))
     out: dict[str, str] = {}
     for a, b in sorted(pairs):
-        ua, ub = unattested(a), unattested(b)
-        if not (ua or ub):
-            continue  # two known spellings ('Iran', 'Iraq') are two names
-        fa, fb = folded[a], folded[b]
-        if fa == fb or _morphological(fa, fb):
+        fa, fb = _folded(a), _folded(b)
+        if fa == fb or _morphological(fa, fb) or _short_vowel_pair(fa, fb):
             continue
         if weighted_distance(fa, fb, max_variant_distance(fa, fb)) == math.inf:
             continue
-        ka = (gaz.count(a), len(names[a].starts), -names[a].starts[0])
-        kb = (gaz.count(b), len(names[b].starts), -names[b].starts[0])
+        ka = (seen[a], len(names[a]), -names[a][0])
+        kb = (seen[b], len(names[b]), -names[b][0])
         # the rarer spelling (then the less repeated, then the later one) is the deviant
-        rare, common = (a, b) if ka < kb else (b, a)
-        if not (ua if rare == a else ub):
-            continue
-        if rare not in out:
-            out[rare] = common
+        deviant, common = (a, b) if ka < kb else (b, a)
+        if deviant in rare_set and deviant not in out:
+            out[deviant] = common
     return out
 
 

@@ -189,3 +189,17 @@ def test_added_boilerplate_is_what_the_detector_strips() -> None:
     cleaned = strip_boilerplate(add_boilerplate(ARTICLE))
     assert cleaned.text.strip() == ARTICLE
     assert len(cleaned.removed) == 4
+
+
+def test_grouped_bootstrap_resamples_whole_groups() -> None:
+    from training.evaluate import grouped_bootstrap
+
+    values = np.array([1.0, 1.0, 0.0, 0.0, 0.5, 0.5])
+    groups = ["a", "a", "b", "b", "c", "c"]
+    # a group's members always travel together, so every resampled mean is a
+    # mean of group means (0, 0.5 or 1), and the interval stays inside [0, 1]
+    low, high = grouped_bootstrap(lambda idx: float(values[idx].mean()), groups, n=300)
+    assert 0.0 <= low < 0.5 < high <= 1.0
+    constant = grouped_bootstrap(lambda idx: 0.7, groups, n=50)
+    assert constant == [0.7, 0.7]
+    assert grouped_bootstrap(lambda idx: None, groups, n=50) is None

@@ -41,7 +41,7 @@ from mtdetect.bundle import Bundle, default_path, load_bundle
 from training.corpus import MIN_WORDS, SEEDS, Record, load_records, original_records
 from training.dataset import featurize, sample_weights
 from training.model_card import fmt, render_markdown, target_checks, verdict
-from training.modeling import fit_scorer
+from training.modeling import SEED, fit_scorer
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 
@@ -182,6 +182,34 @@ def paired_wins(machine: np.ndarray, original: np.ndarray) -> dict[str, Any]:
         "win_rate": wins / n if n else None,
         "mean_gap": float(np.mean(machine - original)) if n else None,
     }
+
+
+def grouped_bootstrap(
+    statistic: Callable[[np.ndarray], float | None],
+    groups: Sequence[str] | np.ndarray,
+    n: int = 200,
+    seed: int = SEED,
+) -> list[float] | None:
+    """95% interval of ``statistic(indices)`` resampling whole source documents.
+
+    The MT outputs of one source document (and its round trips) are not
+    independent draws, so documents are resampled by group, not one by one.
+    """
+    _, inverse = np.unique(np.asarray(groups, dtype=object).astype(str), return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(inverse.max() + 2))
+    members = [order[bounds[g] : bounds[g + 1]] for g in range(len(bounds) - 1)]
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(n):
+        picked = rng.integers(0, len(members), len(members))
+        value = statistic(np.concatenate([members[g] for g in picked]))
+        if value is not None:
+            values.append(value)
+    if len(values) < n // 2:
+        return None
+    low, high = np.percentile(values, [2.5, 97.5])
+    return [round(float(low), 4), round(float(high), 4)]
 
 
 def length_bucket(n_words: int) -> str:
@@ -454,16 +482,24 @@ def _slice(ctx: Context, mask: np.ndarray) -> dict[str, Any]:
     return row
 
 
-def evaluate_headline(ctx: Context) -> dict[str, Any]:
-    """Overall ranking and the low-FPR operating points."""
+def evaluate_headline(ctx: Context, bootstrap: int = 200) -> dict[str, Any]:
+    """Overall ranking and the low-FPR operating points, with grouped 95% intervals."""
     dec, label = ctx.decision, ctx.label
     core = ctx.positive | ctx.human
     with_learners = core | (label == LEARNER)
+    is_mt = label == "MT"
+    is_roundtrip = np.isin(label, ["RT", "MT-roundtrip"])
     human_scores = dec[ctx.human]
-    mt = dec[label == "MT"]
-    roundtrip = dec[np.isin(label, ["RT", "MT-roundtrip"])]
-    rt_only = dec[label == "RT"]
-    return {
+
+    def auc_of(idx: np.ndarray) -> float | None:
+        idx = idx[core[idx]]
+        return auc(ctx.y[idx], dec[idx])
+
+    def tpr_of(kind: np.ndarray) -> Callable[[np.ndarray], float | None]:
+        return lambda idx: tpr_at_fpr(dec[idx[kind[idx]]], dec[idx[ctx.human[idx]]])
+
+    groups = np.array([r.group for r in ctx.test], dtype=object)
+    out = {
         "auc_overall": check("auc_overall", auc(ctx.y[core], dec[core])),
         "auc_with_learners_as_human": rounded(auc(ctx.y[with_learners], dec[with_learners])),
         "auc_machine_vs_learners": rounded(
@@ -473,22 +509,31 @@ def evaluate_headline(ctx: Context) -> dict[str, Any]:
             "probability": rounded(float(ctx.calibrate(np.array([cut_at_fpr(human_scores)]))[0])),
             "shipped_threshold": rounded(ctx.threshold),
         },
-        "tpr_at_1fpr_mt": check("tpr_at_1fpr_mt", tpr_at_fpr(mt, human_scores)),
+        "tpr_at_1fpr_mt": check("tpr_at_1fpr_mt", tpr_at_fpr(dec[is_mt], human_scores)),
         "tpr_at_1fpr_roundtrip": check(
-            "tpr_at_1fpr_roundtrip", tpr_at_fpr(roundtrip, human_scores)
+            "tpr_at_1fpr_roundtrip", tpr_at_fpr(dec[is_roundtrip], human_scores)
         ),
-        "tpr_at_1fpr_apertium_rt": rounded(tpr_at_fpr(rt_only, human_scores)),
+        "tpr_at_1fpr_apertium_rt": rounded(tpr_at_fpr(dec[label == "RT"], human_scores)),
         "tpr_at_1fpr_mt_roundtrip": rounded(tpr_at_fpr(dec[label == "MT-roundtrip"], human_scores)),
         "n": {
             "machine": int(ctx.positive.sum()),
             "human": int(ctx.human.sum()),
             "learner": int((label == LEARNER).sum()),
-            "mt": int(len(mt)),
-            "roundtrip": int(len(roundtrip)),
-            "apertium_rt": int(len(rt_only)),
+            "mt": int(is_mt.sum()),
+            "roundtrip": int(is_roundtrip.sum()),
+            "apertium_rt": int((label == "RT").sum()),
             "mt_roundtrip": int((label == "MT-roundtrip").sum()),
         },
     }
+    if bootstrap:
+        out["auc_overall"]["ci95"] = grouped_bootstrap(auc_of, groups, bootstrap)
+        out["tpr_at_1fpr_mt"]["ci95"] = grouped_bootstrap(tpr_of(is_mt), groups, bootstrap)
+        if is_roundtrip.any():
+            out["tpr_at_1fpr_roundtrip"]["ci95"] = grouped_bootstrap(
+                tpr_of(is_roundtrip), groups, bootstrap
+            )
+        out["bootstrap"] = f"{bootstrap} resamples of source-document groups, 2.5-97.5 percentiles"
+    return out
 
 
 def evaluate_threshold(ctx: Context) -> dict[str, Any]:
@@ -577,6 +622,14 @@ def evaluate_roundtrips(ctx: Context) -> dict[str, Any]:
     paired = paired_wins(machine, human)
     out["paired"] = paired
     out["rt_paired_win_rate"] = check("rt_paired_win_rate", paired["win_rate"])
+    pair_groups = [ctx.test[b].group for _, b in pairs]
+    out["rt_paired_win_rate"]["ci95"] = grouped_bootstrap(
+        lambda idx: float(np.mean(machine[idx] > human[idx])), pair_groups
+    )
+    rank_groups = [ctx.test[i].group for i in ranked]
+    out["rt_vs_originals_auc"]["ci95"] = grouped_bootstrap(
+        lambda idx: auc(y[idx], ctx.decision[ranked[idx]]), rank_groups
+    )
     out["unpaired_rt"] = len(rt) - len(pairs)
     by_pivot = {}
     for pivot in sorted({ctx.test[i].lang for i in rt}):

@@ -43,7 +43,9 @@ def verdict(c: dict[str, Any]) -> str:
 
 def _cell(c: Any) -> str:
     if isinstance(c, dict) and "pass" in c:
-        return f"{fmt(c['value'])} ({c['target']}, {verdict(c)})"
+        ci = c.get("ci95")
+        interval = f" [95% CI {ci[0]:.3f}-{ci[1]:.3f}]" if ci else ""
+        return f"{fmt(c['value'])}{interval} ({c['target']}, {verdict(c)})"
     return fmt(c)
 
 
@@ -101,8 +103,10 @@ def render_markdown(r: dict[str, Any]) -> str:
     ]
     rows = []
     for path, c in target_checks({k: v for k, v in r.items() if k != "summary"}):
-        rows.append([path, fmt(c["value"]), c["target"], verdict(c)])
-    out += _table(["metric", "value", "target", "verdict"], rows)
+        ci = c.get("ci95")
+        interval = f"{ci[0]:.3f}-{ci[1]:.3f}" if ci else ""
+        rows.append([path, fmt(c["value"]), interval, c["target"], verdict(c)])
+    out += _table(["metric", "value", "95% CI (grouped bootstrap)", "target", "verdict"], rows)
     s = r["summary"]
     out += [
         f"{s['passed']} of {s['targets_checked']} targets met; missed: "
@@ -368,9 +372,9 @@ def render_baseline(b: dict[str, Any], r: dict[str, Any]) -> list[str]:
         [[s["file"], s["expected"], s["decision"], s["flagged"], s["correct"]] for s in b["seeds"]],
     )
     out += [
-        "Top 30 baseline features pulling towards machine (topic and named-entity words "
-        "here mean the baseline learns what the WMT test sets were about, not how "
-        "translations read):",
+        "Top 30 baseline features pulling towards machine. Topic and named-entity words "
+        "among them tie it to what the WMT test sets were about; spacing and punctuation "
+        "n-grams to how those outputs were formatted; neither is how a translation reads.",
         "",
         ", ".join(f"`{f['feature']}` ({f['coef']:.2f})" for f in b["top_positive"]),
         "",

@@ -34,6 +34,9 @@ SPECIALS = ("<unk>", "<num>", "<s>")
 FILENAME = "news_ngrams.npz"
 _BACKOFF = 0.4  # stupid backoff factor (Brants et al. 2007)
 _BLOCK = 64  # keys per block of the two-level bigram search
+_ABSENT = 256  # bucket of a bigram that is not in the table
+# count of each bucket (see bucket_counts), and 0 for _ABSENT
+_BUCKET_COUNT = np.append(np.exp2(np.arange(256) / 8.0), 0.0)
 
 
 def bucket_counts(counts: np.ndarray) -> np.ndarray:
@@ -61,8 +64,8 @@ class NewsNgrams:
         self._neighbour_row = np.full(len(self.vocab), -1, dtype=np.int64)
         self._neighbour_row[nb_ids] = np.arange(len(nb_ids))
         self.index: dict[str, int] = {w: i for i, w in enumerate(self.vocab)}
-        # decoded bigram counts; index len(keys) is the "absent" slot (count 0)
-        self._bigram = np.append(np.exp2(np.arange(256) / 8.0)[bucket], 0.0)
+        # one bucket per key, then the _ABSENT slot at index len(keys)
+        self._bucket = np.append(bucket.astype(np.uint16), np.uint16(_ABSENT))
         self._log_unigram_p = np.log(np.maximum(self.unigram, 0.5) / self.n_tokens)
         self.path = path
 
@@ -82,7 +85,7 @@ class NewsNgrams:
     def bigram_counts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Approximate corpus counts of the pairs ``(left[i], right[i])``; 0 = never seen."""
         want = (left.astype(np.uint32) << 16) | right.astype(np.uint32)
-        return self._bigram[self._positions(want)]
+        return _BUCKET_COUNT[self._bucket[self._positions(want)]]
 
     def _positions(self, want: np.ndarray) -> np.ndarray:
         """Index of each key in ``keys``, or ``len(keys)`` when absent.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 # One-to-one replacements: curly quotes, primes and dashes become ASCII, and
 # every kind of whitespace (newlines included) becomes a plain space, so
@@ -79,8 +80,9 @@ def normalise(text: str) -> str:
     return text.translate(_TRANSLATION)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A token of the normalised text; a tuple because documents have thousands."""
+
     text: str
     start: int
     end: int
@@ -113,7 +115,7 @@ class Document:
 
     @cached_property
     def tokens(self) -> list[Token]:
-        return [Token(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(self.norm)]
+        return [Token(m.group(), *m.span()) for m in TOKEN_RE.finditer(self.norm)]
 
     @cached_property
     def words(self) -> list[Token]:

@@ -26,7 +26,28 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "profile": ("mtdetect.signals.profile", "ProfileSignal"),
     "syntax": ("mtdetect.signals.syntax", "SyntaxSignal"),
 }
-DEFAULT_FAMILIES: tuple[str, ...] = ("names", "phrases", "surface", "profile")
+DEFAULT_FAMILIES: tuple[str, ...] = ("names", "phrases", "surface", "profile", "syntax")
+
+# Telltales that are rare in edited human text one by one, and rarer still
+# together: how many *different* ones a document shows is a feature of its own
+# ("telltale.kinds"), whose weight is shared among the items behind it.
+TELLTALE_KINDS = frozenset(
+    {
+        "names.variant_spelling",
+        "names.mixed_transliteration",
+        "names.near_miss",
+        "names.paren_repeat",
+        "names.odd_spelling",
+        "surface.broken_join",
+        "surface.echo_join",
+        "surface.stray_punctuation",
+        "surface.spaced_currency",
+        "surface.doubled_word",
+        "surface.lone_letter",
+        "surface.subjectless_fragment",
+    }
+)
+TELLTALE_FEATURE = "telltale.kinds"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +74,8 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     strip_boilerplate:
         Remove page boilerplate lines ("[ad_1]", "Leave a Reply", ...) before
         extraction, so they can never count as evidence of translation.
+    count_telltales:
+        Add ``telltale.kinds``: the number of different telltales found.
     """
 
     def __init__(
@@ -60,18 +83,21 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         families: Sequence[str] = DEFAULT_FAMILIES,
         gazetteer: str | None = None,
         strip_boilerplate: bool = True,
+        count_telltales: bool = True,
     ) -> None:
         self.families = families
         self.gazetteer = gazetteer
         self.strip_boilerplate = strip_boilerplate
+        self.count_telltales = count_telltales
 
     # -- scikit-learn API -------------------------------------------------
     def fit(self, X: Iterable[str], y: object = None) -> FeatureExtractor:
         """Nothing is learned from data; fixes the feature layout."""
         signals = self._build_signals()
-        self.feature_names_out_ = np.asarray(
-            [name for signal in signals for name in signal.feature_names()], dtype=object
-        )
+        names = [name for signal in signals for name in signal.feature_names()]
+        if self.count_telltales:
+            names.append(TELLTALE_FEATURE)
+        self.feature_names_out_ = np.asarray(names, dtype=object)
         self.n_features_out_ = len(self.feature_names_out_)
         self.fingerprints_ = {signal.name: signal.fingerprint() for signal in signals}
         return self
@@ -118,6 +144,8 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             row, items = signal.extract(doc)
             values.extend(row)
             evidence.extend(item.shifted(offsets) for item in items)
+        if self.count_telltales:
+            values.append(float(len({item.kind for item in evidence} & TELLTALE_KINDS)))
         features = np.asarray(values, dtype=np.float64)
         np.nan_to_num(features, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
         return Extraction(features, tuple(evidence), tuple(removed), clean_text, doc.n_words)

@@ -28,21 +28,49 @@ def bucket_of(record: Record) -> str:
     return record.label
 
 
-def sample_weights(records: Sequence[Record], temper: float = 0.5) -> np.ndarray:
-    """Each class gets equal total weight; within it, bucket b gets n_b**temper.
+def sample_weights(records: Sequence[Record], single_share: float = 0.3) -> np.ndarray:
+    """Weights that make topic and genre useless and keep every source in proportion.
 
-    With temper 0.5 a bucket 100 times larger counts 10 times more, not 100:
-    big sources still teach more, but none drowns the others.
+    A source document that has both machine and human versions (a WMT source
+    with its MT outputs and reference, an original with its Apertium round
+    trips) is a matched pair: within it, the machine side and the human side
+    get equal weight, so whatever the document is about, or what genre it is,
+    cancels out and only how it was produced remains. Groups with one side
+    only (learner essays, originals without a round trip) carry
+    ``single_share`` of each class's total weight, balanced by bucket
+    (square root of bucket size) so no one source dominates.
     """
-    buckets = [bucket_of(r) for r in records]
-    sizes = Counter(buckets)
-    classes = Counter()
-    for bucket, size in sizes.items():
-        label = records[buckets.index(bucket)].y
-        classes[label] += size**temper
-    weights = np.empty(len(records))
-    for i, (record, bucket) in enumerate(zip(records, buckets, strict=True)):
-        weights[i] = sizes[bucket] ** temper / sizes[bucket] / classes[record.y]
+    by_group: dict[str, list[int]] = {}
+    for i, record in enumerate(records):
+        by_group.setdefault(record.group, []).append(i)
+    weights = np.zeros(len(records))
+    paired_total = {0: 0.0, 1: 0.0}
+    single: list[int] = []
+    for members in by_group.values():
+        labels = {records[i].y for i in members}
+        if len(labels) < 2:
+            single.extend(members)
+            continue
+        for label in (0, 1):
+            side = [i for i in members if records[i].y == label]
+            for i in side:
+                weights[i] = 1.0 / len(side)
+            paired_total[label] += 1.0
+    sizes = Counter(bucket_of(records[i]) for i in single)
+    single_total = {0: 0.0, 1: 0.0}
+    for i in single:
+        bucket = bucket_of(records[i])
+        weights[i] = sizes[bucket] ** 0.5 / sizes[bucket]
+        single_total[records[i].y] += weights[i]
+    single_set = set(single)
+    for label in (0, 1):
+        members = [i for i in single if records[i].y == label]
+        paired = [i for i, r in enumerate(records) if r.y == label and i not in single_set]
+        share = single_share if paired and members else 1.0
+        if members and single_total[label]:
+            weights[members] *= share / single_total[label]
+        if paired and paired_total[label]:
+            weights[paired] *= (1.0 - share if members else 1.0) / paired_total[label]
     return weights * len(records) / weights.sum()
 
 

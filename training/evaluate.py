@@ -722,7 +722,11 @@ def _refit_auc(
     """Refit scaler+LR (bundle's C) on a subset of train rows/columns; AUC per eval mask."""
     train = [r for r, keep in zip(ctx.train, keep_train, strict=True) if keep]
     scorer = fit_scorer(
-        ctx.X_train[keep_train][:, columns], ctx.y_train[keep_train], sample_weights(train), ctx.C
+        ctx.X_train[keep_train][:, columns],
+        ctx.y_train[keep_train],
+        sample_weights(train),
+        ctx.C,
+        [ctx.feature_names[i] for i in columns],
     )
     decision = scorer.decision_function(ctx.X_test[:, columns])
     return {name: rounded(auc(ctx.y[mask], decision[mask])) for name, mask in eval_sets.items()}

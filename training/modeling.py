@@ -16,16 +16,44 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from mtdetect.features import FeatureExtractor
+from mtdetect.linear import MonotoneLogisticRegression
 
 SEED = 20261125
 
 
-def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, C: float) -> Pipeline:
-    """Scaler + logistic regression fitted on precomputed features."""
+# Features that count evidence of translation: their weight may not be negative.
+EVIDENCE_PREFIXES = (
+    "names.",
+    "surface.",
+    "telltale.",
+    "phrases.odd_pair_rate",
+    "phrases.calque_rate",
+)
+
+
+def evidence_mask(feature_names: Sequence[str] | None, n_features: int) -> np.ndarray:
+    if feature_names is None:
+        return np.zeros(n_features, dtype=bool)
+    return np.array([str(n).startswith(EVIDENCE_PREFIXES) for n in feature_names])
+
+
+def fit_scorer(
+    X: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    C: float,
+    feature_names: Sequence[str] | None = None,
+) -> Pipeline:
+    """Scaler + monotone logistic regression fitted on precomputed features."""
     scorer = Pipeline(
         [
             ("scale", StandardScaler()),
-            ("clf", LogisticRegression(C=C, max_iter=5000, random_state=SEED)),
+            (
+                "clf",
+                MonotoneLogisticRegression(
+                    C=C, nonnegative=evidence_mask(feature_names, X.shape[1]).tolist()
+                ),
+            ),
         ]
     )
     scorer.fit(X, y, clf__sample_weight=w)
@@ -44,11 +72,12 @@ def grouped_cv_auc(
     groups: Sequence[str],
     C: float,
     folds: int = 5,
+    feature_names: Sequence[str] | None = None,
 ) -> float:
     """Mean AUC over folds that never split a source document."""
     scores = []
     for train, test in GroupKFold(n_splits=folds).split(X, y, groups):
-        scorer = fit_scorer(X[train], y[train], w[train], C)
+        scorer = fit_scorer(X[train], y[train], w[train], C, feature_names)
         scores.append(roc_auc_score(y[test], scorer.decision_function(X[test])))
     return float(np.mean(scores))
 

@@ -70,11 +70,15 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path) -> dict:
     groups = [r.group for r in parts["train"]]
     print(f"features: {X['train'].shape[1]}, train {len(parts['train'])}, val {len(parts['val'])}")
 
-    cv = {C: grouped_cv_auc(X["train"], y["train"], w_train, groups, C) for C in C_GRID}
+    names = list(extractor.get_feature_names_out())
+    cv = {
+        C: grouped_cv_auc(X["train"], y["train"], w_train, groups, C, feature_names=names)
+        for C in C_GRID
+    }
     for C, auc in cv.items():
         print(f"  C={C:<5} grouped 5-fold AUC {auc:.4f}")
     best_c = max(cv, key=lambda c: (round(cv[c], 4), -c))
-    scorer = fit_scorer(X["train"], y["train"], w_train, best_c)
+    scorer = fit_scorer(X["train"], y["train"], w_train, best_c, names)
 
     val_decision = scorer.decision_function(X["val"])
     w_val = sample_weights(parts["val"])

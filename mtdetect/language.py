@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -114,6 +115,14 @@ _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 # Characters that crowd code and markup but are rare in prose.
 _CODE_CHARS = frozenset("{}<>[]=;_\\|$`^~")
 
+# Byte tables for counting ASCII characters at C speed (bytes.translate
+# deletes a set): what str.isalpha / str.isspace say of each ASCII character.
+_ASCII = [chr(i) for i in range(128)]
+_ASCII_NOT_LETTERS = bytes(i for i, ch in enumerate(_ASCII) if not ch.isalpha())
+_ASCII_SPACES = bytes(i for i, ch in enumerate(_ASCII) if ch.isspace())
+_CODE_BYTES = "".join(sorted(_CODE_CHARS)).encode("ascii")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
 #: fewer words than this and only the writing system is judged
 MIN_WORDS = 8
 #: share of English function words among words; fluent English sits near 0.45
@@ -138,8 +147,9 @@ def _script(char: str) -> str:
     return first
 
 
-def _script_verdict(letters: list[str]) -> str | None:
-    counts: dict[str, int] = {}
+def _script_verdict(letters: list[str], latin: int = 0) -> str | None:
+    """The non-Latin writing system of most letters, if any; ``latin`` adds ASCII letters."""
+    counts: dict[str, int] = {"LATIN": latin} if latin else {}
     for char in letters:
         script = _script(char)
         counts[script] = counts.get(script, 0) + 1
@@ -157,14 +167,39 @@ def _script_verdict(letters: list[str]) -> str | None:
     return f"text is not English (looks like {language})"
 
 
-def _closest_other(words: list[str]) -> tuple[str | None, float]:
+def _char_counts(text: str) -> tuple[int, list[str], int, int]:
+    """(ASCII letters, non-ASCII letters in order, non-space characters, code characters).
+
+    Why: looping over every character in Python is the slow part of this
+    check; ASCII (nearly all of an English text) is counted by
+    ``bytes.translate`` instead, and only the other characters one by one.
+    """
+    raw = text.encode("ascii", "ignore")  # the ASCII characters, in order
+    others = _NON_ASCII.findall(text) if len(raw) != len(text) else []
+    ascii_letters = len(raw.translate(None, _ASCII_NOT_LETTERS))
+    spaces = len(raw) - len(raw.translate(None, _ASCII_SPACES))
+    spaces += sum(1 for char in others if char.isspace())
+    code = len(raw) - len(raw.translate(None, _CODE_BYTES))
+    return ascii_letters, [c for c in others if c.isalpha()], len(text) - spaces, code
+
+
+def _closest_other(words: list[str] | Counter[str]) -> tuple[str | None, float]:
     """The non-English language whose function words are commonest here."""
+    counts = words if isinstance(words, Counter) else Counter(words)
+    total = counts.total()
     best, best_share = None, 0.0
     for language, vocabulary in OTHER_FUNCTION_WORDS.items():
-        share = sum(1 for word in words if word in vocabulary) / len(words)
+        share = _hits(counts, vocabulary) / total
         if share > best_share:
             best, best_share = language, share
     return best, best_share
+
+
+def _hits(counts: Counter[str], vocabulary: frozenset[str]) -> int:
+    """How many of the counted words are in ``vocabulary``."""
+    if len(counts) < len(vocabulary):
+        return sum(n for word, n in counts.items() if word in vocabulary)
+    return sum(counts[word] for word in vocabulary if word in counts)
 
 
 def english_verdict(text: str) -> str | None:
@@ -173,22 +208,25 @@ def english_verdict(text: str) -> str | None:
     Very short texts (under :data:`MIN_WORDS` words) are only checked for
     their writing system: a word count that small is the length check's job.
     """
-    letters = [char for char in text if char.isalpha()]
-    visible = sum(1 for char in text if not char.isspace())
-    if not letters or len(letters) < 0.4 * visible:
+    ascii_letters, other_letters, visible, code_chars = _char_counts(text)
+    n_letters = ascii_letters + len(other_letters)
+    if not n_letters or n_letters < 0.4 * visible:
         return "text has too few letters"
-    verdict = _script_verdict(letters)
+    verdict = _script_verdict(other_letters, ascii_letters)
     if verdict is not None:
         return verdict
-    words = [match.group().lower().replace("\u2019", "'") for match in _WORD.finditer(text)]
+    words = [word.lower() for word in _WORD.findall(text)]
+    if "\u2019" in text:
+        words = [word.replace("\u2019", "'") for word in words]
     if len(words) < MIN_WORDS:
         return None
-    english = sum(1 for word in words if word in ENGLISH_FUNCTION_WORDS) / len(words)
-    code = sum(1 for char in text if char in _CODE_CHARS) / visible
+    counts = Counter(words)
+    english = _hits(counts, ENGLISH_FUNCTION_WORDS) / len(words)
+    code = code_chars / visible
     if code > MAX_CODE_SHARE or (code > MAX_CODE_SHARE / 3 and english < CLEAR_ENGLISH_SHARE):
         return "text is not English prose (looks like code or markup)"
-    other, other_share = _closest_other(words)
-    accented = sum(1 for char in letters if not char.isascii()) / len(letters)
+    other, other_share = _closest_other(counts)
+    accented = len(other_letters) / n_letters
     # English-shaped; a heavily accented text must be clearly English
     if (
         english >= MIN_ENGLISH_SHARE

@@ -11,6 +11,7 @@ at fit time and the feature layout never changes.
 
 from __future__ import annotations
 
+import threading
 import zlib
 
 import numpy as np
@@ -63,18 +64,83 @@ class SyntaxSignal(Signal):
         return [f"{self.name}.h{i:03d}" for i in range(N_BUCKETS)]
 
     def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
-        shapes = [shape(token.text) for token in doc.tokens]
-        counts = np.zeros(N_BUCKETS)
-        total = 0
-        for order in ORDERS:
-            for i in range(len(shapes) - order + 1):
-                gram = " ".join(shapes[i : i + order]).encode()
-                counts[zlib.crc32(gram) % N_BUCKETS] += 1
-                total += 1
-        if total:
-            counts = np.sqrt(counts / total)
-        return counts.tolist(), []
+        ids = _shape_ids([token.text for token in doc.tokens])
+        n = len(ids)
+        total = sum(max(0, n - order + 1) for order in ORDERS)
+        if not total:
+            return [0.0] * N_BUCKETS, []
+        # every n-gram as one integer (disjoint ranges per order), counted once
+        grams = [ids + 1]
+        for order in ORDERS[1:]:
+            if n >= order:
+                grams.append(grams[-1][:-1] * _WIDTH + ids[order - 1 :] + 1)
+        keys, repeats = np.unique(np.concatenate(grams), return_counts=True)
+        buckets = _gram_buckets(keys.tolist())
+        counts = np.bincount(buckets, weights=repeats, minlength=N_BUCKETS)
+        return np.sqrt(counts / total).tolist(), []
 
     def fingerprint(self) -> str:
         kept = zlib.crc32(" ".join(sorted(KEEP)).encode())
         return f"buckets={N_BUCKETS};orders={ORDERS};keep={kept}"
+
+
+# A token's shape depends on its text alone, and an n-gram's bucket on its
+# shapes alone, so both are computed once per distinct value, not per token
+# (crc32 of each joined n-gram was most of the cost). Shapes get small ids
+# (there are a few hundred: KEEP, the word classes, the kept marks) and an
+# n-gram of ids i, j, k is the integer ((i+1)*W + j+1)*W + k+1. The caches
+# are bounded: cleared when full, which only costs recomputation.
+_CACHE_LIMIT = 200_000
+_WIDTH = 1024  # more than the number of distinct shapes
+_TOKEN_SHAPE: dict[str, int] = {}  # token text -> shape id
+_SHAPE_ID: dict[str, int] = {}  # shape -> id
+_SHAPES: list[str] = []  # id -> shape
+_GRAM_BUCKET: dict[int, int] = {}  # packed n-gram -> bucket
+_ID_LOCK = threading.Lock()
+
+
+def _shape_ids(texts: list[str]) -> np.ndarray:
+    cache = _TOKEN_SHAPE
+    ids = list(map(cache.get, texts))
+    if None in ids:
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        for i, found in enumerate(ids):
+            if found is None:
+                ids[i] = cache[texts[i]] = _id_of(shape(texts[i]))
+    return np.array(ids, dtype=np.int64)
+
+
+def _id_of(masked: str) -> int:
+    found = _SHAPE_ID.get(masked)
+    if found is None:
+        with _ID_LOCK:  # ids must stay unique when threads meet a new shape at once
+            found = _SHAPE_ID.get(masked)
+            if found is None:
+                if len(_SHAPES) >= _WIDTH - 1:
+                    raise RuntimeError("more distinct shapes than syntax._WIDTH allows")
+                found = _SHAPE_ID[masked] = len(_SHAPES)
+                _SHAPES.append(masked)
+    return found
+
+
+def _gram_buckets(keys: list[int]) -> list[int]:
+    cache = _GRAM_BUCKET
+    buckets = list(map(cache.get, keys))
+    if None in buckets:
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        for i, found in enumerate(buckets):
+            if found is None:
+                buckets[i] = cache[keys[i]] = _bucket(keys[i])
+    return buckets  # type: ignore[return-value]
+
+
+def _bucket(key: int) -> int:
+    """Bucket of a packed n-gram: crc32 of its shapes joined by spaces."""
+    parts = []
+    while key:
+        key, digit = divmod(key, _WIDTH)
+        parts.append(_SHAPES[digit - 1])
+    gram = " ".join(reversed(parts))
+    return zlib.crc32(gram.encode()) % N_BUCKETS

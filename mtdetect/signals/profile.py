@@ -9,6 +9,7 @@ model the background against which the telltales stand out.
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 
@@ -57,44 +58,47 @@ class ProfileSignal(Signal):
         n_words = len(words)
         if n_words == 0:
             return [0.0] * len(self.feature_names()), []
-        lengths = np.asarray(
-            [sum(1 for t in s.tokens if t.is_word) for s in doc.sentences] or [0], dtype=float
-        )
+        sentences = doc.sentences
+        lengths = _sentence_lengths(doc)
         mean_len = float(lengths.mean())
         cv = float(lengths.std() / mean_len) if mean_len else 0.0
         tokens = doc.tokens
         n_tokens = len(tokens)
-        punct = {",": 0, '"': 0, "(": 0, "'": 0}
-        digits = 0
-        for token in tokens:
-            first = token.text[0]
-            if first in punct:
-                punct[first] += 1
-            elif first.isdigit():
-                digits += 1
-        contractions = sum(1 for w in words if "'" in w)
-        capitalised = sum(1 for t in doc.words if t.text[0].isupper())
+        # first character of every token, as one string: counted in C
+        firsts = "".join([token[0][0] for token in tokens])
+        digits = sum(map(str.isdigit, firsts))
+        contractions = sum(["'" in w for w in words])
+        capitalised = sum(map(str.isupper, [t[0][0] for t in doc.words]))
         shape = [
             math.log1p(mean_len),
             cv,
             float((lengths > 40).mean()),
             float((lengths < 6).mean()),
             _moving_ttr(words),
-            sum(len(w) for w in words) / n_words,
+            sum(map(len, words)) / n_words,
             capitalised / n_words,
             digits / max(n_tokens, 1),
-            punct[","] / max(len(doc.sentences), 1),
-            punct['"'] / n_words,
+            firsts.count(",") / max(len(sentences), 1),
+            firsts.count('"') / n_words,
             contractions / n_words,
-            punct["("] / n_words,
+            firsts.count("(") / n_words,
         ]
-        counts = np.zeros(len(FUNCTION_WORDS))
-        for word in words:
-            i = _INDEX.get(word)
-            if i is not None:
-                counts[i] += 1
+        found = Counter(words)
+        counts = np.array([found.get(word, 0) for word in FUNCTION_WORDS], dtype=np.float64)
         rates = np.sqrt(counts / n_words)
         return shape + rates.tolist(), []
+
+
+def _sentence_lengths(doc: Document) -> np.ndarray:
+    """Words per sentence (at least one entry): word tokens counted between sentence bounds."""
+    sentences = doc.sentences
+    if not sentences:
+        return np.zeros(1)
+    starts = np.array([t[1] for t in doc.words], dtype=np.int64)
+    bounds = np.array([(s.start, s.end) for s in sentences], dtype=np.int64)
+    return (np.searchsorted(starts, bounds[:, 1]) - np.searchsorted(starts, bounds[:, 0])).astype(
+        float
+    )
 
 
 def _moving_ttr(words: list[str]) -> float:

@@ -116,6 +116,11 @@ _POLICY_CUES = [
 ]
 _YOU = re.compile(r"\byou(?:r)?\b", re.IGNORECASE)
 
+# Every alternative of _NOTICE contains one of these words, so an ASCII line
+# without any of them (nearly every line) needs no regex search. (Only for
+# ASCII: IGNORECASE also matches a few non-ASCII letters, such as long s.)
+_NOTICE_WORDS = ("rights", "may", "aggregator", "trademarks", "publish", "hyperlink")
+
 # Lines made only of decoration ("*", "* * *", "-----", "•").
 _DECORATIVE = re.compile(r"^[\s*\u2022\u00b7\u25aa\u25cf~=_#|\-\u2013\u2014]+$")
 
@@ -172,13 +177,21 @@ def is_boilerplate_line(line: str) -> bool:
         return True
     if n_words <= 40 and _LEADING.match(core):
         return True
-    if n_words <= 100 and _NOTICE.search(core):
+    if n_words <= 100 and _has_notice(core):
         return True
     return n_words <= 120 and _is_comment_policy(core)
 
 
+def _has_notice(line: str) -> bool:
+    if line.isascii():
+        lower = line.lower()
+        if not any(word in lower for word in _NOTICE_WORDS):
+            return False
+    return _NOTICE.search(line) is not None
+
+
 def _is_comment_policy(line: str) -> bool:
-    if not _YOU.search(line) or "comment" not in line.lower():
+    if "comment" not in line.lower() or not _YOU.search(line):  # cheapest test first
         return False
     return sum(1 for cue in _POLICY_CUES if cue.search(line)) >= 4
 
@@ -221,6 +234,8 @@ def strip_boilerplate(text: str) -> Cleaned:
             cuts.append((start, end, start + lead, start + lead + len(stripped)))
             continue
         in_link_list = False
+        if "[" not in line:
+            continue  # no ad marker possible: skip the regex scan
         for marker in _INLINE_MARKER.finditer(line):
             m_start, m_end = start + marker.start(), start + marker.end()
             cuts.append((m_start, m_end, m_start, m_end))

@@ -139,6 +139,10 @@ def _check_resources(bundle: Bundle) -> None:
     extractor = bundle.pipeline[0]
     recorded = bundle.metadata.get("resource_fingerprints", {})
     current = {s.name: s.fingerprint() for s in extractor._build_signals()}
+    if getattr(extractor, "count_telltales", False):
+        from mtdetect.telltales import fingerprint
+
+        current["telltale"] = fingerprint()
     stale = [name for name, value in current.items() if recorded.get(name) != value]
     if stale:
         raise ModelError(

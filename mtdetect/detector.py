@@ -12,7 +12,8 @@ import numpy as np
 
 from mtdetect.bundle import Bundle, load_bundle
 from mtdetect.evidence import Evidence
-from mtdetect.features import TELLTALE_FEATURE, TELLTALE_KINDS, Extraction, FeatureExtractor
+from mtdetect.features import Extraction, FeatureExtractor
+from mtdetect.telltales import SUMMARY_FEATURES, TELLTALE_KINDS
 
 #: fewer words than this and a verdict would be a guess: abstain
 MIN_WORDS = 40
@@ -214,14 +215,14 @@ def _weigh(
     counts: dict[str, int] = {}
     for item in evidence:
         counts[item.kind] = counts.get(item.kind, 0) + 1
-    summary = index.get(TELLTALE_FEATURE)
+    summary = sum(float(contributions[index[name]]) for name in SUMMARY_FEATURES if name in index)
     n_telltales = sum(1 for item in evidence if item.kind in TELLTALE_KINDS)
     weighted = []
     for item in evidence:
         i = index.get(item.kind)
         share = float(contributions[i]) / counts[item.kind] if i is not None else 0.0
-        if summary is not None and item.kind in TELLTALE_KINDS:
-            share += float(contributions[summary]) / n_telltales
+        if item.kind in TELLTALE_KINDS:  # the summaries' weight is theirs too
+            share += summary / n_telltales
         weighted.append(item.with_weight(share))
     weighted.sort(key=lambda item: (-item.weight, item.start))
     return tuple(weighted)

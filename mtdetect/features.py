@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from mtdetect.evidence import Evidence
 from mtdetect.signals.base import Signal
+from mtdetect.telltales import SUMMARY_FEATURES, summarise
 from mtdetect.text import Document
 
 # family name -> (module, class); imported lazily so a family costs nothing
@@ -27,27 +28,6 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "syntax": ("mtdetect.signals.syntax", "SyntaxSignal"),
 }
 DEFAULT_FAMILIES: tuple[str, ...] = ("names", "phrases", "surface", "profile", "syntax")
-
-# Telltales that are rare in edited human text one by one, and rarer still
-# together: how many *different* ones a document shows is a feature of its own
-# ("telltale.kinds"), whose weight is shared among the items behind it.
-TELLTALE_KINDS = frozenset(
-    {
-        "names.variant_spelling",
-        "names.mixed_transliteration",
-        "names.near_miss",
-        "names.paren_repeat",
-        "names.odd_spelling",
-        "surface.broken_join",
-        "surface.echo_join",
-        "surface.stray_punctuation",
-        "surface.spaced_currency",
-        "surface.doubled_word",
-        "surface.lone_letter",
-        "surface.subjectless_fragment",
-    }
-)
-TELLTALE_FEATURE = "telltale.kinds"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +55,8 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         Remove page boilerplate lines ("[ad_1]", "Leave a Reply", ...) before
         extraction, so they can never count as evidence of translation.
     count_telltales:
-        Add ``telltale.kinds``: the number of different telltales found.
+        Add ``telltale.kinds`` (how many different telltales were found) and
+        ``telltale.surprise`` (how unlikely they are for native news).
     """
 
     def __init__(
@@ -96,10 +77,14 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         signals = self._build_signals()
         names = [name for signal in signals for name in signal.feature_names()]
         if self.count_telltales:
-            names.append(TELLTALE_FEATURE)
+            names.extend(SUMMARY_FEATURES)
         self.feature_names_out_ = np.asarray(names, dtype=object)
         self.n_features_out_ = len(self.feature_names_out_)
         self.fingerprints_ = {signal.name: signal.fingerprint() for signal in signals}
+        if self.count_telltales:
+            from mtdetect.telltales import fingerprint
+
+            self.fingerprints_["telltale"] = fingerprint()
         return self
 
     def transform(self, X: Iterable[str]) -> np.ndarray:
@@ -145,7 +130,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             values.extend(row)
             evidence.extend(item.shifted(offsets) for item in items)
         if self.count_telltales:
-            values.append(float(len({item.kind for item in evidence} & TELLTALE_KINDS)))
+            values.extend(summarise(evidence, doc.n_words))
         features = np.asarray(values, dtype=np.float64)
         np.nan_to_num(features, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
         return Extraction(features, tuple(evidence), tuple(removed), clean_text, doc.n_words)

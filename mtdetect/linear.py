@@ -27,15 +27,23 @@ class MonotoneLogisticRegression(ClassifierMixin, BaseEstimator):
         Inverse regularisation strength, as in scikit-learn's LogisticRegression.
     nonnegative:
         Boolean mask (or indices) of the features whose coefficient must be >= 0.
+    fixed:
+        ``{feature index: coefficient}`` for coefficients set by prior knowledge
+        rather than learned (the rest of the model is fitted around them).
     max_iter:
         Iterations of L-BFGS-B.
     """
 
     def __init__(
-        self, C: float = 1.0, nonnegative: Sequence[bool] | None = None, max_iter: int = 2000
+        self,
+        C: float = 1.0,
+        nonnegative: Sequence[bool] | None = None,
+        fixed: dict[int, float] | None = None,
+        max_iter: int = 2000,
     ) -> None:
         self.C = C
         self.nonnegative = nonnegative
+        self.fixed = fixed
         self.max_iter = max_iter
 
     def fit(
@@ -53,6 +61,12 @@ class MonotoneLogisticRegression(ClassifierMixin, BaseEstimator):
         if self.nonnegative is not None:
             mask[np.asarray(self.nonnegative)] = True
         bounds = [(0.0, None) if m else (None, None) for m in mask] + [(None, None)]
+        free = np.ones(d, dtype=bool)
+        start = np.zeros(d + 1)
+        for index, value in (self.fixed or {}).items():
+            bounds[index] = (value, value)
+            free[index] = False
+            start[index] = value
 
         def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
             coef, intercept = params[:d], params[d]
@@ -61,13 +75,14 @@ class MonotoneLogisticRegression(ClassifierMixin, BaseEstimator):
             value = np.sum(w * (np.logaddexp(0.0, z) - target * z))
             residual = w * (expit(z) - target)
             grad = np.empty(d + 1)
-            grad[:d] = X.T @ residual + coef / self.C
+            penalised = np.where(free, coef, 0.0)  # a prior coefficient is not shrunk
+            grad[:d] = X.T @ residual + penalised / self.C
             grad[d] = residual.sum()
-            return value + 0.5 * float(coef @ coef) / self.C, grad
+            return value + 0.5 * float(penalised @ penalised) / self.C, grad
 
         result = minimize(
             loss,
-            np.zeros(d + 1),
+            start,
             jac=True,
             method="L-BFGS-B",
             bounds=bounds,

@@ -84,3 +84,17 @@ def test_features_are_rates_not_counts() -> None:
 def test_repeated_capitalised_word_across_sentences_is_fine() -> None:
     assert kinds("The ferry sails to Crete. Crete is the largest island.") == set()
     assert kinds("The war began in 2014. In the years since, little changed.") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rovers v United kicked off late.",
+        "The show Mamma Mia! has opened in Leeds.",
+        "Weak sales hit Next\nNext has said profits fell.",
+        "But challenged on the claim, he denied it.",
+        "But unseeded Ana Lind won the final.",
+    ],
+)
+def test_corpus_false_positives_stay_quiet(text: str) -> None:
+    assert kinds(text) == set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -73,7 +74,7 @@ def uniform_layout(segments: list[str]) -> str:
     """
     lines = []
     for segment in segments:
-        line = _SPACES.sub(" ", normalise(segment)).strip()
+        line = _SPACES.sub(" ", normalise(html.unescape(segment))).strip()
         if line:
             lines.append(line)
     return "\n".join(lines)
@@ -101,8 +102,16 @@ def wmt_records() -> Iterator[Record]:
         )
 
 
+# In part of the BBC set, names were cut out of the text, leaving lines that
+# start with a comma or colon ("won by\n, who had to ..."): broken text that
+# no writer produced. Such documents would teach that broken joins are human.
+_CUT_NAME = re.compile(r"(?m)^[,:;]")
+
+
 def original_records() -> Iterator[Record]:
     for row in _read_jsonl(CORPUS / "english-originals.jsonl.gz"):
+        if _CUT_NAME.search(row["english_text"]):
+            continue
         group = f"orig:{row['year']}:{row['doc_id']}"
         yield Record(
             text=uniform_layout(row["english_text"].split("\n")),

@@ -94,8 +94,11 @@ def _signal_sources(extractor: FeatureExtractor) -> list[str]:
     for signal in extractor._signals():
         files.add(sys.modules[type(signal).__module__].__file__ or "")
     import mtdetect.boilerplate
+    import mtdetect.telltales
 
     files.add(mtdetect.boilerplate.__file__)
+    files.add(mtdetect.telltales.__file__)
+    files.add(str(mtdetect.telltales.data_path(mtdetect.telltales.RATES_FILE)))
     return [f for f in files if f]
 
 

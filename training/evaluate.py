@@ -414,6 +414,11 @@ class Context:
         records = [r for r in load_records(roundtrips=False) if r.split == "train"]
         if self.train_with_roundtrips:
             records += [r for r in self.rt_records if r.split == "train"]
+            if self.bundle.metadata.get("training_data", {}).get("partial_roundtrips"):
+                from training.augment import partial_roundtrips
+
+                originals = {r.group: r for r in records if r.label == "ORIG"}
+                records += partial_roundtrips(records, originals)
         return records
 
     @cached_property

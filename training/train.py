@@ -22,6 +22,7 @@ from sklearn.metrics import roc_auc_score
 
 from mtdetect.bundle import Bundle, default_path, save_bundle
 from mtdetect.features import DEFAULT_FAMILIES, FeatureExtractor
+from training.augment import partial_roundtrips
 from training.corpus import SEEDS, Record, load_records
 from training.dataset import featurize, sample_weights
 from training.modeling import (
@@ -55,10 +56,13 @@ def seed_expectations() -> list[tuple[Path, bool]]:
     return [(SEEDS / row[0], row[1] == "spun") for row in csv.reader(rows) if row and row[0]]
 
 
-def train(families: tuple[str, ...], roundtrips: bool, out: Path) -> dict:
+def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool = True) -> dict:
     started = time.perf_counter()
     records = load_records(roundtrips=roundtrips)
     parts = split_records(records)
+    if roundtrips and partial:
+        originals = {r.group: r for r in records if r.label == "ORIG"}
+        parts["train"] += partial_roundtrips(parts["train"], originals)
     extractor = FeatureExtractor(families=families).fit([])
     X = {
         name: featurize(extractor, [r.text for r in part], label=name)
@@ -107,6 +111,7 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path) -> dict:
                 "val": summary(parts["val"]),
                 "test_held_out": summary(parts["test"]),
                 "roundtrips": roundtrips,
+                "partial_roundtrips": bool(roundtrips and partial),
                 "min_words": 60,
                 "split": "by source document (sha256 of group id): 65/15/20",
             },
@@ -148,9 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--families", default=",".join(DEFAULT_FAMILIES))
     parser.add_argument("--no-roundtrips", action="store_true", help="skip Apertium data")
+    parser.add_argument("--no-partial", action="store_true", help="skip partial round trips")
     parser.add_argument("--out", type=Path, default=default_path())
     args = parser.parse_args(argv)
-    train(tuple(args.families.split(",")), not args.no_roundtrips, args.out)
+    train(tuple(args.families.split(",")), not args.no_roundtrips, args.out, not args.no_partial)
     return 0
 
 

@@ -18,7 +18,8 @@ _STRAY_PUNCT = re.compile(r"(?<![.])[.,;:](?:[ ]+[.,;:])+(?![.])")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=[^\W\d_])[ ]+[,;:!?](?=[ ]|$)|(?<=[^\W\d_])[ ]+\.(?=[ ]|$)")
 _CURRENCY_SPACE = re.compile(r"[$\u20ac\u00a3\u00a5][ ]+\d|\d[ ]+%")
 _DOUBLED_WORD = re.compile(r"\b([^\W\d_]+)[ ]+\1\b", re.IGNORECASE)
-_LONE_LETTER = re.compile(r"(?<=[^\W\d_] )([b-hj-z])(?= [^\W\d_]{2,})")
+# single lower-case letters other than "a", "i", "v" (versus) and "x" (times)
+_LONE_LETTER = re.compile(r"(?<=[^\W\d_] )([b-hj-uwyz])(?= [^\W\d_]{2,})")
 _MISSING_SPACE = re.compile(r"(?<=[a-z]{2})[.,](?=[A-Z][a-z])")
 
 # Doubled words that English uses on purpose.
@@ -69,7 +70,7 @@ class SurfaceSignal(Signal):
             last_word = _last_word(previous)
             terminator = previous.tokens[-1].text
             if (
-                terminator in ".?!"
+                terminator == "."  # "Mamma Mia! has opened": a title, not a break
                 and first.text[0].islower()
                 and not _LOWER_OK.match(norm[first.start : first.start + 4])
             ):
@@ -114,7 +115,9 @@ class SurfaceSignal(Signal):
             counts[kind] = found
         found = 0
         for match in _DOUBLED_WORD.finditer(norm):
-            if match.group(1).lower() in _LEGIT_DOUBLES:
+            second = match.group()[-len(match.group(1)) :]
+            # "Next\nNext has said": a headline's last word opening the body
+            if match.group(1).lower() in _LEGIT_DOUBLES or second[0].isupper():
                 continue
             found += 1
             add("doubled_word", match.start(), match.end(), f"'{match.group(1)}' twice in a row")
@@ -162,16 +165,26 @@ def _last_word(sentence: Sentence) -> str | None:
 _PRONOUNS = frozenset("i you he she it we they this that there who which".split())
 
 
+_OBJECT_STARTS = frozenset("the a an to that with on his her its their this these".split())
+
+
 def _is_subjectless(sentence: Sentence) -> bool:
-    """'And discussed the plans.': a coordinator followed straight by a past verb."""
+    """'And discussed the plans.': a coordinator, a past verb, its object, no subject.
+
+    A comma anywhere ("But challenged on it, he denied") means a participle
+    clause whose subject comes later, which is fine English.
+    """
     tokens = sentence.tokens
-    if len(tokens) < 4 or not tokens[0].is_word or not tokens[1].is_word:
+    if len(tokens) < 4 or not all(t.is_word for t in tokens[:3]):
         return False
-    head, verb = tokens[0].text, tokens[1].text
+    if any(t.text == "," for t in tokens):
+        return False
+    head, verb, after = tokens[0].text, tokens[1].text, tokens[2].text
     return (
         head[0].isupper()
         and head.lower() in _COORDINATORS
         and verb.islower()
         and verb.endswith("ed")
         and verb.lower() not in _PRONOUNS
+        and after.lower() in _OBJECT_STARTS
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -103,8 +104,10 @@ class Detector:
     def detect(self, text: str, threshold: float | None = None) -> DetectionResult:
         return self.detect_many([text], threshold=threshold)[0]
 
-    def score(self, text: str) -> float | None:
-        return self.detect(text).probability
+    def score(self, text: str) -> float:
+        """Calibrated probability; NaN when the detector abstains (too short, not English)."""
+        probability = self.detect(text).probability
+        return math.nan if probability is None else probability
 
     def detect_many(
         self, texts: Sequence[str], threshold: float | None = None, n_jobs: int = 1
@@ -248,6 +251,10 @@ def detect(text: str, threshold: float | None = None) -> DetectionResult:
     return default_detector().detect(text, threshold=threshold)
 
 
-def score(text: str) -> float | None:
-    """Calibrated probability that ``text`` is machine translated (None on abstain)."""
-    return default_detector().detect(text).probability
+def score(text: str) -> float:
+    """Calibrated probability that ``text`` is machine translated; NaN on abstain.
+
+    NaN compares false with every threshold, so ``score(t) >= 0.5`` never
+    flags a text the detector declined to judge; use :func:`detect` to see why.
+    """
+    return default_detector().score(text)

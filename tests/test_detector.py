@@ -107,3 +107,10 @@ def test_info_reports_bundle_metadata(tiny_detector: Detector) -> None:
     assert info["model_version"] == "tiny-test"
     assert info["threshold"] == 0.5
     assert info["families"] == ["surface", "profile"]
+
+
+def test_score_is_nan_when_abstaining(tiny_detector: Detector) -> None:
+    import math
+
+    assert math.isnan(tiny_detector.score("Too short."))
+    assert 0.0 <= tiny_detector.score(SPUN[0]) <= 1.0

@@ -65,7 +65,11 @@ def test_garbage_file_with_matching_hash_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a pickle")
     import sklearn
 
-    meta = {"format": 1, "sha256": file_sha256(path), "versions": {"scikit-learn": sklearn.__version__}}
+    meta = {
+        "format": 1,
+        "sha256": file_sha256(path),
+        "versions": {"scikit-learn": sklearn.__version__},
+    }
     path.with_suffix(".json").write_text(json.dumps(meta))
     with pytest.raises(ModelError, match="could not be loaded"):
         load_bundle(path)

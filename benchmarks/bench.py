@@ -1,0 +1,418 @@
+"""How fast is mtdetect, and is that fast enough for a moderation pipeline?
+
+    python benchmarks/bench.py [--model PATH] [--n 1000] [--json OUT]
+
+Measured on the machine it runs on, each number printed beside its target:
+
+* cold start: ``Detector.load`` in a fresh process (import timed apart), the
+  lazily loaded resources that the first document pays for, and the wall
+  time of a whole ``python -m mtdetect score article.txt``;
+* throughput of ``Detector.detect_many`` on ``--n`` articles of about 5 KB
+  made from real corpus documents (English originals and WMT machine
+  translations), in one process and with ``n_jobs=2``;
+* single-document ``detect`` latency (p50, p99);
+* peak resident memory of a fresh process that loads and scores ``--n``;
+* time against document length (1 KB to 1 MB): it must grow linearly;
+* the same throughput and latency for a TF-IDF word + character n-gram
+  logistic regression (fitted on 2,000 training-split documents, fit time
+  not counted), so the price of the telltale features is visible.
+
+Articles are built from ``../shared/corpus`` at run time and never written
+into the repository. The machine is shared: run it on a quiet machine and
+read the load average it prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+ARTICLE_BYTES = (4_500, 6_000)  # an "article" is 4.5-6 KB of text, cut at a line end
+SIZES_KB = (1, 10, 100, 1000)
+LINEAR_SLACK = 2.0  # per-KB time at 1 MB may be at most this times that at 10 KB
+
+TARGETS = {
+    "throughput": 300.0,  # articles/s, ~5 KB each, one core
+    "p99_ms": 20.0,
+    "load_s": 0.5,
+    "cli_s": 2.0,
+    "rss_mb": 300.0,
+}
+
+
+# -- inputs ------------------------------------------------------------------------
+def _articles(records: Sequence[Any], n: int, rng: random.Random) -> list[str]:
+    """~5 KB articles: a long document cut at a line end, or short ones of one source joined."""
+    by_source: dict[str, list[str]] = {}
+    for record in records:
+        by_source.setdefault(f"{record.source}:{record.label}", []).append(record.text)
+    pool = [texts for texts in by_source.values() if texts]
+    out: list[str] = []
+    while len(out) < n:
+        texts = rng.choice(pool)
+        i = rng.randrange(len(texts))
+        lines: list[str] = []
+        size = 0
+        while size < ARTICLE_BYTES[0] and i < len(texts):
+            for line in texts[i].split("\n"):
+                if size + len(line.encode()) + 1 > ARTICLE_BYTES[1]:
+                    break
+                lines.append(line)
+                size += len(line.encode()) + 1
+            i += 1
+        if size >= ARTICLE_BYTES[0]:
+            out.append("\n".join(lines))
+    return out
+
+
+def load_articles(n: int, seed: int = 13) -> tuple[list[str], list[str]]:
+    """``n`` ~5 KB articles (half originals, half MT), and every document they came from."""
+    from training.corpus import original_records, wmt_records
+
+    rng = random.Random(seed)
+    originals = [r for r in original_records() if len(r.text) >= 400]
+    machine = [r for r in wmt_records() if r.label == "MT" and len(r.text) >= 400]
+    articles = _articles(originals, n // 2, rng) + _articles(machine, n - n // 2, rng)
+    rng.shuffle(articles)
+    return articles, [r.text for r in originals + machine]
+
+
+def sized_text(documents: Sequence[str], kb: int, seed: int = 5) -> str:
+    """About ``kb`` KB of text made by joining corpus documents (cut at a space)."""
+    rng = random.Random(seed + kb)
+    want = kb * 1000
+    parts: list[str] = []
+    size = 0
+    while size < want:
+        doc = rng.choice(documents)
+        parts.append(doc)
+        size += len(doc.encode()) + 1
+    text = "\n".join(parts).encode()[:want].decode("utf-8", errors="ignore")
+    return text[: text.rfind(" ")] if " " in text else text
+
+
+# -- helpers ---------------------------------------------------------------------
+def _mb(texts: Sequence[str]) -> float:
+    return sum(len(t.encode()) for t in texts) / 1e6
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def _row(label: str, value: str, target: str = "", ok: bool | None = None) -> None:
+    mark = "" if ok is None else _verdict(ok)
+    print(f"  {label:<44} {value:>18}   {target:<14} {mark}")
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q / 100.0
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def _run_child(code: str, *args: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter; it prints one JSON object last."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"child process failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+_LOAD_CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+from mtdetect.detector import Detector
+t1 = time.perf_counter()
+detector = Detector.load(sys.argv[1])
+t2 = time.perf_counter()
+text = open(sys.argv[2], encoding="utf-8").read()
+detector.detect(text)
+t3 = time.perf_counter()
+detector.detect(text)
+t4 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "load": t2 - t1, "first": t3 - t2, "warm": t4 - t3}))
+"""
+
+_RSS_CHILD = """
+import json, resource, sys
+from mtdetect.detector import Detector
+
+def peak():
+    # VmHWM: the high-water mark of this process's memory, reset by exec;
+    # ru_maxrss is not (Linux keeps the parent's across exec), so it is only
+    # the fallback where /proc is missing
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+after_import = peak()
+detector = Detector.load(sys.argv[1])
+after_load = peak()
+texts = json.load(open(sys.argv[2], encoding="utf-8"))
+after_read = peak()
+detector.detect_many(texts)
+peaks = {"import": after_import, "load": after_load, "read": after_read, "scored": peak()}
+print(json.dumps(peaks))
+"""
+
+
+# -- measurements ------------------------------------------------------------------
+def measure_cold(model: str, article: str, repeats: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "article.txt"
+        path.write_text(article, encoding="utf-8")
+        runs = [_run_child(_LOAD_CHILD, model, str(path)) for _ in range(repeats)]
+        cli = []
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        for _ in range(repeats):
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "mtdetect", "score", "--model", model, str(path)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            cli.append(time.perf_counter() - started)
+            if done.returncode not in (0, 1):
+                raise RuntimeError(f"mtdetect score failed: {done.stderr[-2000:]}")
+    out = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    # what the first document pays beyond a warm one: lazily loaded resources
+    out["lazy"] = max(0.0, out["first"] - out["warm"])
+    out["ready"] = out["load"] + out["lazy"]
+    out["cli"] = statistics.median(cli)
+    return out
+
+
+def measure_throughput(
+    score_many: Callable[[list[str]], object], texts: list[str], repeats: int = 1
+) -> float:
+    """Best-of-``repeats`` seconds for scoring ``texts`` in one call."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        score_many(texts)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def measure_latency(score_one: Callable[[str], object], texts: Sequence[str]) -> list[float]:
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        score_one(text)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def measure_rss(model: str, texts: list[str]) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "texts.json"
+        path.write_text(json.dumps(texts), encoding="utf-8")
+        return _run_child(_RSS_CHILD, model, str(path))
+
+
+def measure_lengths(score_one: Callable[[str], object], documents: Sequence[str]) -> list[dict]:
+    rows = []
+    for kb in SIZES_KB:
+        text = sized_text(documents, kb)
+        repeats = max(1, min(20, 2000 // kb))
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            score_one(text)
+            times.append(time.perf_counter() - started)
+        seconds = min(times)
+        real_kb = len(text.encode()) / 1000.0
+        rows.append({"kb": real_kb, "seconds": seconds, "per_kb": seconds / real_kb})
+    return rows
+
+
+def fit_baseline(n_docs: int = 2000, seed: int = 3) -> Any:
+    """TF-IDF word 1-2 + char_wb 2-5 grams and logistic regression, on train-split documents."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from training.baseline import make_vectorizer
+    from training.corpus import load_records
+
+    records = [r for r in load_records(roundtrips=False) if r.split == "train"]
+    sample = random.Random(seed).sample(records, min(n_docs, len(records)))
+    model = make_pipeline(make_vectorizer(), LogisticRegression(C=10.0, max_iter=1000))
+    model.fit([r.text for r in sample], [r.y for r in sample])
+    return model
+
+
+# -- report ------------------------------------------------------------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", help="model bundle (default: the shipped one)")
+    parser.add_argument("--n", type=int, default=1000, help="articles for throughput (1000)")
+    parser.add_argument("--latency-n", type=int, default=300, help="articles for latency (300)")
+    parser.add_argument("--repeats", type=int, default=3, help="cold-start runs (median)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    args = parser.parse_args(argv)
+
+    from mtdetect.bundle import default_path
+    from mtdetect.detector import Detector
+
+    model = str(Path(args.model).resolve()) if args.model else str(default_path())
+    if not Path(model).is_file():
+        parser.error(
+            f"no model at {model}; train one with "
+            "python training/train.py --no-roundtrips --out /tmp/benchmodel/model.joblib "
+            "and pass --model"
+        )
+    articles, documents = load_articles(args.n)
+    mb = _mb(articles)
+    print(
+        f"mtdetect benchmark: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+    print(f"model: {model}")
+    print(
+        f"inputs: {len(articles)} articles, mean {1000 * mb / len(articles):.1f} KB "
+        f"({mb:.2f} MB), from ../shared/corpus (originals + WMT MT)"
+    )
+    results: dict[str, Any] = {"n": len(articles), "mb": mb}
+
+    print(f"\ncold start (fresh processes, median of {args.repeats})")
+    cold = measure_cold(model, articles[0], args.repeats)
+    results["cold"] = cold
+    _row("import mtdetect.detector", f"{cold['import']:.3f} s")
+    _row("Detector.load", f"{cold['load']:.3f} s")
+    _row("lazy resources on first detect", f"{cold['lazy']:.3f} s")
+    _row(
+        "load ready (load + lazy resources)",
+        f"{cold['ready']:.3f} s",
+        "< 0.5 s",
+        cold["ready"] < TARGETS["load_s"],
+    )
+    _row(
+        "python -m mtdetect score article.txt",
+        f"{cold['cli']:.3f} s",
+        "< 2 s",
+        cold["cli"] < TARGETS["cli_s"],
+    )
+
+    detector = Detector.load(model)
+    detector.detect_many(articles[:20])  # resources loaded, caches warm
+
+    print("\nthroughput, Detector.detect_many")
+    statuses = Counter(result.status for result in detector.detect_many(articles))
+    print(f"  statuses: {dict(statuses)}")
+    if statuses.get("error"):
+        raise SystemExit("some articles failed to score: is the model stale? retrain it")
+    one = measure_throughput(detector.detect_many, articles)
+    rate = len(articles) / one
+    results["throughput"] = {"docs_s": rate, "mb_s": mb / one}
+    _row("1 process", f"{rate:.0f} docs/s", ">= 300/s", rate >= TARGETS["throughput"])
+    _row("", f"{mb / one:.2f} MB/s", ">= 1.5 MB/s", mb / one >= 1.5)
+    first = measure_throughput(lambda t: detector.detect_many(t, n_jobs=2), articles)
+    again = measure_throughput(lambda t: detector.detect_many(t, n_jobs=2), articles)
+    results["throughput"]["n_jobs2_first_docs_s"] = len(articles) / first
+    results["throughput"]["n_jobs2_docs_s"] = len(articles) / again
+    _row("n_jobs=2, first call (workers start)", f"{len(articles) / first:.0f} docs/s")
+    _row("n_jobs=2, next call (workers reused)", f"{len(articles) / again:.0f} docs/s")
+    _row("", f"{mb / again:.2f} MB/s")
+
+    print("\nlatency, Detector.detect, one article at a time")
+    latency = measure_latency(detector.detect, articles[: args.latency_n])
+    p50, p99 = _percentile(latency, 50) * 1e3, _percentile(latency, 99) * 1e3
+    results["latency_ms"] = {"p50": p50, "p99": p99, "max": max(latency) * 1e3}
+    _row(f"p50 over {len(latency)}", f"{p50:.1f} ms")
+    _row(f"p99 over {len(latency)}", f"{p99:.1f} ms", "< 20 ms", p99 < TARGETS["p99_ms"])
+
+    print("\nmemory (fresh process: load + detect_many on all articles)")
+    rss = measure_rss(model, articles)
+    results["rss_mb"] = rss
+    _row("peak RSS after import", f"{rss['import']:.0f} MB")
+    _row("peak RSS after load", f"{rss['load']:.0f} MB")
+    _row(f"peak RSS after reading {len(articles)} articles", f"{rss['read']:.0f} MB")
+    _row(
+        f"peak RSS after scoring {len(articles)}",
+        f"{rss['scored']:.0f} MB",
+        "< 300 MB",
+        rss["scored"] < TARGETS["rss_mb"],
+    )
+
+    print("\ntime against length, Detector.detect (best of several runs)")
+    lengths = measure_lengths(detector.detect, documents)
+    results["lengths"] = lengths
+    for row in lengths:
+        _row(
+            f"{row['kb']:.0f} KB",
+            f"{row['seconds'] * 1e3:.1f} ms",
+            f"{row['per_kb'] * 1e3:.3f} ms/KB",
+        )
+    ratio = lengths[-1]["per_kb"] / lengths[1]["per_kb"]
+    linear = ratio <= LINEAR_SLACK
+    results["linear_ratio"] = ratio
+    _row("per-KB time, 1 MB / 10 KB", f"{ratio:.2f}x", "<= 2x", linear)
+    print(f"  verdict: {'linear' if linear else 'NOT linear'}")
+
+    if not args.no_baseline:
+        print(
+            "\nbaseline: TF-IDF word 1-2 + char 2-5 grams, logistic regression "
+            "(2,000 train docs; fit not timed)"
+        )
+        baseline = fit_baseline()
+        score_many = baseline.predict_proba
+        score_many(articles[:20])
+        b_one = measure_throughput(score_many, articles)
+        b_lat = measure_latency(lambda t: score_many([t]), articles[: args.latency_n])
+        b50, b99 = _percentile(b_lat, 50) * 1e3, _percentile(b_lat, 99) * 1e3
+        results["baseline"] = {
+            "docs_s": len(articles) / b_one,
+            "mb_s": mb / b_one,
+            "p50_ms": b50,
+            "p99_ms": b99,
+        }
+        _row("throughput, 1 process", f"{len(articles) / b_one:.0f} docs/s")
+        _row("", f"{mb / b_one:.2f} MB/s")
+        _row("latency p50 / p99", f"{b50:.1f} / {b99:.1f} ms")
+        _row("mtdetect time / baseline time, batch", f"{one / b_one:.2f}x")
+        _row("mtdetect time / baseline time, p50", f"{p50 / b50:.2f}x")
+
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -14,13 +14,25 @@ from mtdetect.evidence import Evidence
 from mtdetect.signals.base import Signal
 from mtdetect.text import Document, Sentence
 
-_STRAY_PUNCT = re.compile(r"(?<![.])[.,;:](?:[ ]+[.,;:])+(?![.])")
-_SPACE_BEFORE_PUNCT = re.compile(r"(?<=[^\W\d_])[ ]+[,;:!?](?=[ ]|$)|(?<=[^\W\d_])[ ]+\.(?=[ ]|$)")
-_CURRENCY_SPACE = re.compile(r"[$\u20ac\u00a3\u00a5][ ]+\d|\d[ ]+%")
-_DOUBLED_WORD = re.compile(r"\b([^\W\d_]+)[ ]+\1\b", re.IGNORECASE)
-# single lower-case letters other than "a", "i", "v" (versus) and "x" (times)
-_LONE_LETTER = re.compile(r"(?<=[^\W\d_] )([b-hj-uwyz])(?= [^\W\d_]{2,})")
-_MISSING_SPACE = re.compile(r"(?<=[a-z]{2})[.,](?=[A-Z][a-z])")
+# Each pattern opens with a character class, not a lookbehind, so the regex
+# engine skips ahead in C to where a match can start; the lookbehinds moved
+# after it test the same characters (same matches as the plain forms noted).
+# (?<![.])[.,;:](?:[ ]+[.,;:])+(?![.])
+_STRAY_PUNCT = re.compile(r"[.,;:](?<![.][.,;:])(?:[ ]+[.,;:])+(?![.])")
+# (?<=[^\W\d_])[ ]+[,;:!?.](?=[ ]|$)
+_SPACE_BEFORE_PUNCT = re.compile(r"[ ](?<=[^\W\d_][ ])[ ]*[,;:!?.](?=[ ]|$)")
+# [$\u20ac\u00a3\u00a5][ ]+\d|\d[ ]+%
+_CURRENCY_SPACE = re.compile(
+    r"[$\u20ac\u00a3\u00a5\d](?:(?<=[$\u20ac\u00a3\u00a5])[ ]+\d|(?<=\d)[ ]+%)"
+)
+# possessive: a shorter first word can never be followed by a space
+_DOUBLED_WORD = re.compile(r"\b([^\W\d_]++)[ ]+\1\b", re.IGNORECASE)
+# single lower-case letters other than "a", "i", "v" (versus) and "x" (times):
+# (?<=[^\W\d_] )([b-hj-uwyz])(?= [^\W\d_]{2,}); opens with the space before
+# the letter (group 1 is the letter), since a literal is the fastest start
+_LONE_LETTER = re.compile(r"[ ]([b-hj-uwyz])(?<=[^\W\d_] [b-hj-uwyz])(?= [^\W\d_]{2,})")
+# (?<=[a-z]{2})[.,](?=[A-Z][a-z])
+_MISSING_SPACE = re.compile(r"[.,](?<=[a-z]{2}[.,])(?=[A-Z][a-z])")
 
 # Doubled words that English uses on purpose.
 _LEGIT_DOUBLES = frozenset({"had", "that", "very", "bye", "so", "no", "knock", "yeah", "ha", "far"})
@@ -125,7 +137,7 @@ class SurfaceSignal(Signal):
         found = 0
         for match in _LONE_LETTER.finditer(norm):
             found += 1
-            add("lone_letter", match.start(), match.end(), "a stray single letter: a cut word")
+            add("lone_letter", match.start(1), match.end(1), "a stray single letter: a cut word")
         counts["lone_letter"] = found
         quotes = norm.count('"')
         counts["unbalanced_quotes"] = quotes % 2

@@ -187,15 +187,16 @@ def _is_subjectless(sentence: Sentence) -> bool:
     clause whose subject comes later, which is fine English.
     """
     tokens = sentence.tokens
-    if len(tokens) < 4 or not all(t.is_word for t in tokens[:3]):
+    if len(tokens) < 4:
         return False
-    if any(t.text == "," for t in tokens):
+    head = tokens[0].text
+    if not (head[0].isupper() and head.lower() in _COORDINATORS):
+        return False  # nearly every sentence: decided before the scans below
+    if not all(t.is_word for t in tokens[:3]) or any(t.text == "," for t in tokens):
         return False
-    head, verb, after = tokens[0].text, tokens[1].text, tokens[2].text
+    verb, after = tokens[1].text, tokens[2].text
     return (
-        head[0].isupper()
-        and head.lower() in _COORDINATORS
-        and verb.islower()
+        verb.islower()
         and verb.endswith("ed")
         and verb.lower() not in _PRONOUNS
         and after.lower() in _OBJECT_STARTS

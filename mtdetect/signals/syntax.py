@@ -119,8 +119,8 @@ def _id_of(masked: str) -> int:
             if found is None:
                 if len(_SHAPES) >= _WIDTH - 1:
                     raise RuntimeError("more distinct shapes than syntax._WIDTH allows")
-                found = _SHAPE_ID[masked] = len(_SHAPES)
-                _SHAPES.append(masked)
+                _SHAPES.append(masked)  # before the id is visible to other threads
+                found = _SHAPE_ID[masked] = len(_SHAPES) - 1
     return found
 
 

@@ -68,6 +68,7 @@ class Detector:
         self._scorer = bundle.pipeline[1:]
         self._contribution_basis = _linear_basis(bundle.pipeline)
         self._names = bundle.feature_names
+        self._index = {name: i for i, name in enumerate(self._names)}
         self._direct = _direct_scorer(bundle, self._probabilities_checked)
 
     @classmethod
@@ -137,7 +138,9 @@ class Detector:
                     flagged=probability >= cut,
                     status="scored",
                     reason="",
-                    evidence=_weigh(extraction.evidence, contributions[row], self._names),
+                    evidence=_weigh(
+                        extraction.evidence, contributions[row], self._names, self._index
+                    ),
                     boilerplate=extraction.boilerplate,
                     model_version=self.model_version,
                     threshold=cut,
@@ -278,12 +281,19 @@ def _linear_basis(pipeline: Any) -> tuple[np.ndarray, np.ndarray | None]:
 
 
 def _weigh(
-    evidence: tuple[Evidence, ...], contributions: np.ndarray, names: list[str]
+    evidence: tuple[Evidence, ...],
+    contributions: np.ndarray,
+    names: list[str],
+    index: dict[str, int] | None = None,
 ) -> tuple[Evidence, ...]:
-    """Share each feature's contribution among its evidence items; strongest first."""
+    """Share each feature's contribution among its evidence items; strongest first.
+
+    ``index`` (name -> position in ``names``) may be passed when already built.
+    """
     if not evidence:
         return ()
-    index = {name: i for i, name in enumerate(names)}
+    if index is None:
+        index = {name: i for i, name in enumerate(names)}
     counts: dict[str, int] = {}
     for item in evidence:
         counts[item.kind] = counts.get(item.kind, 0) + 1

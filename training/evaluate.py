@@ -671,9 +671,9 @@ def evaluate_calibration(ctx: Context, png: Path | None) -> dict[str, Any]:
         "reliability_class_balanced": reliability_bins(prob[core], y[core], weights=balanced),
         "reliability_with_learners": reliability_bins(prob[with_learners], y[with_learners]),
         "note": (
-            "calibrator fitted on validation data with class-balanced sample weights; "
+            "calibrator fitted on the validation split's natural mix (no reweighting); "
             "'ece' is on the natural test mix (machine vs HT+ORIG), 'ece_class_balanced' "
-            "reweights it as the calibrator was fitted"
+            "reweights it to equal class weight"
         ),
     }
     out["plot"] = _plot_reliability(out, png) if png is not None else None

@@ -211,7 +211,7 @@ def render_markdown(r: dict[str, Any]) -> str:
                 [f"ECE ({c['bins']} equal-width bins), machine vs HT+ORIG", c["ece"]],
                 ["ECE including learner essays", c["ece_with_learners"]],
                 [
-                    "ECE, class-balanced weights (as the calibrator was fitted)",
+                    "ECE, class-balanced weights",
                     c["ece_class_balanced"],
                 ],
             ],

@@ -29,16 +29,18 @@ def bucket_of(record: Record) -> str:
 
 
 def sample_weights(records: Sequence[Record], single_share: float = 0.3) -> np.ndarray:
-    """Weights that make topic and genre useless and keep every source in proportion.
+    """Weights that blunt topic and genre and keep every source in proportion.
 
     A source document that has both machine and human versions (a WMT source
     with its MT outputs and reference, an original with its Apertium round
-    trips) is a matched pair: within it, the machine side and the human side
-    get equal weight, so whatever the document is about, or what genre it is,
-    cancels out and only how it was produced remains. Groups with one side
-    only (learner essays, originals without a round trip) carry
-    ``single_share`` of each class's total weight, balanced by bucket
-    (square root of bucket size) so no one source dominates.
+    trips) is a matched pair: within its side, each version gets an equal
+    share, and every matched group carries the same weight per side, so what
+    a document is about weighs nearly the same on both sides. Groups with one
+    side only (learner essays, originals without a round trip) carry
+    ``single_share`` of their class's total, balanced by bucket (square root of
+    bucket size) so no one source dominates. Each class sums to the same total;
+    when only the human class has single groups, a matched pair's human side
+    therefore weighs ``1 - single_share`` of its machine side.
     """
     by_group: dict[str, list[int]] = {}
     for i, record in enumerate(records):

@@ -1,0 +1,1 @@
+"""Signal families: each turns a Document into features and evidence spans."""

@@ -36,3 +36,18 @@ def test_layout_does_not_change_sentences() -> None:
 def test_closing_quote_stays_with_its_sentence() -> None:
     doc = Document('He said "we will win." Then he left.')
     assert doc.text[doc.sentences[0].start : doc.sentences[0].end] == 'He said "we will win."'
+
+
+def test_fast_token_regex_matches_the_reference_definition() -> None:
+    from mtdetect.text import _FAST_TOKEN_RE, TOKEN_RE
+
+    samples = [
+        "It's 10:30 on 2.5.2021; rates rose 5% to $2,500.75 -- wow!",
+        "Don't  stop\u2014ever.\nNew line\ttab  o'clock co-operate ... (a) [b] {c}",
+        "Zelens'kyi's 3rd-quarter résumé naïve ÆON 12,000,000 x2 ²",
+    ]
+    for text in samples:
+        norm = Document(text).norm
+        assert [m.span() for m in _FAST_TOKEN_RE.finditer(norm)] == [
+            m.span() for m in TOKEN_RE.finditer(norm)
+        ]

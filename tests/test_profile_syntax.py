@@ -53,6 +53,7 @@ def test_syntax_ignores_topic_words() -> None:
 
 def test_syntax_is_layout_invariant() -> None:
     signal = SyntaxSignal()
-    assert signal.extract(Document("One line. Two lines."))[0] == signal.extract(
-        Document("One line.\n\nTwo lines.")
-    )[0]
+    assert (
+        signal.extract(Document("One line. Two lines."))[0]
+        == signal.extract(Document("One line.\n\nTwo lines."))[0]
+    )

@@ -71,21 +71,22 @@ def _probability(value: str) -> float:
     return number
 
 
-def _positive(value: str) -> int:
+def _whole(value: str) -> int:
     try:
-        number = int(value)
+        return int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    number = _whole(value)
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
     return number
 
 
 def _jobs(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    number = _whole(value)
     if number == 0 or number < -1:
         raise argparse.ArgumentTypeError("use 1 or more worker processes, or -1 for all cores")
     return number

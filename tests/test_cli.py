@@ -10,7 +10,6 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import pytest
 from mtdetect import cli
 from mtdetect._version import __version__
 from mtdetect.boilerplate import strip_boilerplate
+from mtdetect.detector import DetectionResult
 from mtdetect.evidence import Evidence
 from mtdetect.language import english_verdict
 
@@ -47,16 +47,10 @@ SPANISH = (
 )
 
 
-@dataclass(frozen=True)
-class FakeResult:
-    probability: float | None
-    flagged: bool
-    status: str
-    reason: str = ""
-    evidence: tuple[Evidence, ...] = ()
-    boilerplate: tuple[Evidence, ...] = ()
-    model_version: str = "fake-1"
-    threshold: float | None = None
+def FakeResult(*args: object, **kwargs: object) -> DetectionResult:  # noqa: N802
+    """The real result type, stamped with the fake model's version."""
+    kwargs.setdefault("model_version", "fake-1")
+    return DetectionResult(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class FakeDetector:
@@ -80,11 +74,11 @@ class FakeDetector:
 
     def detect_many(
         self, texts: Sequence[str], threshold: float | None = None, n_jobs: int = 1
-    ) -> list[FakeResult]:
+    ) -> list[DetectionResult]:
         self.batches.append((len(texts), n_jobs))
         return [self.detect(text, threshold) for text in texts]
 
-    def detect(self, text: str, threshold: float | None = None) -> FakeResult:
+    def detect(self, text: str, threshold: float | None = None) -> DetectionResult:
         if "EXPLODE" in text:
             raise RuntimeError("the scorer blew up")
         cut = self.threshold if threshold is None else threshold

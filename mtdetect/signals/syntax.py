@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import threading
 import zlib
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -99,15 +101,20 @@ _GRAM_BUCKET: dict[int, int] = {}  # packed n-gram -> bucket
 _ID_LOCK = threading.Lock()
 
 
-def _shape_ids(texts: list[str]) -> np.ndarray:
-    cache = _TOKEN_SHAPE
-    ids = list(map(cache.get, texts))
-    if None in ids:
+def _memoised(cache: dict, keys: list, compute: Callable[[Any], int]) -> list[int]:
+    """Look every key up in ``cache``, computing (and storing) only the misses."""
+    found = list(map(cache.get, keys))
+    if None in found:
         if len(cache) > _CACHE_LIMIT:
             cache.clear()
-        for i, found in enumerate(ids):
-            if found is None:
-                ids[i] = cache[texts[i]] = _id_of(shape(texts[i]))
+        for i, value in enumerate(found):
+            if value is None:
+                found[i] = cache[keys[i]] = compute(keys[i])
+    return found  # type: ignore[return-value]
+
+
+def _shape_ids(texts: list[str]) -> np.ndarray:
+    ids = _memoised(_TOKEN_SHAPE, texts, lambda text: _id_of(shape(text)))
     return np.array(ids, dtype=np.int64)
 
 
@@ -125,15 +132,7 @@ def _id_of(masked: str) -> int:
 
 
 def _gram_buckets(keys: list[int]) -> list[int]:
-    cache = _GRAM_BUCKET
-    buckets = list(map(cache.get, keys))
-    if None in buckets:
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-        for i, found in enumerate(buckets):
-            if found is None:
-                buckets[i] = cache[keys[i]] = _bucket(keys[i])
-    return buckets  # type: ignore[return-value]
+    return _memoised(_GRAM_BUCKET, keys, _bucket)
 
 
 def _bucket(key: int) -> int:

@@ -295,14 +295,23 @@ def _weigh(
     if index is None:
         index = {name: i for i, name in enumerate(names)}
     counts: dict[str, int] = {}
+    # a signal may preset each item's relative pull (style patterns do); the
+    # feature's contribution is then shared in proportion, otherwise equally
+    pulls: dict[str, float] = {}
     for item in evidence:
         counts[item.kind] = counts.get(item.kind, 0) + 1
+        if item.weight > 0:
+            pulls[item.kind] = pulls.get(item.kind, 0.0) + item.weight
     summary = sum(float(contributions[index[name]]) for name in SUMMARY_FEATURES if name in index)
     n_telltales = sum(1 for item in evidence if item.kind in TELLTALE_KINDS)
     weighted = []
     for item in evidence:
         i = index.get(item.kind)
-        share = float(contributions[i]) / counts[item.kind] if i is not None else 0.0
+        share = 0.0
+        if i is not None:
+            pull = pulls.get(item.kind)
+            part = item.weight / pull if pull else 1.0 / counts[item.kind]
+            share = float(contributions[i]) * part
         if item.kind in TELLTALE_KINDS:  # the summaries' weight is theirs too
             share += summary / n_telltales
         weighted.append(item.with_weight(share))

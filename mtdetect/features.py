@@ -26,8 +26,12 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "surface": ("mtdetect.signals.surface", "SurfaceSignal"),
     "profile": ("mtdetect.signals.profile", "ProfileSignal"),
     "syntax": ("mtdetect.signals.syntax", "SyntaxSignal"),
+    "style": ("mtdetect.signals.style", "StyleSignal"),
 }
+# Families that need nothing but the shipped resources; "style" also needs a
+# FunctionWordModel trained on labelled data (``style_model``).
 DEFAULT_FAMILIES: tuple[str, ...] = ("names", "phrases", "surface", "profile", "syntax")
+TRAINED_FAMILIES: tuple[str, ...] = ("style",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,9 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     count_telltales:
         Add ``telltale.kinds`` (how many different telltales were found) and
         ``telltale.surprise`` (how unlikely they are for native news).
+    style_model:
+        A fitted :class:`mtdetect.style.FunctionWordModel`, required by the
+        ``style`` family (its score becomes the ``style.score`` feature).
     """
 
     def __init__(
@@ -65,15 +72,17 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         gazetteer: str | None = None,
         strip_boilerplate: bool = True,
         count_telltales: bool = True,
+        style_model: object | None = None,
     ) -> None:
         self.families = families
         self.gazetteer = gazetteer
         self.strip_boilerplate = strip_boilerplate
         self.count_telltales = count_telltales
+        self.style_model = style_model
 
     # -- scikit-learn API -------------------------------------------------
     def fit(self, X: Iterable[str], y: object = None) -> FeatureExtractor:
-        """Nothing is learned from data; fixes the feature layout."""
+        """Fixes the feature layout; nothing is learned here (a style model comes fitted)."""
         signals = self._build_signals()
         names = [name for signal in signals for name in signal.feature_names()]
         if self.count_telltales:
@@ -143,7 +152,12 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
                 raise ValueError(f"unknown signal family {family!r}; known: {sorted(FAMILIES)}")
             module_name, class_name = FAMILIES[family]
             cls = getattr(importlib.import_module(module_name), class_name)
-            signals.append(cls(gazetteer=self.gazetteer) if family == "names" else cls())
+            if family == "names":
+                signals.append(cls(gazetteer=self.gazetteer))
+            elif family == "style":
+                signals.append(cls(self.style_model))
+            else:
+                signals.append(cls())
         return signals
 
     def _signals(self) -> list[Signal]:

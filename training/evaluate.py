@@ -35,13 +35,17 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
 from mtdetect.bundle import Bundle, default_path, load_bundle
+from mtdetect.features import TRAINED_FAMILIES
+from mtdetect.signals.style import SCORE as STYLE
 from training.corpus import MIN_WORDS, SEEDS, Record, load_records, original_records
 from training.dataset import featurize, sample_weights
 from training.model_card import fmt, render_markdown, target_checks, verdict
 from training.modeling import SEED, fit_scorer
+from training.style_stack import out_of_fold, stack_columns, streams_of
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 
@@ -422,11 +426,61 @@ class Context:
         return records
 
     @cached_property
+    def shrink(self) -> float:
+        return float(self.bundle.metadata.get("metrics", {}).get("selected_shrink", 1.0))
+
+    @cached_property
+    def style_index(self) -> int | None:
+        return self.feature_names.index(STYLE) if STYLE in self.feature_names else None
+
+    @cached_property
     def X_train(self) -> np.ndarray:
+        """Train features for refits; the style column is filled per refit, out of fold."""
         started = time.perf_counter()
-        matrix = featurize(self.extractor, [r.text for r in self.train], label="train")
+        texts = [r.text for r in self.train]
+        if self.style_index is None:
+            matrix = featurize(self.extractor, texts, label="train")
+        else:
+            dense = clone(self.extractor).set_params(
+                families=tuple(f for f in self.extractor.families if f not in TRAINED_FAMILIES),
+                style_model=None,
+            )
+            dense.fit([])
+            X_dense = featurize(dense, texts, label="train")
+            zeros = np.zeros(len(texts))
+            matrix = stack_columns(
+                self.feature_names, list(dense.get_feature_names_out()), X_dense, zeros
+            )
         self.timings["featurize_train_s"] = round(time.perf_counter() - started, 1)
         return matrix
+
+    @cached_property
+    def style_matrices(self) -> tuple[Any, Any, Any]:
+        """The shipped pattern model (its vocabulary) and train/test TF-IDF matrices."""
+        model = self.extractor.style_model
+        train = model.vectorise(streams_of(model, [r.text for r in self.train]))
+        test = model.vectorise(streams_of(model, [r.text for r in self.test]))
+        return model, train, test
+
+    def style_refit(self, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Out-of-fold style scores for the kept train rows, and test scores of their model.
+
+        The refit sees only the kept rows' labels; the vocabulary and IDF are
+        the shipped model's (learned from the whole train split's text, no labels).
+        """
+        key = "style:" + hashlib.sha1(np.packbits(keep).tobytes()).hexdigest()
+        if key not in self.memo:
+            model, train, test = self.style_matrices
+            rows = [r for r, k in zip(self.train, keep, strict=True) if k]
+            fit = out_of_fold(
+                model,
+                train[np.flatnonzero(keep)],
+                self.y_train[keep],
+                sample_weights(rows),
+                [r.group for r in rows],
+            )
+            self.memo[key] = (fit.oof, test @ fit.model.coef_ + fit.model.intercept_)
+        return self.memo[key]
 
     @cached_property
     def y_train(self) -> np.ndarray:
@@ -724,16 +778,27 @@ def _refit_auc(
     columns: np.ndarray,
     eval_sets: dict[str, np.ndarray],
 ) -> dict[str, float | None]:
-    """Refit scaler+LR (bundle's C) on a subset of train rows/columns; AUC per eval mask."""
+    """Refit scaler+LR (bundle's C) on a subset of train rows/columns; AUC per eval mask.
+
+    With a style column, the pattern model is refitted on the kept rows too
+    (out of fold for them), so a held-out language is unseen by every part.
+    """
     train = [r for r, keep in zip(ctx.train, keep_train, strict=True) if keep]
+    X_train, X_test = ctx.X_train[keep_train], ctx.X_test
+    if ctx.style_index is not None and ctx.style_index in columns:
+        oof, test_scores = ctx.style_refit(keep_train)
+        X_test = X_test.copy()
+        X_train[:, ctx.style_index] = oof
+        X_test[:, ctx.style_index] = test_scores
     scorer = fit_scorer(
-        ctx.X_train[keep_train][:, columns],
+        X_train[:, columns],
         ctx.y_train[keep_train],
         sample_weights(train),
         ctx.C,
         [ctx.feature_names[i] for i in columns],
+        shrink=ctx.shrink,
     )
-    decision = scorer.decision_function(ctx.X_test[:, columns])
+    decision = scorer.decision_function(X_test[:, columns])
     return {name: rounded(auc(ctx.y[mask], decision[mask])) for name, mask in eval_sets.items()}
 
 
@@ -809,9 +874,12 @@ def evaluate_leave_out(ctx: Context, min_test: int = 50) -> dict[str, Any]:
         "system_families_skipped_fewer_than": {"min_test_docs": min_test, "families": skipped},
         "C": ctx.C,
         "note": (
-            "refit = StandardScaler + LogisticRegression with the bundle's C and balanced "
-            "sample weights on the train split minus the held-out language's MT and HT "
-            "(or the family's MT); AUC of its test MT against all test HT+ORIG"
+            "refit = the function-word pattern model (logistic regression, out-of-fold "
+            "scores for stacking; vocabulary and IDF from the train split's unlabelled text) "
+            "and the StandardScaler + monotone logistic regression with the bundle's C and "
+            "family shrink, with balanced sample weights, all on the train split minus the "
+            "held-out language's MT and HT (or the family's MT); AUC of its test MT against "
+            "all test HT+ORIG"
         ),
     }
 
@@ -980,6 +1048,8 @@ def model_summary(ctx: Context) -> dict[str, Any]:
         "sha256": meta.get("sha256"),
         "threshold": rounded(ctx.threshold),
         "selected_C": ctx.C,
+        "selected_shrink": ctx.shrink,
+        "style_model": meta.get("style_model"),
         "families": {f: {"n": len(v), "features": v} for f, v in families.items()},
         "n_features": len(ctx.feature_names),
         "training_data": meta.get("training_data", {}),

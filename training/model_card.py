@@ -70,8 +70,12 @@ def render_markdown(r: dict[str, Any]) -> str:
         "",
         f"- bundle: `{Path(m['path']).name}`, version {m['model_version']}, created "
         f"{m['created']}, sha256 `{str(m['sha256'])[:16]}...`",
-        f"- scorer: StandardScaler + logistic regression (C={m['selected_C']}), "
-        "Platt-calibrated on the validation split",
+        f"- scorer: StandardScaler + monotone logistic regression (C={m['selected_C']}; "
+        f"profile and syntax features shrunk by {m.get('selected_shrink', 1.0)}, chosen "
+        "with C by grouped cross-validation), Platt-calibrated on the validation split",
+        "- `style.score`: a logistic regression over TF-IDF of function-word 1-4-grams with "
+        "every other word masked to its shape "
+        f"({json.dumps(m.get('style_model'))}), stacked out of fold",
         f"- shipped threshold: {fmt(m['threshold'], 4)} (chosen for 1% FPR on validation HT+ORIG)",
         f"- features: {m['n_features']} in {len(m['families'])} families: "
         + ", ".join(f"{f} ({v['n']})" for f, v in m["families"].items()),
@@ -400,7 +404,8 @@ def known_limits(r: dict[str, Any]) -> list[str]:
         "learned: this corpus has almost no spinner artefacts, so a learned weight is 0. "
         "On validation it costs a little MT and round-trip recall at 1% FPR and raises the "
         "learner FPR; it is what flags the real spun seed articles.",
-        "Ablation and leave-one-out refits use the bundle's C and the same rows; their "
+        "Ablation and leave-one-out refits use the bundle's C and shrink and the same rows "
+        "(the pattern model refitted out of fold on the kept rows); their "
         "AUCs are on decision values, so the prior's effect is included.",
     ]
     rt = r["roundtrips"]

@@ -66,8 +66,12 @@ def masked_tokens(doc: Document) -> list[tuple[str, int, int]]:
 def patterns(symbols: Sequence[str], max_n: int) -> list[str]:
     """All 1..max_n-grams of a symbol stream, joined by spaces (the model's terms)."""
     out: list[str] = list(symbols)
+    previous = out
     for n in range(2, max_n + 1):
-        out.extend(" ".join(symbols[i : i + n]) for i in range(len(symbols) - n + 1))
+        # each n-gram is an (n-1)-gram plus one symbol: one concatenation, no slicing
+        tails = symbols[n - 1 :]  # one shorter than ``previous``
+        previous = [head + " " + tail for head, tail in zip(previous, tails, strict=False)]
+        out.extend(previous)
     return out
 
 
@@ -177,13 +181,11 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         order = [k for k in np.argsort(-parts)[:top] if parts[k] > 0]
         if not order:
             return score, []
-        wanted = {self._terms()[ids[k]] for k in order}
-        where = pattern_positions_for(symbols, wanted, self.max_n)
         items = []
         for k in order:
             term = self._terms()[ids[k]]
             spans = []
-            for i, n in where.get(term, [])[:spans_each]:
+            for i, n in occurrences(terms, term, len(symbols), spans_each):
                 real = [t for t in tokens[i : i + n] if t[0] != SENTENCE_START] or [tokens[i]]
                 spans.append((real[0][1], real[-1][2]))
             items.append((term, float(parts[k]), spans))
@@ -191,15 +193,13 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
 
     def _row(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         vocabulary = self.vocabulary_
-        counts: Counter[int] = Counter()
-        for term in terms:
-            i = vocabulary.get(term)
-            if i is not None:
-                counts[i] += 1
-        if not counts:
+        # count in C first, then look up each distinct pattern once
+        found = [(vocabulary.get(term), c) for term, c in Counter(terms).items()]
+        found = [(i, c) for i, c in found if i is not None]
+        if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        ids = np.fromiter((i for i, _ in found), dtype=np.int64, count=len(found))
+        tf = np.fromiter((c for _, c in found), dtype=np.float64, count=len(found))
         values = (np.log(tf) + 1.0) * self.idf_[ids]
         values /= np.sqrt(values @ values)
         return ids, values
@@ -228,20 +228,23 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         return state
 
 
-def pattern_positions_for(
-    symbols: Sequence[str], wanted: set[str], max_n: int
-) -> dict[str, list[tuple[int, int]]]:
-    """Occurrences of just the ``wanted`` patterns (cheaper than all of them)."""
-    lengths = {term.count(" ") + 1 for term in wanted}
-    where: dict[str, list[tuple[int, int]]] = {}
-    for n in sorted(lengths):
-        if n > max_n:
-            continue
-        for i in range(len(symbols) - n + 1):
-            term = " ".join(symbols[i : i + n])
-            if term in wanted:
-                where.setdefault(term, []).append((i, n))
-    return where
+def occurrences(terms: list[str], term: str, n_symbols: int, limit: int) -> list[tuple[int, int]]:
+    """The first ``limit`` occurrences of ``term`` as (first symbol index, n).
+
+    ``terms`` is :func:`patterns` output: all unigrams, then all bigrams, and
+    so on, so a term's list index gives its position without re-joining.
+    """
+    n = term.count(" ") + 1
+    offset = sum(n_symbols - k + 1 for k in range(1, n))
+    found: list[tuple[int, int]] = []
+    j = offset - 1
+    while len(found) < limit:
+        try:
+            j = terms.index(term, j + 1, offset + n_symbols - n + 1)
+        except ValueError:
+            break
+        found.append((j - offset, n))
+    return found
 
 
 def describe(term: str) -> str:

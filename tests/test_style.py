@@ -39,10 +39,8 @@ NATIVE = [
     "robbery, officers said.",
     "Defence ministry spokesman Tom Hale said troops from the capital's regiment had "
     "returned to barracks.",
-    "Port workers on the coast will be paid their back wages this month, the mayor "
-    "told reporters.",
-    "Shares in the state bank's parent group rose sharply on Thursday, its chairman "
-    "confirmed.",
+    "Port workers on the coast will be paid their back wages this month, the mayor told reporters.",
+    "Shares in the state bank's parent group rose sharply on Thursday, its chairman confirmed.",
 ]
 
 
@@ -191,3 +189,18 @@ def test_detector_shares_a_feature_in_proportion_to_preset_pulls() -> None:
     assert weights[(SCORE, 0)] == pytest.approx(1.5)
     assert weights[(SCORE, 4)] == pytest.approx(0.5)
     assert weights[("surface.doubled_word", 8)] == pytest.approx(0.5)
+
+
+def test_occurrences_match_a_brute_force_search() -> None:
+    from mtdetect.style import occurrences
+
+    stream = ["<s>", "^the", "w", "of", "the", "w", "of", "the", "w", "."]
+    terms = patterns(stream, 4)
+    for term in ("of the", "w of the w", "w", "."):
+        n = term.count(" ") + 1
+        expected = [
+            (i, n) for i in range(len(stream) - n + 1) if " ".join(stream[i : i + n]) == term
+        ]
+        assert occurrences(terms, term, len(stream), 10) == expected
+        assert occurrences(terms, term, len(stream), 1) == expected[:1]
+    assert occurrences(terms, "of of", len(stream), 3) == []

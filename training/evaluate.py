@@ -959,6 +959,20 @@ def top_features(ctx: Context, k: int = 20) -> list[dict[str, Any]]:
     return [{"feature": ctx.feature_names[i], "coef": rounded(float(coef[i]))} for i in order]
 
 
+def top_style_patterns(ctx: Context, k: int = 15) -> dict[str, list[dict[str, Any]]]:
+    """The pattern model's strongest weights: they should read as grammar, never topic."""
+    model = getattr(ctx.extractor, "style_model", None)
+    if model is None:
+        return {}
+    terms = model._terms()
+    order = np.argsort(model.coef_)
+
+    def pick(indices: np.ndarray) -> list[dict[str, Any]]:
+        return [{"pattern": terms[i], "coef": rounded(float(model.coef_[i]))} for i in indices]
+
+    return {"machine": pick(order[::-1][:k]), "human": pick(order[:k])}
+
+
 def seed_expectations() -> list[tuple[Path, bool]]:
     with (SEEDS / "labels.csv").open(encoding="utf-8") as handle:
         return [
@@ -1083,6 +1097,7 @@ def evaluate(
     timed("calibration", lambda: evaluate_calibration(ctx, png))
     timed("learners", lambda: evaluate_learners(ctx))
     timed("top_features", lambda: top_features(ctx))
+    timed("top_style_patterns", lambda: top_style_patterns(ctx))
     if "slices" not in skip:
         timed("slices", lambda: evaluate_slices(ctx))
     if "seeds" not in skip:

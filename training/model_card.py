@@ -312,6 +312,20 @@ def render_markdown(r: dict[str, Any]) -> str:
         ["feature", "standardised coef (+ = machine)"],
         [[f["feature"], f["coef"]] for f in r["top_features"]],
     )
+    patterns = r.get("top_style_patterns") or {}
+    if patterns:
+        out += [
+            "## Strongest patterns of `style.score`",
+            "",
+            "Function words kept; C/w/X = a capitalised / lower-case / all-capitals other "
+            "word, 0 = a number, <s> = a sentence start. No topic or name can appear here.",
+            "",
+        ]
+        rows = zip(patterns["machine"], patterns["human"], strict=False)
+        out += _table(
+            ["towards machine", "coef", "towards human", "coef"],
+            [[f"`{m['pattern']}`", m["coef"], f"`{h['pattern']}`", h["coef"]] for m, h in rows],
+        )
     if "seeds" in r:
         out += ["## Seed articles", ""]
         out += _table(

@@ -167,10 +167,11 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         return float(values @ self.coef_[ids]) + self.intercept_
 
     def explain(self, doc: Document, top: int = 5, spans_each: int = 2) -> tuple[float, list]:
-        """The document's score and its strongest positive patterns with their spans.
+        """The document's score and, if it leans machine, its strongest patterns with spans.
 
         Returns ``(score, [(pattern, contribution, [(start, end), ...]), ...])``,
         strongest first; a contribution is the pattern's own term of the score.
+        A score of 0 or less (human on balance) has nothing to show.
         """
         tokens = masked_tokens(doc)
         symbols = [symbol for symbol, _, _ in tokens]
@@ -178,9 +179,9 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         ids, values = self._row(terms)
         parts = values * self.coef_[ids]
         score = float(parts.sum()) + self.intercept_
-        order = [k for k in np.argsort(-parts)[:top] if parts[k] > 0]
-        if not order:
+        if score <= 0:
             return score, []
+        order = [k for k in np.argsort(-parts)[:top] if parts[k] > 0]
         items = []
         for k in order:
             term = self._terms()[ids[k]]

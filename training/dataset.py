@@ -99,11 +99,13 @@ def _signal_sources(extractor: FeatureExtractor) -> list[str]:
     for signal in extractor._signals():
         files.add(sys.modules[type(signal).__module__].__file__ or "")
     import mtdetect.boilerplate
-    import mtdetect.style
     import mtdetect.telltales
 
     files.add(mtdetect.boilerplate.__file__)
-    files.add(mtdetect.style.__file__)  # the pattern model's code, behind signals.style
+    if "style" in extractor.families:
+        import mtdetect.style
+
+        files.add(mtdetect.style.__file__)  # the pattern model's code, behind signals.style
     files.add(mtdetect.telltales.__file__)
     files.add(str(mtdetect.telltales.data_path(mtdetect.telltales.RATES_FILE)))
     return [f for f in files if f]

@@ -18,7 +18,6 @@ from the same dict) and ``reliability.png`` (needs matplotlib, the optional
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import re
@@ -39,18 +38,23 @@ from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
 from mtdetect.bundle import Bundle, default_path, load_bundle
-from mtdetect.features import TRAINED_FAMILIES
 from mtdetect.signals.style import SCORE as STYLE
-from training.corpus import MIN_WORDS, SEEDS, Record, load_records, original_records
+from training.corpus import (
+    HUMAN_LABELS,
+    MIN_WORDS,
+    Record,
+    load_records,
+    original_records,
+    seed_expectations,
+)
 from training.dataset import featurize, sample_weights
 from training.model_card import fmt, render_markdown, target_checks, verdict
 from training.modeling import SEED, fit_scorer
-from training.style_stack import out_of_fold, stack_columns, streams_of
+from training.style_stack import out_of_fold, stack_columns, untrained_families
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 
-POSITIVE = frozenset({"MT", "MT-roundtrip", "RT"})
-HUMAN = frozenset({"HT", "ORIG"})  # the negatives of the headline metrics
+HUMAN = HUMAN_LABELS
 LEARNER = "LEARNER"
 LANGS = ("cs", "is", "ja", "ru", "uk", "zh")
 SOURCE_LANGS = (*LANGS, "liv")
@@ -403,7 +407,7 @@ class Context:
 
     @cached_property
     def positive(self) -> np.ndarray:
-        return np.isin(self.label, list(POSITIVE))
+        return self.y == 1
 
     @cached_property
     def C(self) -> float:
@@ -442,8 +446,7 @@ class Context:
             matrix = featurize(self.extractor, texts, label="train")
         else:
             dense = clone(self.extractor).set_params(
-                families=tuple(f for f in self.extractor.families if f not in TRAINED_FAMILIES),
-                style_model=None,
+                families=untrained_families(self.extractor.families), style_model=None
             )
             dense.fit([])
             X_dense = featurize(dense, texts, label="train")
@@ -458,8 +461,8 @@ class Context:
     def style_matrices(self) -> tuple[Any, Any, Any]:
         """The shipped pattern model (its vocabulary) and train/test TF-IDF matrices."""
         model = self.extractor.style_model
-        train = model.vectorise(streams_of(model, [r.text for r in self.train]))
-        test = model.vectorise(streams_of(model, [r.text for r in self.test]))
+        train = model.vectorise(model.symbols(r.text) for r in self.train)
+        test = model.vectorise(model.symbols(r.text) for r in self.test)
         return model, train, test
 
     def style_refit(self, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -971,15 +974,6 @@ def top_style_patterns(ctx: Context, k: int = 15) -> dict[str, list[dict[str, An
         return [{"pattern": terms[i], "coef": rounded(float(model.coef_[i]))} for i in indices]
 
     return {"machine": pick(order[::-1][:k]), "human": pick(order[:k])}
-
-
-def seed_expectations() -> list[tuple[Path, bool]]:
-    with (SEEDS / "labels.csv").open(encoding="utf-8") as handle:
-        return [
-            (SEEDS / row["file"], row["label"] == "spun")
-            for row in csv.DictReader(handle)
-            if row.get("file")
-        ]
 
 
 def evaluate_seeds(ctx: Context) -> dict[str, Any]:

@@ -21,15 +21,16 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold
 
+from mtdetect.features import TRAINED_FAMILIES
 from mtdetect.style import FunctionWordModel
 
 FOLDS = 5
 PARAMS = {"max_n": 4, "min_df": 3, "max_features": 50_000, "C": 1.0}
 
 
-def streams_of(model: FunctionWordModel, texts: Sequence[str]) -> list[list[str]]:
-    """Masked symbol streams (about 0.5 ms a document; patterns are built as needed)."""
-    return [model.symbols(text) for text in texts]
+def untrained_families(families: Sequence[str]) -> tuple[str, ...]:
+    """The families computed from shipped resources alone (featurised and cached as usual)."""
+    return tuple(f for f in families if f not in TRAINED_FAMILIES)
 
 
 @dataclass
@@ -66,18 +67,12 @@ def fit_style(
     w: np.ndarray,
     groups: Sequence[str],
     params: dict[str, float] | None = None,
-) -> tuple[StyleFit, sparse.csr_matrix]:
+) -> StyleFit:
     """Vocabulary from ``texts``, then out-of-fold scores and the full model."""
     model = FunctionWordModel(**(params or PARAMS))
-    streams = streams_of(model, texts)
+    streams = [model.symbols(text) for text in texts]
     model.fit_vocabulary(streams)
-    matrix = model.vectorise(streams)
-    return out_of_fold(model, matrix, y, w, groups), matrix
-
-
-def scores(model: FunctionWordModel, texts: Sequence[str]) -> np.ndarray:
-    """The model's ``style.score`` for texts (patterns cached)."""
-    return np.array([model.score_symbols(stream) for stream in streams_of(model, texts)])
+    return out_of_fold(model, model.vectorise(streams), y, w, groups)
 
 
 def _with_vocabulary(model: FunctionWordModel) -> FunctionWordModel:

@@ -23,7 +23,7 @@ from sklearn.metrics import roc_auc_score
 from mtdetect.bundle import Bundle, default_path, save_bundle
 from mtdetect.features import DEFAULT_FAMILIES, TRAINED_FAMILIES, FeatureExtractor
 from training.augment import partial_roundtrips
-from training.corpus import SEEDS, Record, load_records
+from training.corpus import HUMAN_LABELS, Record, load_records, seed_expectations
 from training.dataset import featurize, sample_weights
 from training.modeling import (
     assemble,
@@ -33,12 +33,11 @@ from training.modeling import (
     threshold_for_fpr,
 )
 from training.style_stack import PARAMS as STYLE_PARAMS
-from training.style_stack import fit_style, scores, stack_columns
+from training.style_stack import fit_style, stack_columns, untrained_families
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 C_GRID = (0.03, 0.1, 0.3)
 SHRINK_GRID = (1.0, 0.3, 0.1, 0.03)
-HUMAN_FOR_THRESHOLD = frozenset({"ORIG", "HT"})
 
 
 def split_records(records: list[Record]) -> dict[str, list[Record]]:
@@ -52,13 +51,6 @@ def summary(records: list[Record]) -> dict[str, int]:
     return dict(sorted(Counter(r.label for r in records).items()))
 
 
-def seed_expectations() -> list[tuple[Path, bool]]:
-    rows = (SEEDS / "labels.csv").read_text(encoding="utf-8").splitlines()[1:]
-    import csv
-
-    return [(SEEDS / row[0], row[1] == "spun") for row in csv.reader(rows) if row and row[0]]
-
-
 def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool = True) -> dict:
     started = time.perf_counter()
     records = load_records(roundtrips=roundtrips)
@@ -66,8 +58,7 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
     if roundtrips and partial:
         originals = {r.group: r for r in records if r.label == "ORIG"}
         parts["train"] += partial_roundtrips(parts["train"], originals)
-    dense_families = tuple(f for f in families if f not in TRAINED_FAMILIES)
-    extractor = FeatureExtractor(families=dense_families).fit([])
+    extractor = FeatureExtractor(families=untrained_families(families)).fit([])
     X = {
         name: featurize(extractor, [r.text for r in part], label=name)
         for name, part in parts.items()
@@ -100,7 +91,7 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
     # is measured on the test split's mix, which matches it
     calibrator = fit_platt(val_decision, y["val"])
     val_prob = calibrator.predict_proba(val_decision.reshape(-1, 1))[:, 1]
-    human = np.array([r.label in HUMAN_FOR_THRESHOLD for r in parts["val"]])
+    human = np.array([r.label in HUMAN_LABELS for r in parts["val"]])
     threshold = threshold_for_fpr(val_prob[human], 0.01)
     learner = np.array([r.label == "LEARNER" for r in parts["val"]])
     metrics = {
@@ -163,14 +154,14 @@ def _stack_style(
 ) -> tuple[FeatureExtractor, dict[str, np.ndarray]]:
     """Fit the pattern model; its out-of-fold scores join the train features."""
     started = time.perf_counter()
-    fit, _ = fit_style([r.text for r in parts["train"]], y_train, w_train, groups, STYLE_PARAMS)
+    fit = fit_style([r.text for r in parts["train"]], y_train, w_train, groups, STYLE_PARAMS)
     extractor = FeatureExtractor(families=families, style_model=fit.model).fit([])
     names = list(extractor.get_feature_names_out())
     dense_names = list(dense.get_feature_names_out())
     val_texts = [r.text for r in parts["val"]]
     stacked = {
         "train": stack_columns(names, dense_names, X["train"], fit.oof),
-        "val": stack_columns(names, dense_names, X["val"], scores(fit.model, val_texts)),
+        "val": stack_columns(names, dense_names, X["val"], fit.model.decision_function(val_texts)),
     }
     # the shipped extractor must give exactly the rows the scorer is fitted on
     for text, row in zip(val_texts[:25], stacked["val"][:25], strict=False):

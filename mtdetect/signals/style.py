@@ -33,8 +33,6 @@ class StyleSignal(Signal):
 
     def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
         score, items = self.model.explain(doc)
-        if score <= 0:  # the patterns read as human on balance: nothing to show
-            return [score], []
         return [score], evidence_items(items, doc.text, SCORE)
 
     def fingerprint(self) -> str:

@@ -223,17 +223,17 @@ def strip_boilerplate(text: str) -> Cleaned:
         stripped = line.strip()
         if not stripped:
             continue  # blank lines neither end nor start a link list
-        if is_boilerplate_line(line):
+        whole_line = is_boilerplate_line(line)
+        if whole_line:
             in_link_list = bool(_LIST_HEADER.match(_core(stripped)))
+        elif in_link_list and _is_link_title(_core(stripped)):
+            whole_line = True  # a title in a "Related posts" list
+        else:
+            in_link_list = False
+        if whole_line:
             lead = len(line) - len(line.lstrip())
             cuts.append((start, end, start + lead, start + lead + len(stripped)))
             continue
-        core = _core(stripped)
-        if in_link_list and _is_link_title(core):
-            lead = len(line) - len(line.lstrip())
-            cuts.append((start, end, start + lead, start + lead + len(stripped)))
-            continue
-        in_link_list = False
         if "[" not in line:
             continue  # no ad marker possible: skip the regex scan
         for marker in _INLINE_MARKER.finditer(line):

@@ -138,11 +138,7 @@ def _check_resources(bundle: Bundle) -> None:
     """The shipped resources must be the ones the model was trained with."""
     extractor = bundle.pipeline[0]
     recorded = bundle.metadata.get("resource_fingerprints", {})
-    current = {s.name: s.fingerprint() for s in extractor._build_signals()}
-    if getattr(extractor, "count_telltales", False):
-        from mtdetect.telltales import fingerprint
-
-        current["telltale"] = fingerprint()
+    current = extractor.resource_fingerprints()
     stale = [name for name, value in current.items() if recorded.get(name) != value]
     if stale:
         raise ModelError(

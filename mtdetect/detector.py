@@ -19,8 +19,6 @@ from mtdetect.telltales import SUMMARY_FEATURES, TELLTALE_KINDS
 #: fewer words than this and a verdict would be a guess: abstain
 MIN_WORDS = 40
 
-STATUSES = ("scored", "too_short", "not_english", "error")
-
 
 @dataclass(frozen=True)
 class DetectionResult:

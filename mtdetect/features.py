@@ -89,12 +89,22 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             names.extend(SUMMARY_FEATURES)
         self.feature_names_out_ = np.asarray(names, dtype=object)
         self.n_features_out_ = len(self.feature_names_out_)
-        self.fingerprints_ = {signal.name: signal.fingerprint() for signal in signals}
+        self.fingerprints_ = self.resource_fingerprints(signals)
+        return self
+
+    def resource_fingerprints(self, signals: Sequence[Signal] | None = None) -> dict[str, str]:
+        """What each family's resources (and the telltale base rates) are, as short hashes.
+
+        Recorded in a bundle at training time and compared on loading, so a
+        model never runs against resources it was not trained with.
+        """
+        signals = self._signals() if signals is None else signals
+        fingerprints = {signal.name: signal.fingerprint() for signal in signals}
         if self.count_telltales:
             from mtdetect.telltales import fingerprint
 
-            self.fingerprints_["telltale"] = fingerprint()
-        return self
+            fingerprints["telltale"] = fingerprint()
+        return fingerprints
 
     def transform(self, X: Iterable[str]) -> np.ndarray:
         return self.extract_features(X)

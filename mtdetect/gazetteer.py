@@ -335,9 +335,6 @@ class Gazetteer:
         """A well-attested name spelling that is not mainly an ordinary word."""
         return self.count(form) >= WELL_ATTESTED and not self.is_word(form)
 
-    def names(self) -> list[str]:
-        return [f for f in self.counts if f[:1].isupper()]
-
     # -- fuzzy lookup -----------------------------------------------------
     def _canonical_forms(self, min_count: int) -> dict[str, str]:
         """Folded spelling -> most frequent surface form, for names seen ``min_count``+ times."""

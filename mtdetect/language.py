@@ -183,9 +183,8 @@ def _char_counts(text: str) -> tuple[int, list[str], int, int]:
     return ascii_letters, [c for c in others if c.isalpha()], len(text) - spaces, code
 
 
-def _closest_other(words: list[str] | Counter[str]) -> tuple[str | None, float]:
+def _closest_other(counts: Counter[str]) -> tuple[str | None, float]:
     """The non-English language whose function words are commonest here."""
-    counts = words if isinstance(words, Counter) else Counter(words)
     total = counts.total()
     best, best_share = None, 0.0
     for language, vocabulary in OTHER_FUNCTION_WORDS.items():

@@ -127,10 +127,6 @@ class Token(NamedTuple):
     def is_word(self) -> bool:
         return self.text[0].isalpha()
 
-    @property
-    def is_capitalised(self) -> bool:
-        return self.text[0].isupper()
-
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -166,14 +162,14 @@ class Document:
 
     @cached_property
     def sentences(self) -> list[Sentence]:
-        return split_sentences(self.tokens, self.norm)
+        return split_sentences(self.tokens)
 
     @property
     def n_words(self) -> int:
         return len(self.words)
 
 
-def _ends_sentence(tokens: list[Token], i: int, norm: str) -> bool:
+def _ends_sentence(tokens: list[Token], i: int) -> bool:
     tok = tokens[i].text
     if tok in "!?":
         return True
@@ -199,7 +195,7 @@ def _ends_sentence(tokens: list[Token], i: int, norm: str) -> bool:
     return not (nxt is not None and nxt.start == tokens[i].end and nxt.text[0].isalnum())
 
 
-def split_sentences(tokens: list[Token], norm: str) -> list[Sentence]:
+def split_sentences(tokens: list[Token]) -> list[Sentence]:
     """Split on ., ! and ? (with closing quotes or brackets), ignoring line breaks.
 
     Line breaks are deliberately ignored so that a document's layout (one
@@ -210,7 +206,7 @@ def split_sentences(tokens: list[Token], norm: str) -> list[Sentence]:
     begin = 0
     # only a terminator can end a sentence: visit those, not every token
     for i in [k for k, tok in enumerate(tokens) if tok[0] in _TERMINATORS]:
-        if i < begin or not _ends_sentence(tokens, i, norm):
+        if i < begin or not _ends_sentence(tokens, i):
             continue
         end = i + 1
         # absorb closing quotes and brackets glued to the terminator

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,14 @@ def _copy(src: Path, dst_dir: Path) -> Path:
     shutil.copy(src, dst)
     shutil.copy(src.with_suffix(".json"), dst.with_suffix(".json"))
     return dst
+
+
+def _edit_metadata(path: Path, edit: Callable[[dict], object]) -> None:
+    """Change a copied bundle's JSON sidecar in place."""
+    meta_path = path.with_suffix(".json")
+    meta = json.loads(meta_path.read_text())
+    edit(meta)
+    meta_path.write_text(json.dumps(meta))
 
 
 def test_round_trip_keeps_threshold_and_metadata(tiny_model_path: Path) -> None:
@@ -43,10 +52,7 @@ def test_tampered_file_is_refused(tiny_model_path: Path, tmp_path: Path) -> None
 
 def test_other_sklearn_version_is_refused(tiny_model_path: Path, tmp_path: Path) -> None:
     path = _copy(tiny_model_path, tmp_path)
-    meta_path = path.with_suffix(".json")
-    meta = json.loads(meta_path.read_text())
-    meta["versions"]["scikit-learn"] = "0.24.2"
-    meta_path.write_text(json.dumps(meta))
+    _edit_metadata(path, lambda meta: meta["versions"].update({"scikit-learn": "0.24.2"}))
     with pytest.raises(ModelError, match="scikit-learn 0.24.2"):
         load_bundle(path)
 
@@ -77,9 +83,6 @@ def test_garbage_file_with_matching_hash_is_refused(tmp_path: Path) -> None:
 
 def test_changed_resources_are_refused(tiny_model_path: Path, tmp_path: Path) -> None:
     path = _copy(tiny_model_path, tmp_path)
-    meta_path = path.with_suffix(".json")
-    meta = json.loads(meta_path.read_text())
-    meta["resource_fingerprints"]["surface"] = "something else"
-    meta_path.write_text(json.dumps(meta))
+    _edit_metadata(path, lambda meta: meta["resource_fingerprints"].update(surface="other"))
     with pytest.raises(ModelError, match="surface"):
         load_bundle(path)

@@ -7,6 +7,7 @@ so that a document and all its translations land in the same split.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import html
@@ -23,6 +24,7 @@ CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
 
 POSITIVE_LABELS = frozenset({"MT", "MT-roundtrip", "RT"})
+HUMAN_LABELS = frozenset({"HT", "ORIG"})  # the negatives of the headline metrics and threshold
 MIN_WORDS = 60
 SPLITS = ("train", "val", "test")
 
@@ -160,3 +162,13 @@ def news_lm_documents(limit: int | None = None) -> Iterator[str]:
                 return
             if line.strip():
                 yield line.strip()
+
+
+def seed_expectations() -> list[tuple[Path, bool]]:
+    """The user's seed articles and whether each is spun (``shared/seeds/labels.csv``)."""
+    with (SEEDS / "labels.csv").open(encoding="utf-8") as handle:
+        return [
+            (SEEDS / row["file"], row["label"] == "spun")
+            for row in csv.DictReader(handle)
+            if row.get("file")
+        ]

@@ -124,10 +124,3 @@ def threshold_for_fpr(human_probabilities: np.ndarray, max_fpr: float = 0.01) ->
         return 0.5
     # flag only values strictly above the (allowed+1)-th highest human score
     return float(np.nextafter(ordered[allowed], 1.0))
-
-
-def tpr_at_fpr(y: np.ndarray, scores: np.ndarray, max_fpr: float = 0.01) -> float:
-    """True-positive rate at the threshold giving ``max_fpr`` on the negatives."""
-    y = np.asarray(y)
-    cut = threshold_for_fpr(scores[y == 0], max_fpr)
-    return float(np.mean(scores[y == 1] >= cut)) if np.any(y == 1) else float("nan")

@@ -45,6 +45,11 @@ FREQUENT_NAME = 50
 # spelling normalisation, blocking key and weighted distance
 
 
+def is_ordinary_word(word_count: int, name_count: int) -> bool:
+    """Seen lowercase at least as often as capitalised ('Meanwhile', 'Brown', 'River')."""
+    return word_count > RARE_COUNT and word_count >= name_count
+
+
 @lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
     """Lowercase ASCII-ish form: accents dropped, so 'Mélanie' and 'Melanie' compare equal."""
@@ -98,6 +103,34 @@ def skeleton(word: str) -> str:
 def _deletions(key: str) -> tuple[str, ...]:
     """Distinct keys with one non-initial class removed (a dropped consonant)."""
     return tuple(dict.fromkeys(key[:i] + key[i + 1 :] for i in range(1, len(key))))
+
+
+Blocks = tuple[dict[str, list[str]], dict[str, list[str]]]
+
+
+def skeleton_blocks(forms: Iterable[str]) -> Blocks:
+    """Forms by skeleton, and by each skeleton with one consonant dropped.
+
+    Blocking keeps fuzzy name matching linear: only forms in a shared block
+    are ever compared by edit distance.
+    """
+    exact: dict[str, list[str]] = {}
+    deleted: dict[str, list[str]] = {}
+    for form in forms:
+        key = skeleton(form)
+        exact.setdefault(key, []).append(form)
+        for d in _deletions(key):
+            deleted.setdefault(d, []).append(form)
+    return exact, deleted
+
+
+def block_partners(blocks: Blocks, key: str) -> list[str]:
+    """Forms whose skeleton is ``key`` or one dropped consonant away (may repeat)."""
+    exact, deleted = blocks
+    partners = [*exact.get(key, ()), *deleted.get(key, ())]
+    for d in _deletions(key):
+        partners.extend(exact.get(d, ()))
+    return partners
 
 
 # substitution costs for confusable pairs (symmetric); everything else costs 1
@@ -328,8 +361,7 @@ class Gazetteer:
 
     def is_word(self, form: str) -> bool:
         """An ordinary word at least as often as a name ('Meanwhile', 'Brown', 'River')."""
-        words = self.word_count(form)
-        return words > RARE_COUNT and words >= self.count(form)
+        return is_ordinary_word(self.word_count(form), self.count(form))
 
     def is_name(self, form: str) -> bool:
         """A well-attested name spelling that is not mainly an ordinary word."""
@@ -343,8 +375,7 @@ class Gazetteer:
         for form, n in counts.items():
             if n < min_count or len(form) < 4 or not form[0].isupper():
                 continue
-            words = counts.get(form.lower(), 0)
-            if words > RARE_COUNT and words >= n:
+            if is_ordinary_word(counts.get(form.lower(), 0), n):
                 continue  # an ordinary word ('River', 'Meanwhile'), never canonical
             folded = form.lower() if form.isascii() else fold(form)
             best = out.get(folded)
@@ -370,31 +401,19 @@ class Gazetteer:
             self._indexes[key] = found
         return found
 
-    def _skeleton_index(self, min_count: int) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-        """Skeleton and one-deletion-skeleton blocks over names seen ``min_count``+ times."""
+    def _skeleton_index(self, min_count: int) -> Blocks:
+        """Skeleton blocks over names seen ``min_count``+ times."""
         key = f"skel{min_count}"
         found = self._indexes.get(key)
         if found is None:
-            exact: dict[str, list[str]] = {}
-            deleted: dict[str, list[str]] = {}
-            for folded in self._canonical(min_count):
-                skel = skeleton(folded)
-                exact.setdefault(skel, []).append(folded)
-                for d in _deletions(skel):
-                    deleted.setdefault(d, []).append(folded)
-            found = (exact, deleted)
+            found = skeleton_blocks(self._canonical(min_count))
             self._indexes[key] = found
         return found
 
     def candidates(self, word: str, min_count: int = WELL_ATTESTED) -> list[str]:
         """Names seen ``min_count``+ times whose skeleton is within one dropped consonant."""
-        exact, deleted = self._skeleton_index(min_count)
         canon = self._canonical(min_count)
-        key = skeleton(word)
-        found: set[str] = set(exact.get(key, ()))
-        found.update(deleted.get(key, ()))
-        for d in _deletions(key):
-            found.update(exact.get(d, ()))
+        found = set(block_partners(self._skeleton_index(min_count), skeleton(word)))
         return [canon[f] for f in found]
 
     def closest(

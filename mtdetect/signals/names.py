@@ -23,12 +23,14 @@ from mtdetect.evidence import Evidence
 from mtdetect.gazetteer import (
     RARE_COUNT,
     Gazetteer,
-    _deletions,
+    block_partners,
     default_gazetteer,
     fold,
+    is_ordinary_word,
     max_variant_distance,
     name_parts,
     skeleton,
+    skeleton_blocks,
     weighted_distance,
 )
 from mtdetect.name_chars import NameCharModel, default_char_model
@@ -207,8 +209,7 @@ class NameSignal(Signal):
                 continue
             ascii_form = f.isascii()
             n = counts.get(f, 0) if ascii_form else gaz.count(f)
-            words = counts.get(f.lower(), 0)
-            if words > RARE_COUNT and words >= n:
+            if is_ordinary_word(counts.get(f.lower(), 0), n):
                 continue  # an ordinary word: 'Meanwhile', 'Brown'
             names[f] = starts
             seen[f] = n
@@ -422,24 +423,13 @@ def _variant_pairs(
     """
     if not rare:
         return {}
-    exact: dict[str, list[str]] = {}
-    deleted: dict[str, list[str]] = {}
-    for f in names:
-        if len(f) >= 4:
-            key = skeleton(f)
-            exact.setdefault(key, []).append(f)
-            for d in _deletions(key):
-                deleted.setdefault(d, []).append(f)
+    blocks = skeleton_blocks(f for f in names if len(f) >= 4)
     rare_set = set(rare)
     pairs: set[tuple[str, str]] = set()
     for f in rare:
         if len(f) < 4:
             continue
-        key = skeleton(f)
-        partners = [*exact.get(key, ()), *deleted.get(key, ())]
-        for d in _deletions(key):
-            partners.extend(exact.get(d, ()))
-        for other in partners:
+        for other in block_partners(blocks, skeleton(f)):
             if other != f:
                 pairs.add((f, other) if f < other else (other, f))
     out: dict[str, str] = {}

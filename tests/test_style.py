@@ -191,16 +191,22 @@ def test_detector_shares_a_feature_in_proportion_to_preset_pulls() -> None:
     assert weights[("surface.doubled_word", 8)] == pytest.approx(0.5)
 
 
-def test_occurrences_match_a_brute_force_search() -> None:
-    from mtdetect.style import occurrences
-
-    stream = ["<s>", "^the", "w", "of", "the", "w", "of", "the", "w", "."]
-    terms = patterns(stream, 4)
-    for term in ("of the", "w of the w", "w", "."):
-        n = term.count(" ") + 1
-        expected = [
-            (i, n) for i in range(len(stream) - n + 1) if " ".join(stream[i : i + n]) == term
-        ]
-        assert occurrences(terms, term, len(stream), 10) == expected
-        assert occurrences(terms, term, len(stream), 1) == expected[:1]
-    assert occurrences(terms, "of of", len(stream), 3) == []
+def test_explain_spans_are_the_first_occurrences_of_each_pattern() -> None:
+    model = fitted_model()
+    text = (
+        "The head of the office of the mayor said that the budget of the city of the "
+        "north is, in his view, of the utmost urgency."
+    )
+    tokens = masked_tokens(Document(text))
+    symbols = [symbol for symbol, _, _ in tokens]
+    _, items = model.explain(Document(text), top=5, spans_each=2)
+    assert items
+    for term, _, spans in items:
+        wanted = term.split(" ")
+        n = len(wanted)
+        starts = [i for i in range(len(symbols) - n + 1) if symbols[i : i + n] == wanted][:2]
+        expected = []
+        for i in starts:
+            real = [t for t in tokens[i : i + n] if t[0] != "<s>"] or [tokens[i]]
+            expected.append((real[0][1], real[-1][2]))
+        assert spans == expected

@@ -39,7 +39,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import FeatureUnion
 
 from training import evaluate as ev
-from training.corpus import Record, load_records, uniform_layout
+from training.corpus import Record, uniform_layout
 from training.dataset import sample_weights
 from training.modeling import SEED
 
@@ -185,7 +185,7 @@ def seed_text(raw: str) -> str:
 
 def evaluate_baseline(ctx: Context) -> dict[str, Any]:
     """Baseline beside mtdetect on the same test split, with the same metric code."""
-    val = [r for r in load_records(roundtrips=False) if r.split == "val"]
+    val = [r for r in ctx.base_records if r.split == "val"]
     if ctx.train_with_roundtrips:
         val += [r for r in ctx.rt_records if r.split == "val"]
     fitted = fit_baseline(ctx.train, val)

@@ -320,17 +320,12 @@ def cached_roundtrips() -> tuple[list[Record], dict[str, Any]]:
         found = missing = 0
         for pivot in rt.PIVOTS:
             for batch in rt.batches(originals):
-                path = rt.cache_path(pivot, rt.batch_key(pivot, batch))
-                if not path.is_file():
-                    missing += 1
-                    continue
-                entry = json.loads(path.read_text(encoding="utf-8"))
-                if entry["groups"] != [o.group for o in batch]:
+                cached = rt.read_cached(pivot, batch)
+                if cached is None:
                     missing += 1
                     continue
                 found += 1
-                for original, segments in zip(batch, entry["segments"], strict=True):
-                    records.append(rt.make_record(pivot, original, segments))
+                records.extend(cached)
     except (ImportError, AttributeError, KeyError, TypeError, ValueError) as exc:
         return [], {"available": False, "reason": f"{type(exc).__name__}: {exc}"}
     kept = [r for r in records if r.n_words >= MIN_WORDS]
@@ -359,6 +354,7 @@ class Context:
     train_with_roundtrips: bool
     roundtrip_info: dict[str, Any]
     rt_records: list[Record] = field(default_factory=list)
+    base_records: list[Record] = field(default_factory=list)  # all splits, no round trips
     timings: dict[str, float] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # results shared between sections
 
@@ -419,7 +415,7 @@ class Context:
     # train split, as the bundle was trained on it (for refits only)
     @cached_property
     def train(self) -> list[Record]:
-        records = [r for r in load_records(roundtrips=False) if r.split == "train"]
+        records = [r for r in self.base_records if r.split == "train"]
         if self.train_with_roundtrips:
             records += [r for r in self.rt_records if r.split == "train"]
             if self.bundle.metadata.get("training_data", {}).get("partial_roundtrips"):
@@ -500,7 +496,8 @@ def build_context(model: Path) -> Context:
     bundle = load_bundle(model)
     extractor = bundle.pipeline[0]
     rt_records, rt_info = cached_roundtrips()
-    base_test = [r for r in load_records(roundtrips=False) if r.split == "test"]
+    base = load_records(roundtrips=False)  # read once: the test, train and val splits
+    base_test = [r for r in base if r.split == "test"]
     rt_test = [r for r in rt_records if r.split == "test"]
     # two cache entries: the round trips may still grow without re-featurising the rest
     X_base = featurize(extractor, [r.text for r in base_test], label="test")
@@ -514,6 +511,7 @@ def build_context(model: Path) -> Context:
         train_with_roundtrips=trained_rt,
         roundtrip_info=rt_info,
         rt_records=rt_records,
+        base_records=base,
     )
     ctx.timings["load_and_featurize_test_s"] = round(time.perf_counter() - started, 1)
     return ctx

@@ -407,6 +407,22 @@ def make_record(pivot: str, original: Original, segments: Sequence[str]) -> Reco
     )
 
 
+def read_cached(
+    pivot: str, batch: Sequence[Original], cache_dir: Path = CACHE
+) -> list[Record] | None:
+    """The batch's round-trip records from the cache; None if missing or made for other groups."""
+    path = cache_path(pivot, batch_key(pivot, batch), cache_dir)
+    if not path.is_file():
+        return None
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    if entry["groups"] != [o.group for o in batch]:
+        return None
+    return [
+        make_record(pivot, original, segments)
+        for original, segments in zip(batch, entry["segments"], strict=True)
+    ]
+
+
 def roundtrip_records(
     pivots: Sequence[str] = PIVOTS,
     limit: int | None = DEFAULT_LIMIT,
@@ -419,12 +435,11 @@ def roundtrip_records(
     records: list[Record] = []
     for pivot in pivots:
         for batch in batches(originals):
-            path = cache_path(pivot, batch_key(pivot, batch), cache_dir)
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            if entry["groups"] != [o.group for o in batch]:
-                raise RuntimeError(f"cache entry {path} does not match its batch; delete it")
-            for original, segments in zip(batch, entry["segments"], strict=True):
-                records.append(make_record(pivot, original, segments))
+            cached = read_cached(pivot, batch, cache_dir)
+            if cached is None:
+                path = cache_path(pivot, batch_key(pivot, batch), cache_dir)
+                raise RuntimeError(f"cache entry {path} is missing or not for its batch; delete it")
+            records.extend(cached)
     return records
 
 

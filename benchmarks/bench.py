@@ -280,6 +280,27 @@ def measure_lengths(score_one: Callable[[str], object], documents: Sequence[str]
     return rows
 
 
+def measure_families(detector: Any, texts: Sequence[str], runs: int = 3) -> dict[str, float]:
+    """Milliseconds per article in each signal family (best of ``runs``), tokens built first."""
+    from mtdetect.text import Document
+
+    docs = [Document(text) for text in texts]
+    # tokenising and sentence splitting are shared by all families: done here, uncharged
+    for doc in docs:
+        _ = doc.sentences
+    out = {}
+    for signal in detector._extractor._signals():
+        signal.extract(docs[0])  # lazy resources
+        best = float("inf")
+        for _ in range(runs):
+            started = time.perf_counter()
+            for doc in docs:
+                signal.extract(doc)
+            best = min(best, time.perf_counter() - started)
+        out[signal.name] = best / len(docs) * 1e3
+    return out
+
+
 def fit_baseline(n_docs: int = 2000, seed: int = 3) -> Any:
     """TF-IDF word 1-2 + char_wb 2-5 grams and logistic regression, on train-split documents."""
     from sklearn.linear_model import LogisticRegression
@@ -369,6 +390,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     _row("n_jobs=2, first call (workers start)", f"{len(articles) / first:.0f} docs/s")
     _row("n_jobs=2, next call (workers reused)", f"{len(articles) / again:.0f} docs/s")
     _row("", f"{mb / again:.2f} MB/s")
+
+    print("\nsignal families, ms per article (best of 3 over 100 articles)")
+    families = measure_families(detector, articles[:100])
+    results["family_ms"] = families
+    for name, ms in sorted(families.items(), key=lambda item: -item[1]):
+        _row(name, f"{ms:.2f} ms")
 
     print("\nlatency, Detector.detect, one article at a time")
     latency = measure_latency(detector.detect, articles[: args.latency_n])

@@ -148,23 +148,29 @@ class Detector:
     def _prepare(self, text: object, cut: float) -> DetectionResult | Extraction:
         if not isinstance(text, str):
             return self._abstain("error", f"expected str, got {type(text).__name__}", cut)
+        # a scorer in a pipeline must not crash its host: failures become "error"
         try:
-            extraction = self._extractor.extract_one(text)
-        except Exception as exc:  # a scorer in a pipeline must not crash its host
+            prepared = self._extractor.prepare(text)
+        except Exception as exc:
             return self._abstain("error", f"feature extraction failed: {exc}", cut)
-        if extraction.n_words < MIN_WORDS:
+        # abstain before the signals run: they would be wasted
+        n_words = prepared.doc.n_words
+        if n_words < MIN_WORDS:
             return self._abstain(
                 "too_short",
-                f"{extraction.n_words} words after removing boilerplate; need at least {MIN_WORDS}",
+                f"{n_words} words after removing boilerplate; need at least {MIN_WORDS}",
                 cut,
-                extraction.boilerplate,
+                prepared.boilerplate,
             )
         from mtdetect.language import english_verdict
 
-        verdict = english_verdict(extraction.clean_text)
+        verdict = english_verdict(prepared.doc.text)
         if verdict is not None:
-            return self._abstain("not_english", verdict, cut, extraction.boilerplate)
-        return extraction
+            return self._abstain("not_english", verdict, cut, prepared.boilerplate)
+        try:
+            return self._extractor.extract_prepared(prepared)
+        except Exception as exc:
+            return self._abstain("error", f"feature extraction failed: {exc}", cut)
 
     def _abstain(
         self, status: str, reason: str, cut: float, boilerplate: tuple[Evidence, ...] = ()

@@ -45,6 +45,19 @@ class Extraction:
     n_words: int
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An input with boilerplate removed and tokenised, before any signal has run.
+
+    Why separate: a detector can abstain (too short, not English) from this
+    alone, without paying for the signals.
+    """
+
+    doc: Document  # of the cleaned text
+    offsets: list[int] | None  # cleaned-text offset -> caller's offset; None if unchanged
+    boilerplate: tuple[Evidence, ...]
+
+
 class FeatureExtractor(TransformerMixin, BaseEstimator):
     """Scikit-learn transformer from raw article strings to signal features.
 
@@ -133,15 +146,21 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
 
     def extract_one(self, text: str) -> Extraction:
         """Features and evidence for one document, offsets in ``text``."""
-        self._check_fitted()
-        if self.strip_boilerplate:
-            from mtdetect.boilerplate import strip_boilerplate
+        return self.extract_prepared(self.prepare(text))
 
-            cleaned = strip_boilerplate(text)
-            clean_text, offsets, removed = cleaned.text, cleaned.offsets, cleaned.removed
-        else:
-            clean_text, offsets, removed = text, None, ()
-        doc = Document(clean_text)
+    def prepare(self, text: str) -> Prepared:
+        """Remove boilerplate (if asked) and tokenise; no signal runs yet."""
+        self._check_fitted()
+        if not self.strip_boilerplate:
+            return Prepared(Document(text), None, ())
+        from mtdetect.boilerplate import strip_boilerplate
+
+        cleaned = strip_boilerplate(text)
+        return Prepared(Document(cleaned.text), cleaned.offsets, tuple(cleaned.removed))
+
+    def extract_prepared(self, prepared: Prepared) -> Extraction:
+        """Run every signal on a prepared input."""
+        doc, offsets = prepared.doc, prepared.offsets
         values: list[float] = []
         evidence: list[Evidence] = []
         for signal in self._signals():
@@ -152,7 +171,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             values.extend(summarise(evidence, doc.n_words))
         features = np.asarray(values, dtype=np.float64)
         np.nan_to_num(features, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
-        return Extraction(features, tuple(evidence), tuple(removed), clean_text, doc.n_words)
+        return Extraction(features, tuple(evidence), prepared.boilerplate, doc.text, doc.n_words)
 
     # -- helpers --------------------------------------------------------------
     def _build_signals(self) -> list[Signal]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from conftest import CLEAN, SPUN
@@ -55,6 +56,20 @@ def test_non_english_abstains(tiny_detector: Detector) -> None:
     result = tiny_detector.detect(spanish)
     assert result.status == "not_english"
     assert result.reason
+
+
+def test_abstaining_runs_no_signal_and_a_failing_signal_is_an_error(
+    tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    detector = Detector.load(tiny_model_path)
+
+    def broken(prepared: object) -> None:
+        raise RuntimeError("signal exploded")
+
+    monkeypatch.setattr(detector._extractor, "extract_prepared", broken)
+    assert detector.detect("Far too short to judge.").status == "too_short"
+    result = detector.detect(SPUN[0])
+    assert result.status == "error" and "signal exploded" in result.reason
 
 
 def test_non_string_is_an_error_result(tiny_detector: Detector) -> None:

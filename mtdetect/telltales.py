@@ -40,6 +40,7 @@ TELLTALE_KINDS = frozenset(
     }
 )
 SUMMARY_FEATURES = ("telltale.kinds", "telltale.surprise")
+NAME_PREFIX = "names."
 # Repeats of one kind count at most this often: a writer who never capitalises
 # makes the same slip fifty times; a machine leaves *different* traces.
 MAX_REPEATS = 2
@@ -73,9 +74,30 @@ def poisson_log_tail(count: int, mean: float) -> float:
     return min(0.0, log_term + math.log(total))
 
 
+def events(evidence: Iterable[Evidence]) -> Counter[str]:
+    """How many independent telltale events of each kind the evidence shows.
+
+    A name telltale repeats wherever the name does: 'Rowlands' six times is
+    one unfamiliar spelling, not six, so name kinds count distinct spellings.
+    Every other item (a broken join, a stray ". ,") is a slip of its own.
+    """
+    counts: Counter[str] = Counter()
+    names_seen: set[tuple[str, str]] = set()
+    for item in evidence:
+        if item.kind not in TELLTALE_KINDS:
+            continue
+        if item.kind.startswith(NAME_PREFIX):
+            key = (item.kind, item.text.casefold())
+            if key in names_seen:
+                continue
+            names_seen.add(key)
+        counts[item.kind] += 1
+    return counts
+
+
 def summarise(evidence: Iterable[Evidence], n_words: int) -> list[float]:
     """``telltale.kinds`` and ``telltale.surprise`` for one document."""
-    counts = Counter(item.kind for item in evidence if item.kind in TELLTALE_KINDS)
+    counts = events(evidence)
     if not counts:
         return [0.0, 0.0]
     rates = native_rates()

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from mtdetect.evidence import Evidence
-from mtdetect.telltales import native_rates, poisson_log_tail, summarise
+from mtdetect.telltales import events, native_rates, poisson_log_tail, summarise
 
 
 def test_poisson_tail_matches_the_closed_form() -> None:
@@ -23,8 +23,8 @@ def test_poisson_tail_stays_finite_for_tiny_means() -> None:
     assert math.isfinite(value) and value < -40
 
 
-def item(kind: str) -> Evidence:
-    return Evidence(kind, 0, 1, "x", "test")
+def item(kind: str, text: str = "x") -> Evidence:
+    return Evidence(kind, 0, len(text), text, "test")
 
 
 def test_shipped_rates_cover_every_kind() -> None:
@@ -59,3 +59,28 @@ def test_the_same_evidence_is_less_surprising_in_a_longer_text() -> None:
 
 def test_non_telltale_evidence_is_ignored() -> None:
     assert summarise([item("phrases.odd_pair_rate"), item("boilerplate")], 300) == [0.0, 0.0]
+
+
+def test_a_name_telltale_counts_once_per_spelling() -> None:
+    # one unfamiliar surname used three times is one event; a second spelling is another
+    found = events(
+        [
+            item("names.near_miss", "Rowlands"),
+            item("names.near_miss", "Rowlands"),
+            item("names.near_miss", "ROWLANDS"),
+            item("names.near_miss", "Brinken"),
+            item("surface.broken_join", ". said"),
+            item("surface.broken_join", ". said"),
+        ]
+    )
+    assert found == {"names.near_miss": 2, "surface.broken_join": 2}
+
+
+def test_a_repeated_name_is_no_more_surprising_than_a_single_one() -> None:
+    once = summarise([item("names.near_miss", "Finnie")], n_words=300)
+    thrice = summarise([item("names.near_miss", "Finnie")] * 3, n_words=300)
+    assert once == thrice
+    two_names = summarise(
+        [item("names.near_miss", "Finnie"), item("names.near_miss", "Rowell")], n_words=300
+    )
+    assert two_names[1] > once[1]

@@ -15,6 +15,7 @@ import pickle
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from mtdetect.gazetteer import Gazetteer, count_forms
@@ -40,14 +41,27 @@ def human_train_texts() -> list[str]:
     ]
 
 
+def count_sources(news: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
+    """Capitalised-form and lowercase-word counts of ``news`` plus the human train split."""
+    caps, lower = count_forms(news)
+    caps2, lower2 = count_forms(human_train_texts())
+    caps.update(caps2)
+    lower.update(lower2)
+    return caps, lower
+
+
+def gazetteer_from(caps: Counter[str], lower: Counter[str]) -> Gazetteer:
+    """The gazetteer the counts give: names from one sighting, ordinary words from two."""
+    counts = {f: n for f, n in caps.items() if n >= MIN_NAME_COUNT}
+    counts.update({w: n for w, n in lower.items() if n >= MIN_WORD_COUNT})
+    return Gazetteer(counts)
+
+
 def gather_counts(use_cache: bool) -> tuple[Counter[str], Counter[str]]:
     if use_cache and CACHE.exists():
         with open(CACHE, "rb") as handle:
             return pickle.load(handle)
-    caps, lower = count_forms(news_lm_documents())
-    caps2, lower2 = count_forms(human_train_texts())
-    caps.update(caps2)
-    lower.update(lower2)
+    caps, lower = count_sources(news_lm_documents())
     if use_cache:
         CACHE.parent.mkdir(parents=True, exist_ok=True)
         with open(CACHE, "wb") as handle:
@@ -64,14 +78,13 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.time()
     caps, lower = gather_counts(args.cache)
-    counts = {f: n for f, n in caps.items() if n >= MIN_NAME_COUNT}
-    counts.update({w: n for w, n in lower.items() if n >= MIN_WORD_COUNT})
-    gazetteer = Gazetteer(counts)
+    gazetteer = gazetteer_from(caps, lower)
     gazetteer.save(out / "names.tsv")
     model = NameCharModel.train(f for f, n in caps.items() if n >= CHAR_MIN_COUNT)
     model.save(out / "name_chars.npz")
     print(
-        f"{len(counts)} forms ({sum(1 for f in counts if f[0].isupper())} capitalised), "
+        f"{len(gazetteer.counts)} forms "
+        f"({sum(1 for f in gazetteer.counts if f[0].isupper())} capitalised), "
         f"odd-spelling threshold {model.threshold:.2f} bits/char, {time.time() - start:.0f}s",
         file=sys.stderr,
     )

@@ -1,4 +1,4 @@
-"""Function-word patterns: how a text is put together, with every topic word masked.
+"""Word patterns: how a text is put together, with topic words masked or cancelled.
 
 Why: translation leaves its clearest statistical trace in the grammatical
 glue of a sentence (which prepositions, articles and pronouns appear, in
@@ -11,16 +11,22 @@ that stream can learn "of w of the" (machine translation's chains of
 genitives) or "his" for "their", but cannot learn a name, a place or a
 topic: none of them survive the masking.
 
+With ``keep_lowercase`` the lowercase words stay as they are (names are
+still masked), so the model also sees word choice: "persons" for "people",
+"roughly" for "about". Such a model is fitted on matched pairs only (a text
+and its own machine version; see ``training/style_stack.py``): every topic
+word is then on both sides in equal weight, and only what the translation
+changed can earn a weight.
+
 The vectoriser (sublinear TF-IDF with L2 norm, as scikit-learn's
 ``TfidfVectorizer(sublinear_tf=True)``) is written out here, so that one
-document is scored with a few dictionary look-ups and so that the n-grams
+document is scored with a few array look-ups and so that the n-grams
 behind a score can be pointed at in the input.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -33,21 +39,22 @@ from mtdetect.signals.phrases import FUNCTION_WORDS
 from mtdetect.text import Document
 
 SENTENCE_START = "<s>"
-# Scoring codes each symbol as a small integer and each n-gram as those codes
-# packed _BITS apart into one int64, so a document's patterns are counted and
-# looked up in numpy rather than as joined strings. Codes start at 1 (so
-# n-grams of different n never share a key); _UNKNOWN, a symbol absent from
-# the vocabulary, is never part of a vocabulary key.
-_BITS = 10
-_UNKNOWN = (1 << _BITS) - 1
+# Scoring codes each symbol as a small integer (1, 2, ...) and each n-gram as
+# those codes packed ``bits_`` apart into one int64, so a document's patterns
+# are counted and looked up in numpy rather than as joined strings. Codes start
+# at 1, so n-grams of different n never share a key; the all-ones code of
+# ``bits_`` marks a symbol the model has never seen, and is never in a key.
+_MAX_KEY_BITS = 62
 
 
-def masked_tokens(doc: Document) -> list[tuple[str, int, int]]:
+def masked_tokens(doc: Document, keep_lowercase: bool = False) -> list[tuple[str, int, int]]:
     """The document as (symbol, start, end): function words kept, other words as shapes.
 
     A sentence start is its own symbol (from the layout-blind sentence
     splitter, so line breaks never matter). A function word keeps a ``^``
-    when capitalised, since "The" in mid-sentence is itself a telltale.
+    when capitalised, since "The" in mid-sentence is itself a telltale. With
+    ``keep_lowercase``, every lowercase word is kept as itself too; words
+    with a capital (names, places, titles) are still reduced to their shape.
     """
     out: list[tuple[str, int, int]] = []
     for sentence in doc.sentences:
@@ -58,6 +65,8 @@ def masked_tokens(doc: Document) -> list[tuple[str, int, int]]:
                 low = text.lower()
                 if low in FUNCTION_WORDS:
                     symbol = low if first.islower() else "^" + low
+                elif keep_lowercase and first.islower():
+                    symbol = low
                 elif len(text) > 1 and text.isupper():
                     symbol = "X"
                 else:
@@ -83,7 +92,7 @@ def patterns(symbols: Sequence[str], max_n: int) -> list[str]:
 
 
 class FunctionWordModel(ClassifierMixin, BaseEstimator):
-    """Logistic regression over TF-IDF of masked function-word n-grams.
+    """Logistic regression over TF-IDF of masked word n-grams.
 
     Parameters
     ----------
@@ -92,44 +101,84 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
     min_df:
         A pattern must occur in at least this many training documents.
     max_features:
-        Keep the most frequent patterns (by total count), as scikit-learn does.
+        Keep the most frequent patterns by total count, as scikit-learn's
+        ``TfidfVectorizer`` does (ties, which it leaves to an unstable sort,
+        go to the alphabetically first pattern).
     C:
         Inverse L2 regularisation strength of the logistic regression.
+    keep_lowercase:
+        Keep lowercase content words as themselves, not as ``w`` (names stay
+        masked). Such a model sees word choice, and so topic: train it on
+        matched pairs only (a text and its own translation), where every
+        topic is on both sides and only the translation differs.
+
+    Learned attributes: ``symbols_`` (the symbol table), ``keys_`` (each
+    column's packed n-gram key, ascending), ``bits_``, ``idf_``, ``coef_``,
+    ``intercept_``, ``classes_``; ``vocabulary_`` (pattern -> column) is
+    derived from them on demand.
     """
 
     def __init__(
-        self, max_n: int = 4, min_df: int = 3, max_features: int = 50_000, C: float = 1.0
+        self,
+        max_n: int = 4,
+        min_df: int = 3,
+        max_features: int = 50_000,
+        C: float = 1.0,
+        keep_lowercase: bool = False,
     ) -> None:
         self.max_n = max_n
         self.min_df = min_df
         self.max_features = max_features
         self.C = C
+        self.keep_lowercase = keep_lowercase
 
     # -- the steps, exposed so training can fit the vocabulary once -----------------
+    def tokens(self, doc: Document) -> list[tuple[str, int, int]]:
+        return masked_tokens(doc, self.keep_lowercase)
+
     def symbols(self, text: str | Document) -> list[str]:
         """The masked symbol stream of a text (patterns are built from it on the fly)."""
         doc = text if isinstance(text, Document) else Document(text)
-        return [symbol for symbol, _, _ in masked_tokens(doc)]
+        return [symbol for symbol, _, _ in self.tokens(doc)]
 
     def fit_vocabulary(self, streams: Sequence[Sequence[str]]) -> FunctionWordModel:
         """Learn the pattern vocabulary and IDF from unlabelled symbol streams."""
-        df: Counter[str] = Counter()
-        tf: Counter[str] = Counter()
+        table = sorted({symbol for stream in streams for symbol in stream})
+        bits = (len(table) + 1).bit_length()  # the all-ones code stays free for "unseen"
+        if self.max_n * bits > _MAX_KEY_BITS:
+            raise ValueError(
+                f"{len(table)} symbols in {self.max_n}-grams do not fit a 64-bit key; lower max_n"
+            )
+        self._set_table(table, bits)
+        found_keys, found_counts = [], []
         for stream in streams:
-            counts = Counter(patterns(stream, self.max_n))
-            df.update(counts.keys())
-            tf.update(counts)
-        kept = [term for term, d in df.items() if d >= self.min_df]
-        # most frequent first, ties by term, as TfidfVectorizer's max_features
-        kept.sort(key=lambda term: (-tf[term], term))
-        kept = sorted(kept[: self.max_features])
-        self.vocabulary_ = {term: i for i, term in enumerate(kept)}
-        self.__dict__.pop("_index_cache", None)  # derived from the old vocabulary
-        self.__dict__.pop("_terms_cache", None)
+            keys, counts = np.unique(np.concatenate(self._grams(stream)), return_counts=True)
+            found_keys.append(keys)
+            found_counts.append(counts)
+        all_keys = np.concatenate(found_keys) if found_keys else np.zeros(0, np.int64)
+        keys, where = np.unique(all_keys, return_inverse=True)
+        df = np.bincount(where, minlength=len(keys))
+        tf = np.bincount(where, weights=np.concatenate(found_counts) if found_counts else None)
+        frequent = df >= self.min_df
+        keys, df, tf = keys[frequent], df[frequent], tf[frequent]
+        if len(keys) > self.max_features:
+            chosen = self._most_frequent(keys, tf)
+            keys, df = keys[chosen], df[chosen]
+        self.keys_ = keys  # ascending: np.unique sorted them, selection kept the order
         n = len(streams)
-        dfs = np.array([df[term] for term in kept], dtype=np.float64)
-        self.idf_ = np.log((1.0 + n) / (1.0 + dfs)) + 1.0
+        self.idf_ = np.log((1.0 + n) / (1.0 + df.astype(np.float64))) + 1.0
+        self.__dict__.pop("_vocabulary_cache", None)
         return self
+
+    def _most_frequent(self, keys: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """Positions of the ``max_features`` most frequent keys, ties broken by pattern text."""
+        order = np.argsort(-tf, kind="stable")
+        cut = tf[order[self.max_features - 1]]
+        sure = np.flatnonzero(tf > cut)
+        tied = np.flatnonzero(tf == cut)
+        room = self.max_features - len(sure)
+        tied = tied[np.argsort([self._decode(k) for k in keys[tied]], kind="stable")][:room]
+        return np.sort(np.concatenate([sure, tied]))
 
     def vectorise(self, streams: Iterable[Sequence[str]]) -> sparse.csr_matrix:
         """Sublinear TF-IDF rows, L2-normalised, one per symbol stream."""
@@ -139,7 +188,7 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
             indices.append(ids)
             data.append(values)
             indptr.append(indptr[-1] + len(ids))
-        shape = (len(indptr) - 1, len(self.vocabulary_))
+        shape = (len(indptr) - 1, len(self.keys_))
         if not indices:
             return sparse.csr_matrix(shape)
         return sparse.csr_matrix(
@@ -182,7 +231,7 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         strongest first; a contribution is the pattern's own term of the score.
         A score of 0 or less (human on balance) has nothing to show.
         """
-        tokens = masked_tokens(doc)
+        tokens = self.tokens(doc)
         symbols = [symbol for symbol, _, _ in tokens]
         grams = self._grams(symbols)
         ids, values = self._row(grams)
@@ -193,9 +242,9 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         order = [k for k in np.argsort(-parts)[:top] if parts[k] > 0]
         items = []
         for k in order:
-            term = self._terms()[ids[k]]
+            key = self.keys_[ids[k]]
+            term = self._decode(key)
             n = term.count(" ") + 1
-            key = self._index()[3][ids[k]]
             spans = []
             for i in np.flatnonzero(grams[n - 1] == key)[:spans_each].tolist():
                 real = [t for t in tokens[i : i + n] if t[0] != SENTENCE_START] or [tokens[i]]
@@ -203,78 +252,80 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
             items.append((term, float(parts[k]), spans))
         return score, items
 
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """Pattern text -> column (derived from ``keys_``; for reading, not for scoring)."""
+        cached = self.__dict__.get("_vocabulary_cache")
+        if cached is None:
+            cached = {self._decode(key): column for column, key in enumerate(self.keys_)}
+            self.__dict__["_vocabulary_cache"] = cached
+        return cached
+
+    def terms(self) -> list[str]:
+        """Each column's pattern text, in column order."""
+        return [self._decode(key) for key in self.keys_]
+
+    def _set_table(self, table: Sequence[str], bits: int) -> None:
+        self.symbols_ = np.asarray(table, dtype=object)
+        self.bits_ = bits
+        self.__dict__.pop("_codes_cache", None)
+
+    def _codes(self) -> dict[str, int]:
+        cached = self.__dict__.get("_codes_cache")
+        if cached is None:
+            cached = {symbol: i + 1 for i, symbol in enumerate(self.symbols_)}
+            self.__dict__["_codes_cache"] = cached
+        return cached
+
+    def _decode(self, key: int) -> str:
+        mask = (1 << self.bits_) - 1
+        parts = []
+        key = int(key)
+        while key:
+            parts.append(self.symbols_[(key & mask) - 1])
+            key >>= self.bits_
+        return " ".join(reversed(parts))
+
     def _grams(self, stream: Sequence[str]) -> list[np.ndarray]:
         """Integer keys of the stream's 1..max_n-grams, one array per n, by position."""
-        codes = self._index()[0]
+        codes, unseen = self._codes(), (1 << self.bits_) - 1
         ids = np.fromiter(
-            (codes.get(symbol, _UNKNOWN) for symbol in stream), dtype=np.int64, count=len(stream)
+            (codes.get(symbol, unseen) for symbol in stream), dtype=np.int64, count=len(stream)
         )
         grams = [ids]
         for n in range(2, self.max_n + 1):
-            grams.append((grams[-1][:-1] << _BITS) | ids[n - 1 :])
+            grams.append((grams[-1][:-1] << self.bits_) | ids[n - 1 :])
         return grams
 
     def _row(self, grams: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Vocabulary columns present in a document and their TF-IDF values."""
-        _, sorted_keys, sorted_columns, _ = self._index()
+        vocabulary = self.keys_
         keys, counts = np.unique(np.concatenate(grams), return_counts=True)
-        at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-        hit = sorted_keys[at] == keys if len(sorted_keys) else np.zeros(len(keys), dtype=bool)
+        if not len(vocabulary) or not len(keys):
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        at = np.minimum(np.searchsorted(vocabulary, keys), len(vocabulary) - 1)
+        hit = vocabulary[at] == keys
         if not hit.any():
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        ids = sorted_columns[at[hit]]
+        ids = at[hit]
         values = (np.log(counts[hit].astype(np.float64)) + 1.0) * self.idf_[ids]
         values /= np.sqrt(values @ values)
         return ids, values
 
-    def _index(self) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
-        """Symbol codes, sorted vocabulary keys, their columns, and each column's key.
-
-        Derived from ``vocabulary_`` on first use (about 50 ms for 50,000
-        patterns) and never pickled.
-        """
-        cached = self.__dict__.get("_index_cache")
-        if cached is None:
-            if self.max_n * _BITS > 62:
-                raise ValueError(f"max_n={self.max_n} patterns do not fit a 64-bit key")
-            codes: dict[str, int] = {}
-            column_keys = np.zeros(len(self.vocabulary_), dtype=np.int64)
-            for term, column in self.vocabulary_.items():
-                key = 0
-                for symbol in term.split(" "):
-                    code = codes.setdefault(symbol, len(codes) + 1)
-                    key = (key << _BITS) | code
-                column_keys[column] = key
-            if len(codes) >= _UNKNOWN:
-                raise ValueError(f"{len(codes)} distinct symbols do not fit {_BITS}-bit codes")
-            order = np.argsort(column_keys)
-            cached = (codes, column_keys[order], order, column_keys)
-            self.__dict__["_index_cache"] = cached
-        return cached
-
-    def _terms(self) -> list[str]:
-        cached = self.__dict__.get("_terms_cache")
-        if cached is None:
-            cached = [""] * len(self.vocabulary_)
-            for term, i in self.vocabulary_.items():
-                cached[i] = term
-            self.__dict__["_terms_cache"] = cached
-        return cached
-
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
         digest.update(repr(self.get_params()).encode())
-        digest.update("\n".join(self._terms()).encode())
-        digest.update(np.ascontiguousarray(self.idf_).tobytes())
-        digest.update(np.ascontiguousarray(self.coef_).tobytes())
-        digest.update(repr(self.intercept_).encode())
+        digest.update("\n".join(self.symbols_).encode())
+        for array in (self.keys_, self.idf_, self.coef_):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        digest.update(repr((self.bits_, self.intercept_)).encode())
         return digest.hexdigest()[:16]
 
     def __getstate__(self) -> dict[str, object]:
-        state = self.__dict__.copy()
-        state.pop("_terms_cache", None)
-        state.pop("_index_cache", None)
-        return state
+        return {k: v for k, v in self.__dict__.items() if not k.endswith("_cache")}
+
+
+_SHAPES = {"C": "a capitalised word", "w": "a word", "X": "an all-capitals word", "0": "a number"}
 
 
 def describe(term: str) -> str:
@@ -288,9 +339,10 @@ def evidence_items(
     """Evidence for each pattern occurrence; ``weight`` holds the pattern's relative pull."""
     out = []
     for term, contribution, spans in items:
+        shapes = [f"{s}: {_SHAPES[s]}" for s in dict.fromkeys(term.split(" ")) if s in _SHAPES]
+        legend = f" ({', '.join(shapes)})" if shapes else ""
         message = (
-            f"word pattern '{describe(term)}' (C/w/X: other words, 0: a number) is "
-            "typical of machine-translated English"
+            f"word pattern '{describe(term)}'{legend} is typical of machine-translated English"
         )
         for start, end in spans:
             share = contribution / max(len(spans), 1)

@@ -90,9 +90,11 @@ def test_vectorise_matches_scikit_learn_tfidf() -> None:
         analyzer=lambda stream: patterns(stream, 3), sublinear_tf=True, min_df=2
     )
     expected = reference.fit_transform(streams).toarray()
-    assert model.vocabulary_ == reference.vocabulary_
-    np.testing.assert_allclose(model.vectorise(streams).toarray(), expected, rtol=1e-12)
-    np.testing.assert_allclose(model.idf_, reference.idf_, rtol=1e-12)
+    assert set(model.vocabulary_) == set(reference.vocabulary_)
+    # same patterns, columns in another order (ours by packed key, theirs by text)
+    columns = [reference.vocabulary_[term] for term in model.terms()]
+    np.testing.assert_allclose(model.vectorise(streams).toarray(), expected[:, columns], rtol=1e-12)
+    np.testing.assert_allclose(model.idf_, reference.idf_[columns], rtol=1e-12)
 
 
 def test_max_features_keeps_the_most_frequent_patterns() -> None:
@@ -100,6 +102,17 @@ def test_max_features_keeps_the_most_frequent_patterns() -> None:
     model.fit_vocabulary([model.symbols(text) for text in TRANSLATED])
     assert len(model.vocabulary_) == 5
     assert {"of", "the", "of the"} <= set(model.vocabulary_)
+
+
+def test_max_features_breaks_ties_by_pattern_text() -> None:
+    # "a" and "b" are tied, as are "a b" and "b a"; alphabetical order decides
+    model = FunctionWordModel(max_n=2, min_df=1, max_features=3)
+    model.fit_vocabulary([["a", "b", "a", "b", "c"], ["b", "a", "c", "c", "c"]])
+    assert set(model.vocabulary_) == {"c", "a", "b"}
+    model.set_params(max_features=4).fit_vocabulary([["a", "b", "a"], ["b", "a", "b"]])
+    assert set(model.vocabulary_) == {"a", "b", "a b", "b a"}
+    model.set_params(max_features=3).fit_vocabulary([["a", "b", "a"], ["b", "a", "b"]])
+    assert set(model.vocabulary_) == {"a", "b", "a b"}
 
 
 def test_model_scores_genitive_chains_above_plain_news() -> None:

@@ -27,11 +27,13 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "profile": ("mtdetect.signals.profile", "ProfileSignal"),
     "syntax": ("mtdetect.signals.syntax", "SyntaxSignal"),
     "style": ("mtdetect.signals.style", "StyleSignal"),
+    "wording": ("mtdetect.signals.style", "WordingSignal"),
 }
-# Families that need nothing but the shipped resources; "style" also needs a
-# FunctionWordModel trained on labelled data (``style_model``).
+# Families that need nothing but the shipped resources; "style" and "wording"
+# also need a FunctionWordModel trained on labelled data (``style_model``,
+# ``wording_model``).
 DEFAULT_FAMILIES: tuple[str, ...] = ("names", "phrases", "surface", "profile", "syntax")
-TRAINED_FAMILIES: tuple[str, ...] = ("style",)
+TRAINED_FAMILIES: tuple[str, ...] = ("style", "wording")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,9 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     style_model:
         A fitted :class:`mtdetect.style.FunctionWordModel`, required by the
         ``style`` family (its score becomes the ``style.score`` feature).
+    wording_model:
+        The same for the ``wording`` family (``wording.score``): a model that
+        keeps lowercase words, fitted on matched pairs.
     """
 
     def __init__(
@@ -86,16 +91,18 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         strip_boilerplate: bool = True,
         count_telltales: bool = True,
         style_model: object | None = None,
+        wording_model: object | None = None,
     ) -> None:
         self.families = families
         self.gazetteer = gazetteer
         self.strip_boilerplate = strip_boilerplate
         self.count_telltales = count_telltales
         self.style_model = style_model
+        self.wording_model = wording_model
 
     # -- scikit-learn API -------------------------------------------------
     def fit(self, X: Iterable[str], y: object = None) -> FeatureExtractor:
-        """Fixes the feature layout; nothing is learned here (a style model comes fitted)."""
+        """Fixes the feature layout; nothing is learned here (pattern models come fitted)."""
         signals = self._build_signals()
         names = [name for signal in signals for name in signal.feature_names()]
         if self.count_telltales:
@@ -183,8 +190,8 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             cls = getattr(importlib.import_module(module_name), class_name)
             if family == "names":
                 signals.append(cls(gazetteer=self.gazetteer))
-            elif family == "style":
-                signals.append(cls(self.style_model))
+            elif family in TRAINED_FAMILIES:
+                signals.append(cls(getattr(self, f"{family}_model")))
             else:
                 signals.append(cls())
         return signals

@@ -38,7 +38,7 @@ from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
 from mtdetect.bundle import Bundle, default_path, load_bundle
-from mtdetect.signals.style import SCORE as STYLE
+from mtdetect.features import TRAINED_FAMILIES
 from training.corpus import (
     HUMAN_LABELS,
     MIN_WORDS,
@@ -50,7 +50,7 @@ from training.corpus import (
 from training.dataset import featurize, sample_weights
 from training.model_card import fmt, render_markdown, target_checks, verdict
 from training.modeling import SEED, fit_scorer
-from training.style_stack import out_of_fold, stack_columns, untrained_families
+from training.style_stack import out_of_fold, score_name, stack_columns, untrained_families
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 
@@ -430,49 +430,61 @@ class Context:
         return float(self.bundle.metadata.get("metrics", {}).get("selected_shrink", 1.0))
 
     @cached_property
-    def style_index(self) -> int | None:
-        return self.feature_names.index(STYLE) if STYLE in self.feature_names else None
+    def pattern_columns(self) -> dict[str, int]:
+        """Trained family -> its score's column ("style" -> index of style.score)."""
+        return {
+            family: self.feature_names.index(score_name(family))
+            for family in TRAINED_FAMILIES
+            if score_name(family) in self.feature_names
+        }
 
     @cached_property
     def X_train(self) -> np.ndarray:
-        """Train features for refits; the style column is filled per refit, out of fold."""
+        """Train features for refits; pattern-score columns are filled per refit, out of fold."""
         started = time.perf_counter()
         texts = [r.text for r in self.train]
-        if self.style_index is None:
+        if not self.pattern_columns:
             matrix = featurize(self.extractor, texts, label="train")
         else:
             dense = clone(self.extractor).set_params(
-                families=untrained_families(self.extractor.families), style_model=None
+                families=untrained_families(self.extractor.families),
+                style_model=None,
+                wording_model=None,
             )
             dense.fit([])
             X_dense = featurize(dense, texts, label="train")
-            zeros = np.zeros(len(texts))
+            zeros = {score_name(family): np.zeros(len(texts)) for family in self.pattern_columns}
             matrix = stack_columns(
                 self.feature_names, list(dense.get_feature_names_out()), X_dense, zeros
             )
         self.timings["featurize_train_s"] = round(time.perf_counter() - started, 1)
         return matrix
 
-    @cached_property
-    def style_matrices(self) -> tuple[Any, Any, Any]:
-        """The shipped pattern model (its vocabulary) and train/test TF-IDF matrices."""
-        model = self.extractor.style_model
-        train = model.vectorise(model.symbols(r.text) for r in self.train)
-        test = model.vectorise(model.symbols(r.text) for r in self.test)
-        return model, train, test
+    def pattern_model(self, family: str) -> Any:
+        return getattr(self.extractor, f"{family}_model")
 
-    def style_refit(self, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Out-of-fold style scores for the kept train rows, and test scores of their model.
+    def pattern_matrices(self, family: str) -> tuple[Any, Any]:
+        """Train and test TF-IDF matrices under the shipped pattern model's vocabulary."""
+        key = f"matrices:{family}"
+        if key not in self.memo:
+            model = self.pattern_model(family)
+            train = model.vectorise(model.symbols(r.text) for r in self.train)
+            test = model.vectorise(model.symbols(r.text) for r in self.test)
+            self.memo[key] = (train, test)
+        return self.memo[key]
+
+    def pattern_refit(self, family: str, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Out-of-fold scores for the kept train rows, and test scores of their model.
 
         The refit sees only the kept rows' labels; the vocabulary and IDF are
         the shipped model's (learned from the whole train split's text, no labels).
         """
-        key = "style:" + hashlib.sha1(np.packbits(keep).tobytes()).hexdigest()
+        key = f"{family}:" + hashlib.sha1(np.packbits(keep).tobytes()).hexdigest()
         if key not in self.memo:
-            model, train, test = self.style_matrices
+            train, test = self.pattern_matrices(family)
             rows = [r for r, k in zip(self.train, keep, strict=True) if k]
             fit = out_of_fold(
-                model,
+                self.pattern_model(family),
                 train[np.flatnonzero(keep)],
                 self.y_train[keep],
                 sample_weights(rows),
@@ -781,16 +793,14 @@ def _refit_auc(
 ) -> dict[str, float | None]:
     """Refit scaler+LR (bundle's C) on a subset of train rows/columns; AUC per eval mask.
 
-    With a style column, the pattern model is refitted on the kept rows too
+    With pattern-score columns, their models are refitted on the kept rows too
     (out of fold for them), so a held-out language is unseen by every part.
     """
     train = [r for r, keep in zip(ctx.train, keep_train, strict=True) if keep]
-    X_train, X_test = ctx.X_train[keep_train], ctx.X_test
-    if ctx.style_index is not None and ctx.style_index in columns:
-        oof, test_scores = ctx.style_refit(keep_train)
-        X_test = X_test.copy()
-        X_train[:, ctx.style_index] = oof
-        X_test[:, ctx.style_index] = test_scores
+    X_train, X_test = ctx.X_train[keep_train], ctx.X_test.copy()
+    for family, index in ctx.pattern_columns.items():
+        if index in columns:
+            X_train[:, index], X_test[:, index] = ctx.pattern_refit(family, keep_train)
     scorer = fit_scorer(
         X_train[:, columns],
         ctx.y_train[keep_train],
@@ -960,18 +970,20 @@ def top_features(ctx: Context, k: int = 20) -> list[dict[str, Any]]:
     return [{"feature": ctx.feature_names[i], "coef": rounded(float(coef[i]))} for i in order]
 
 
-def top_style_patterns(ctx: Context, k: int = 15) -> dict[str, list[dict[str, Any]]]:
-    """The pattern model's strongest weights: they should read as grammar, never topic."""
-    model = getattr(ctx.extractor, "style_model", None)
-    if model is None:
-        return {}
-    terms = model._terms()
-    order = np.argsort(model.coef_)
+def top_style_patterns(ctx: Context, k: int = 15) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Each pattern model's strongest weights: they should read as grammar and word
+    choice, never topic or names."""
+    out = {}
+    for family in ctx.pattern_columns:
+        model = ctx.pattern_model(family)
+        terms = model.terms()
+        order = np.argsort(model.coef_)
 
-    def pick(indices: np.ndarray) -> list[dict[str, Any]]:
-        return [{"pattern": terms[i], "coef": rounded(float(model.coef_[i]))} for i in indices]
+        def pick(indices: np.ndarray, model: Any = model, terms: list[str] = terms) -> list:
+            return [{"pattern": terms[i], "coef": rounded(float(model.coef_[i]))} for i in indices]
 
-    return {"machine": pick(order[::-1][:k]), "human": pick(order[:k])}
+        out[family] = {"machine": pick(order[::-1][:k]), "human": pick(order[:k])}
+    return out
 
 
 def evaluate_seeds(ctx: Context) -> dict[str, Any]:
@@ -1055,7 +1067,7 @@ def model_summary(ctx: Context) -> dict[str, Any]:
         "threshold": rounded(ctx.threshold),
         "selected_C": ctx.C,
         "selected_shrink": ctx.shrink,
-        "style_model": meta.get("style_model"),
+        "pattern_models": meta.get("pattern_models"),
         "families": {f: {"n": len(v), "features": v} for f, v in families.items()},
         "n_features": len(ctx.feature_names),
         "training_data": meta.get("training_data", {}),

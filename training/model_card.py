@@ -75,7 +75,11 @@ def render_markdown(r: dict[str, Any]) -> str:
         "with C by grouped cross-validation), Platt-calibrated on the validation split",
         "- `style.score`: a logistic regression over TF-IDF of function-word 1-4-grams with "
         "every other word masked to its shape "
-        f"({json.dumps(m.get('style_model'))}), stacked out of fold",
+        f"({json.dumps((m.get('pattern_models') or {}).get('style'))}), stacked out of fold",
+        "- `wording.score`: the same over word 1-3-grams with lowercase words kept and "
+        "capitalised ones masked, fitted on matched pairs only (a document and its own "
+        "machine version, so topic is on both sides) "
+        f"({json.dumps((m.get('pattern_models') or {}).get('wording'))}), stacked out of fold",
         f"- shipped threshold: {fmt(m['threshold'], 4)} (chosen for 1% FPR on validation HT+ORIG)",
         f"- features: {m['n_features']} in {len(m['families'])} families: "
         + ", ".join(f"{f} ({v['n']})" for f, v in m["families"].items()),
@@ -312,15 +316,15 @@ def render_markdown(r: dict[str, Any]) -> str:
         ["feature", "standardised coef (+ = machine)"],
         [[f["feature"], f["coef"]] for f in r["top_features"]],
     )
-    patterns = r.get("top_style_patterns") or {}
-    if patterns:
-        out += [
-            "## Strongest patterns of `style.score`",
-            "",
-            "Function words kept; C/w/X = a capitalised / lower-case / all-capitals other "
-            "word, 0 = a number, <s> = a sentence start. No topic or name can appear here.",
-            "",
-        ]
+    intro = {
+        "style": "Function words kept; C/w/X = a capitalised / lower-case / all-capitals other "
+        "word, 0 = a number, <s> = a sentence start. No topic or name can appear here.",
+        "wording": "Lowercase words kept, capitalised words masked (C, X), so no name can "
+        "appear; fitted on matched pairs, so a topic word weighs the same on both sides "
+        "and what is left is the translation's choice of words.",
+    }
+    for family, patterns in (r.get("top_style_patterns") or {}).items():
+        out += [f"## Strongest patterns of `{family}.score`", "", intro.get(family, ""), ""]
         rows = zip(patterns["machine"], patterns["human"], strict=False)
         out += _table(
             ["towards machine", "coef", "towards human", "coef"],

@@ -1,4 +1,4 @@
-"""Fit the function-word pattern model and stack its score under the linear scorer.
+"""Fit the pattern models (style, wording) and stack their scores under the linear scorer.
 
 Why out-of-fold: the pattern model has tens of thousands of weights and
 scores its own training documents far better than new ones. The final
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -25,7 +26,18 @@ from mtdetect.features import TRAINED_FAMILIES
 from mtdetect.style import FunctionWordModel
 
 FOLDS = 5
-PARAMS = {"max_n": 4, "min_df": 3, "max_features": 50_000, "C": 1.0}
+# One pattern model per trained family. "wording" keeps lowercase words, so it
+# has far more distinct n-grams: trigrams at most, and a larger vocabulary.
+PARAMS: dict[str, dict[str, Any]] = {
+    "style": {"max_n": 4, "min_df": 3, "max_features": 50_000, "C": 1.0},
+    "wording": {
+        "max_n": 3,
+        "min_df": 3,
+        "max_features": 200_000,
+        "C": 1.0,
+        "keep_lowercase": True,
+    },
+}
 
 
 def untrained_families(families: Sequence[str]) -> tuple[str, ...]:
@@ -41,6 +53,14 @@ class StyleFit:
     oof: np.ndarray
 
 
+def matched_pairs(y: np.ndarray, groups: Sequence[str]) -> np.ndarray:
+    """Rows whose source document has both a machine and a human version."""
+    sides: dict[str, set[int]] = {}
+    for label, group in zip(y.tolist(), groups, strict=True):
+        sides.setdefault(group, set()).add(label)
+    return np.array([len(sides[group]) == 2 for group in groups])
+
+
 def out_of_fold(
     model: FunctionWordModel,
     matrix: sparse.csr_matrix,
@@ -51,13 +71,19 @@ def out_of_fold(
 ) -> StyleFit:
     """Out-of-fold scores for every row, plus the classifier refitted on all rows.
 
-    ``model`` must have its vocabulary fitted; it is cloned, never changed.
+    A model that keeps lowercase words (and so could learn topic) is fitted
+    on the matched pairs among the rows only: there, every topic is on both
+    sides in equal weight. It still scores every row. ``model`` must have its
+    vocabulary fitted; it is cloned, never changed.
     """
+    fit_on = matched_pairs(y, groups) if model.keep_lowercase else np.ones(len(y), dtype=bool)
     oof = np.zeros(matrix.shape[0])
     for train, test in GroupKFold(n_splits=folds).split(matrix, y, groups):
-        fold = _with_vocabulary(model).fit_classifier(matrix[train], y[train], w[train])
+        rows = train[fit_on[train]]
+        fold = _with_vocabulary(model).fit_classifier(matrix[rows], y[rows], w[rows])
         oof[test] = matrix[test] @ fold.coef_ + fold.intercept_
-    full = _with_vocabulary(model).fit_classifier(matrix, y, w)
+    rows = np.flatnonzero(fit_on)
+    full = _with_vocabulary(model).fit_classifier(matrix[rows], y[rows], w[rows])
     return StyleFit(full, oof)
 
 
@@ -66,10 +92,10 @@ def fit_style(
     y: np.ndarray,
     w: np.ndarray,
     groups: Sequence[str],
-    params: dict[str, float] | None = None,
+    params: dict[str, Any],
 ) -> StyleFit:
     """Vocabulary from ``texts``, then out-of-fold scores and the full model."""
-    model = FunctionWordModel(**(params or PARAMS))
+    model = FunctionWordModel(**params)
     streams = [model.symbols(text) for text in texts]
     model.fit_vocabulary(streams)
     return out_of_fold(model, model.vectorise(streams), y, w, groups)
@@ -77,17 +103,28 @@ def fit_style(
 
 def _with_vocabulary(model: FunctionWordModel) -> FunctionWordModel:
     fresh = clone(model)
-    fresh.vocabulary_ = model.vocabulary_
+    fresh._set_table(model.symbols_, model.bits_)
+    fresh.keys_ = model.keys_
     fresh.idf_ = model.idf_
     return fresh
 
 
+def score_name(family: str) -> str:
+    return f"{family}.score"
+
+
 def stack_columns(
-    names: Sequence[str], dense_names: Sequence[str], dense: np.ndarray, style: np.ndarray
+    names: Sequence[str],
+    dense_names: Sequence[str],
+    dense: np.ndarray,
+    trained: dict[str, np.ndarray],
 ) -> np.ndarray:
-    """The full feature matrix in ``names`` order from the dense block and the style column."""
+    """The full feature matrix in ``names`` order: the dense block plus trained columns.
+
+    ``trained`` maps a trained family's feature name ("style.score") to its column.
+    """
     position = {name: i for i, name in enumerate(dense_names)}
     out = np.zeros((dense.shape[0], len(names)))
     for j, name in enumerate(names):
-        out[:, j] = style if name == "style.score" else dense[:, position[name]]
+        out[:, j] = trained[name] if name in trained else dense[:, position[name]]
     return out

@@ -32,10 +32,15 @@ from training.modeling import (
     grouped_cv_auc,
     threshold_for_fpr,
 )
-from training.style_stack import PARAMS as STYLE_PARAMS
-from training.style_stack import fit_style, stack_columns, untrained_families
+from training.style_stack import PARAMS as PATTERN_PARAMS
+from training.style_stack import fit_style, score_name, stack_columns, untrained_families
 
 REPORTS = Path(__file__).resolve().parent / "reports"
+# The shipped model's families. "style" (function words only) is left out:
+# stacked beside "wording" it added 0.003 test AUC but cost 0.009 mean
+# leave-one-language-out AUC (0.078 on Chinese), measured with all round
+# trips and pair-balanced weights (see the closing note of issue #4).
+SHIPPED_FAMILIES = (*DEFAULT_FAMILIES, "wording")
 C_GRID = (0.03, 0.1, 0.3)
 SHRINK_GRID = (1.0, 0.3, 0.1, 0.03)
 
@@ -67,8 +72,8 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
     y = {name: np.array([r.y for r in part]) for name, part in parts.items()}
     w_train = sample_weights(parts["train"])
     groups = [r.group for r in parts["train"]]
-    if "style" in families:
-        extractor, X = _stack_style(extractor, families, parts, X, y["train"], w_train, groups)
+    if any(family in TRAINED_FAMILIES for family in families):
+        extractor, X = _stack_patterns(extractor, families, parts, X, y["train"], w_train, groups)
     print(f"features: {X['train'].shape[1]}, train {len(parts['train'])}, val {len(parts['val'])}")
 
     names = list(extractor.get_feature_names_out())
@@ -121,7 +126,11 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
             },
             "metrics": metrics,
             "families": list(families),
-            "style_model": {**STYLE_PARAMS, "folds_for_stacking": 5},
+            "pattern_models": {
+                family: {**PATTERN_PARAMS[family], "folds_for_stacking": 5}
+                for family in families
+                if family in TRAINED_FAMILIES
+            },
         },
     )
     path = save_bundle(bundle, out)
@@ -143,7 +152,7 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
     return metrics
 
 
-def _stack_style(
+def _stack_patterns(
     dense: FeatureExtractor,
     families: tuple[str, ...],
     parts: dict[str, list[Record]],
@@ -152,26 +161,32 @@ def _stack_style(
     w_train: np.ndarray,
     groups: list[str],
 ) -> tuple[FeatureExtractor, dict[str, np.ndarray]]:
-    """Fit the pattern model; its out-of-fold scores join the train features."""
-    started = time.perf_counter()
-    fit = fit_style([r.text for r in parts["train"]], y_train, w_train, groups, STYLE_PARAMS)
-    extractor = FeatureExtractor(families=families, style_model=fit.model).fit([])
+    """Fit each pattern model; its out-of-fold scores join the train features."""
+    texts = [r.text for r in parts["train"]]
+    val_texts = [r.text for r in parts["val"]]
+    models, train_cols, val_cols = {}, {}, {}
+    for family in (f for f in families if f in TRAINED_FAMILIES):
+        started = time.perf_counter()
+        fit = fit_style(texts, y_train, w_train, groups, PATTERN_PARAMS[family])
+        models[f"{family}_model"] = fit.model
+        train_cols[score_name(family)] = fit.oof
+        val_cols[score_name(family)] = fit.model.decision_function(val_texts)
+        print(
+            f"{family}: {len(fit.model.keys_)} patterns, out-of-fold train AUC "
+            f"{roc_auc_score(y_train, fit.oof, sample_weight=w_train):.4f} "
+            f"({time.perf_counter() - started:.0f}s)"
+        )
+    extractor = FeatureExtractor(families=families, **models).fit([])
     names = list(extractor.get_feature_names_out())
     dense_names = list(dense.get_feature_names_out())
-    val_texts = [r.text for r in parts["val"]]
     stacked = {
-        "train": stack_columns(names, dense_names, X["train"], fit.oof),
-        "val": stack_columns(names, dense_names, X["val"], fit.model.decision_function(val_texts)),
+        "train": stack_columns(names, dense_names, X["train"], train_cols),
+        "val": stack_columns(names, dense_names, X["val"], val_cols),
     }
     # the shipped extractor must give exactly the rows the scorer is fitted on
     for text, row in zip(val_texts[:25], stacked["val"][:25], strict=False):
         if not np.allclose(extractor.extract_one(text).features, row, rtol=1e-9, atol=1e-9):
-            raise RuntimeError("stacked style features differ from the shipped extractor's")
-    print(
-        f"style: {len(fit.model.vocabulary_)} patterns, out-of-fold train AUC "
-        f"{roc_auc_score(y_train, fit.oof, sample_weight=w_train):.4f} "
-        f"({time.perf_counter() - started:.0f}s)"
-    )
+            raise RuntimeError("stacked pattern features differ from the shipped extractor's")
     return extractor, stacked
 
 
@@ -188,7 +203,7 @@ def _check_seeds(path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--families", default=",".join(DEFAULT_FAMILIES + TRAINED_FAMILIES))
+    parser.add_argument("--families", default=",".join(SHIPPED_FAMILIES))
     parser.add_argument("--no-roundtrips", action="store_true", help="skip Apertium data")
     parser.add_argument("--no-partial", action="store_true", help="skip partial round trips")
     parser.add_argument("--out", type=Path, default=default_path())

@@ -1,8 +1,15 @@
-"""Style: the trained function-word pattern model as one feature, with its patterns as evidence.
+"""The trained pattern models as features, with their strongest patterns as evidence.
 
-Why a signal and not a separate model: the pattern score joins the other
+Why signals and not separate models: each pattern score joins the other
 telltales in the same explainable linear scorer, so its weight is set against
 theirs, and its strongest patterns are shown as spans like any other evidence.
+
+- ``style.score``: function words and punctuation only, every other word
+  masked to its shape, so it cannot see what a text is about.
+- ``wording.score``: lowercase words kept as well (names still masked),
+  trained on matched pairs (a text and its own machine version), so topic
+  cancels and only the translation's word choice ("persons", "roughly")
+  and word order remain.
 """
 
 from __future__ import annotations
@@ -13,27 +20,47 @@ from mtdetect.style import FunctionWordModel, evidence_items
 from mtdetect.text import Document
 
 SCORE = "style.score"
+WORDING_SCORE = "wording.score"
 
 
-class StyleSignal(Signal):
-    """``style.score``: the function-word pattern model's log-odds for the document."""
+class PatternSignal(Signal):
+    """One feature, ``<name>.score``: a fitted pattern model's log-odds for the document."""
 
-    name = "style"
+    name = "pattern"
+    parameter = "style_model"
 
     def __init__(self, model: FunctionWordModel | None) -> None:
         if model is None or not hasattr(model, "coef_"):
             raise ValueError(
-                "the 'style' family needs a fitted FunctionWordModel "
-                "(FeatureExtractor(style_model=...)); it is trained by training/train.py"
+                f"the {self.name!r} family needs a fitted FunctionWordModel "
+                f"(FeatureExtractor({self.parameter}=...)); it is trained by training/train.py"
             )
         self.model = model
 
+    @property
+    def score_name(self) -> str:
+        return f"{self.name}.score"
+
     def feature_names(self) -> list[str]:
-        return [SCORE]
+        return [self.score_name]
 
     def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
         score, items = self.model.explain(doc)
-        return [score], evidence_items(items, doc.text, SCORE)
+        return [score], evidence_items(items, doc.text, self.score_name)
 
     def fingerprint(self) -> str:
         return self.model.fingerprint()
+
+
+class StyleSignal(PatternSignal):
+    """``style.score``: the function-word pattern model."""
+
+    name = "style"
+    parameter = "style_model"
+
+
+class WordingSignal(PatternSignal):
+    """``wording.score``: the word pattern model trained on matched pairs."""
+
+    name = "wording"
+    parameter = "wording_model"

@@ -31,6 +31,22 @@ def test_matched_groups_weigh_machine_and_human_sides_equally() -> None:
     assert np.isclose(machine, human)
 
 
+def test_each_kind_of_pair_carries_the_same_total_weight() -> None:
+    # one WMT document against three round-tripped originals
+    records = [
+        rec("MT", "w1"), rec("HT", "w1"),
+        rec("RT", "o1"), rec("ORIG", "o1"),
+        rec("RT", "o2"), rec("ORIG", "o2"),
+        rec("RT", "o3"), rec("RT", "o3"), rec("ORIG", "o3"),
+    ]  # fmt: skip
+    balanced = sample_weights(records)
+    assert np.isclose(balanced[0], balanced[2] + balanced[4] + balanced[6] + balanced[7])
+    assert np.isclose(balanced[1], balanced[3] + balanced[5] + balanced[8])
+    # without balancing, every pair weighs the same and round trips hold three quarters
+    plain = sample_weights(records, balance_pairs=False)
+    assert np.isclose(plain[0], plain[2]) and np.isclose(plain[2], plain[6] + plain[7])
+
+
 def test_threshold_allows_at_most_the_requested_false_positives() -> None:
     human = np.linspace(0, 1, 200)
     cut = threshold_for_fpr(human, 0.01)

@@ -15,6 +15,7 @@ from mtdetect.features import FeatureExtractor
 from training.corpus import Record
 
 CACHE = Path(__file__).resolve().parent / "cache" / "features"
+BALANCE_PAIRS = True
 
 
 def bucket_of(record: Record) -> str:
@@ -28,7 +29,14 @@ def bucket_of(record: Record) -> str:
     return record.label
 
 
-def sample_weights(records: Sequence[Record], single_share: float = 0.3) -> np.ndarray:
+def pair_kind(records: Sequence[Record], members: Sequence[int]) -> str:
+    """What made a matched group's machine side: a round trip we generated, or MT."""
+    return "RT" if any(records[i].label == "RT" for i in members) else "MT"
+
+
+def sample_weights(
+    records: Sequence[Record], single_share: float = 0.3, balance_pairs: bool = BALANCE_PAIRS
+) -> np.ndarray:
     """Weights that blunt topic and genre and keep every source in proportion.
 
     A source document that has both machine and human versions (a WMT source
@@ -51,16 +59,21 @@ def sample_weights(records: Sequence[Record], single_share: float = 0.3) -> np.n
     weights = np.zeros(len(records))
     paired_total = {0: 0.0, 1: 0.0}
     single: list[int] = []
+    paired_groups: list[list[int]] = []
     for members in by_group.values():
-        labels = {records[i].y for i in members}
-        if len(labels) < 2:
+        if len({records[i].y for i in members}) < 2:
             single.extend(members)
-            continue
+        else:
+            paired_groups.append(members)
+    kinds = Counter(pair_kind(records, members) for members in paired_groups)
+    for members in paired_groups:
+        # every kind of pair (translated news, round-tripped originals) weighs the same
+        group_weight = 1.0 / kinds[pair_kind(records, members)] if balance_pairs else 1.0
         for label in (0, 1):
             side = [i for i in members if records[i].y == label]
             for i in side:
-                weights[i] = 1.0 / len(side)
-            paired_total[label] += 1.0
+                weights[i] = group_weight / len(side)
+            paired_total[label] += group_weight
     sizes = Counter(bucket_of(records[i]) for i in single)
     single_total = {0: 0.0, 1: 0.0}
     for i in single:

@@ -944,6 +944,8 @@ def evaluate_ablation(ctx: Context) -> dict[str, Any]:
     }
     if (label == "RT").any():
         sets["auc_rt"] = (label == "RT") | ctx.human
+    # what a family does for learner essays (human writing full of errors)
+    sets["auc_vs_learners"] = ctx.positive | (label == LEARNER)
     lolo = _lolo_masks(ctx)
     rows = {}
     variants = [("(all families)", np.ones(len(names), dtype=bool))]

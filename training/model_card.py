@@ -71,15 +71,24 @@ def render_markdown(r: dict[str, Any]) -> str:
         f"- bundle: `{Path(m['path']).name}`, version {m['model_version']}, created "
         f"{m['created']}, sha256 `{str(m['sha256'])[:16]}...`",
         f"- scorer: StandardScaler + monotone logistic regression (C={m['selected_C']}; "
-        f"profile and syntax features shrunk by {m.get('selected_shrink', 1.0)}, chosen "
+        f"profile (and syntax) features shrunk by {m.get('selected_shrink', 1.0)}, chosen "
         "with C by grouped cross-validation), Platt-calibrated on the validation split",
-        "- `style.score`: a logistic regression over TF-IDF of function-word 1-4-grams with "
-        "every other word masked to its shape "
-        f"({json.dumps((m.get('pattern_models') or {}).get('style'))}), stacked out of fold",
-        "- `wording.score`: the same over word 1-3-grams with lowercase words kept and "
-        "capitalised ones masked, fitted on matched pairs only (a document and its own "
-        "machine version, so topic is on both sides) "
-        f"({json.dumps((m.get('pattern_models') or {}).get('wording'))}), stacked out of fold",
+    ]
+    patterns = m.get("pattern_models") or {}
+    if "style" in patterns:
+        out.append(
+            "- `style.score`: a logistic regression over TF-IDF of function-word 1-4-grams "
+            f"with every other word masked to its shape ({json.dumps(patterns['style'])}), "
+            "stacked out of fold"
+        )
+    if "wording" in patterns:
+        out.append(
+            "- `wording.score`: a logistic regression over TF-IDF of word 1-3-grams with "
+            "lowercase words kept and capitalised ones masked, fitted on matched pairs only "
+            "(a document and its own machine version, so topic is on both sides) "
+            f"({json.dumps(patterns['wording'])}), stacked out of fold"
+        )
+    out += [
         f"- shipped threshold: {fmt(m['threshold'], 4)} (chosen for 1% FPR on validation HT+ORIG)",
         f"- features: {m['n_features']} in {len(m['families'])} families: "
         + ", ".join(f"{f} ({v['n']})" for f, v in m["families"].items()),
@@ -304,7 +313,7 @@ def render_markdown(r: dict[str, Any]) -> str:
         )
     if "ablation" in r:
         out += ["## Ablation (refit without one family, same C, same rows)", ""]
-        cols = ["n_features", "auc_overall", "auc_mt", "auc_rt", "lolo_mean_auc"]
+        cols = ["n_features", "auc_overall", "auc_mt", "auc_rt", "auc_vs_learners", "lolo_mean_auc"]
         out += _table(
             ["variant", *cols],
             [[k, *[v.get(c) for c in cols]] for k, v in r["ablation"]["rows"].items()],

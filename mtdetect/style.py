@@ -225,11 +225,13 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         return float(values @ self.coef_[ids]) + self.intercept_
 
     def explain(self, doc: Document, top: int = 5, spans_each: int = 2) -> tuple[float, list]:
-        """The document's score and, if it leans machine, its strongest patterns with spans.
+        """The document's score and, if it leans machine, its strongest telling patterns.
 
         Returns ``(score, [(pattern, contribution, [(start, end), ...]), ...])``,
         strongest first; a contribution is the pattern's own term of the score.
-        A score of 0 or less (human on balance) has nothing to show.
+        A score of 0 or less (human on balance) has nothing to show. A lone
+        function word, shape or punctuation mark ("of", "C") is never shown:
+        it is a matter of rate, not something a reader can see in a passage.
         """
         tokens = self.tokens(doc)
         symbols = [symbol for symbol, _, _ in tokens]
@@ -239,12 +241,15 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         score = float(parts.sum()) + self.intercept_
         if score <= 0:
             return score, []
-        order = [k for k in np.argsort(-parts)[:top] if parts[k] > 0]
         items = []
-        for k in order:
+        for k in np.argsort(-parts):
+            if len(items) == top or parts[k] <= 0:
+                break
             key = self.keys_[ids[k]]
             term = self._decode(key)
             n = term.count(" ") + 1
+            if n == 1 and not _is_content_word(term):
+                continue
             spans = []
             for i in np.flatnonzero(grams[n - 1] == key)[:spans_each].tolist():
                 real = [t for t in tokens[i : i + n] if t[0] != SENTENCE_START] or [tokens[i]]
@@ -323,6 +328,13 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
 
     def __getstate__(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if not k.endswith("_cache")}
+
+
+def _is_content_word(symbol: str) -> bool:
+    """A kept lowercase word that is not a function word ("persons", not "of" or "C")."""
+    if len(symbol) < 2 or symbol in FUNCTION_WORDS:
+        return False
+    return symbol.isalpha() and symbol.islower()
 
 
 _SHAPES = {"C": "a capitalised word", "w": "a word", "X": "an all-capitals word", "0": "a number"}

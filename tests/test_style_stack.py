@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from mtdetect.features import FeatureExtractor
+from mtdetect.signals.phrases import FUNCTION_WORDS
 from mtdetect.style import FunctionWordModel, masked_tokens
 from mtdetect.text import Document
 from training.style_stack import matched_pairs, out_of_fold, stack_columns
@@ -100,3 +101,19 @@ def test_stack_columns_puts_trained_scores_in_their_named_places() -> None:
         {"style.score": np.array([5.0, 6.0]), "wording.score": np.array([7.0, 8.0])},
     )
     assert out.tolist() == [[1.0, 5.0, 2.0, 7.0], [3.0, 6.0, 4.0, 8.0]]
+
+
+def test_evidence_never_shows_a_lone_function_word_or_shape() -> None:
+    texts, y, _ = corpus(0)
+    model = FunctionWordModel(max_n=2, min_df=1, keep_lowercase=True).fit(texts, y)
+    text = "The persons of the village of the valley said that the persons of the city agree."
+    score, items = model.explain(Document(text), top=10)
+    assert score > 0 and items
+    shown = [term for term, _, _ in items]
+    assert "persons" in shown  # a content word on its own is a visible choice
+    # "of" pulls towards machine here, but alone it is a matter of rate, not a
+    # passage a reader can check; nor is a shape ("C") or a full stop
+    assert model.coef_[model.vocabulary_["of"]] > 0
+    singles = [term for term in shown if " " not in term]
+    assert singles and all(term.isalpha() and term not in FUNCTION_WORDS for term in singles)
+    assert not {"of", "the", "C", "w", "."} & set(singles)

@@ -139,8 +139,10 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
     print(json.dumps(metrics, indent=2))
     print(f"threshold {threshold:.4f}; saved {path} in {time.perf_counter() - started:.0f}s")
     _check_seeds(path)
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    (REPORTS / "train.json").write_text(
+    # a scratch model (--out elsewhere) keeps its report beside it, not over the shipped one's
+    reports = REPORTS if Path(out).resolve() == default_path().resolve() else Path(path).parent
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "train.json").write_text(
         json.dumps(
             {
                 "metrics": metrics,

@@ -885,8 +885,9 @@ def evaluate_leave_out(ctx: Context, min_test: int = 50) -> dict[str, Any]:
         "system_families_skipped_fewer_than": {"min_test_docs": min_test, "families": skipped},
         "C": ctx.C,
         "note": (
-            "refit = the function-word pattern model (logistic regression, out-of-fold "
-            "scores for stacking; vocabulary and IDF from the train split's unlabelled text) "
+            "refit = each pattern model, style and wording (logistic regression, out-of-fold "
+            "scores for stacking, wording on matched pairs only; vocabulary and IDF from the "
+            "train split's unlabelled text) "
             "and the StandardScaler + monotone logistic regression with the bundle's C and "
             "family shrink, with balanced sample weights, all on the train split minus the "
             "held-out language's MT and HT (or the family's MT); AUC of its test MT against "

@@ -195,6 +195,14 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
             (np.concatenate(data), np.concatenate(indices), np.array(indptr)), shape=shape
         )
 
+    def use_vocabulary_of(self, other: FunctionWordModel) -> FunctionWordModel:
+        """Share ``other``'s fitted vocabulary and IDF (to refit only the classifier)."""
+        self._set_table(other.symbols_, other.bits_)
+        self.keys_ = other.keys_
+        self.idf_ = other.idf_
+        self.__dict__.pop("_vocabulary_cache", None)
+        return self
+
     def fit_classifier(
         self, matrix: sparse.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None
     ) -> FunctionWordModel:

@@ -102,11 +102,7 @@ def fit_style(
 
 
 def _with_vocabulary(model: FunctionWordModel) -> FunctionWordModel:
-    fresh = clone(model)
-    fresh._set_table(model.symbols_, model.bits_)
-    fresh.keys_ = model.keys_
-    fresh.idf_ = model.idf_
-    return fresh
+    return clone(model).use_vocabulary_of(model)
 
 
 def score_name(family: str) -> str:

@@ -36,6 +36,16 @@ DEFAULT_FAMILIES: tuple[str, ...] = ("names", "phrases", "surface", "profile", "
 TRAINED_FAMILIES: tuple[str, ...] = ("style", "wording")
 
 
+def model_parameter(family: str) -> str:
+    """The parameter that holds a trained family's fitted model: "style" -> "style_model"."""
+    return f"{family}_model"
+
+
+def score_feature(family: str) -> str:
+    """The one feature a trained family adds: "style" -> "style.score"."""
+    return f"{family}.score"
+
+
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything the detector needs about one input, computed once."""
@@ -191,7 +201,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             if family == "names":
                 signals.append(cls(gazetteer=self.gazetteer))
             elif family in TRAINED_FAMILIES:
-                signals.append(cls(getattr(self, f"{family}_model")))
+                signals.append(cls(getattr(self, model_parameter(family))))
             else:
                 signals.append(cls())
         return signals

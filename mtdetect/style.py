@@ -167,7 +167,6 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         self.keys_ = keys  # ascending: np.unique sorted them, selection kept the order
         n = len(streams)
         self.idf_ = np.log((1.0 + n) / (1.0 + df.astype(np.float64))) + 1.0
-        self.__dict__.pop("_vocabulary_cache", None)
         return self
 
     def _most_frequent(self, keys: np.ndarray, tf: np.ndarray) -> np.ndarray:
@@ -200,7 +199,6 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         self._set_table(other.symbols_, other.bits_)
         self.keys_ = other.keys_
         self.idf_ = other.idf_
-        self.__dict__.pop("_vocabulary_cache", None)
         return self
 
     def fit_classifier(
@@ -279,9 +277,11 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         return [self._decode(key) for key in self.keys_]
 
     def _set_table(self, table: Sequence[str], bits: int) -> None:
+        """A new symbol table: everything derived from the old one is dropped."""
         self.symbols_ = np.asarray(table, dtype=object)
         self.bits_ = bits
-        self.__dict__.pop("_codes_cache", None)
+        for cache in ("_codes_cache", "_vocabulary_cache"):
+            self.__dict__.pop(cache, None)
 
     def _codes(self) -> dict[str, int]:
         cached = self.__dict__.get("_codes_cache")

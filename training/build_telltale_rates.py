@@ -59,7 +59,7 @@ def extractor_with(gazetteer: Gazetteer | None) -> FeatureExtractor:
     if gazetteer is not None:
         for signal in extractor._signals():
             if isinstance(signal, NameSignal):
-                signal.__dict__["_gaz"] = gazetteer  # its lazily loaded resource, replaced
+                signal.use_gazetteer(gazetteer)
     return extractor
 
 

@@ -65,10 +65,11 @@ def sample_weights(
             single.extend(members)
         else:
             paired_groups.append(members)
-    kinds = Counter(pair_kind(records, members) for members in paired_groups)
-    for members in paired_groups:
+    kind_of = [pair_kind(records, members) for members in paired_groups]
+    kinds = Counter(kind_of)
+    for members, kind in zip(paired_groups, kind_of, strict=True):
         # every kind of pair (translated news, round-tripped originals) weighs the same
-        group_weight = 1.0 / kinds[pair_kind(records, members)] if balance_pairs else 1.0
+        group_weight = 1.0 / kinds[kind] if balance_pairs else 1.0
         for label in (0, 1):
             side = [i for i in members if records[i].y == label]
             for i in side:

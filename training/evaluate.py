@@ -38,7 +38,7 @@ from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
 from mtdetect.bundle import Bundle, default_path, load_bundle
-from mtdetect.features import TRAINED_FAMILIES
+from mtdetect.features import TRAINED_FAMILIES, model_parameter, score_feature
 from training.corpus import (
     HUMAN_LABELS,
     MIN_WORDS,
@@ -50,7 +50,7 @@ from training.corpus import (
 from training.dataset import featurize, sample_weights
 from training.model_card import fmt, render_markdown, target_checks, verdict
 from training.modeling import SEED, fit_scorer
-from training.style_stack import out_of_fold, score_name, stack_columns, untrained_families
+from training.style_stack import out_of_fold, stack_columns, untrained_families
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 
@@ -433,9 +433,9 @@ class Context:
     def pattern_columns(self) -> dict[str, int]:
         """Trained family -> its score's column ("style" -> index of style.score)."""
         return {
-            family: self.feature_names.index(score_name(family))
+            family: self.feature_names.index(score_feature(family))
             for family in TRAINED_FAMILIES
-            if score_name(family) in self.feature_names
+            if score_feature(family) in self.feature_names
         }
 
     @cached_property
@@ -448,12 +448,11 @@ class Context:
         else:
             dense = clone(self.extractor).set_params(
                 families=untrained_families(self.extractor.families),
-                style_model=None,
-                wording_model=None,
+                **{model_parameter(family): None for family in TRAINED_FAMILIES},
             )
             dense.fit([])
             X_dense = featurize(dense, texts, label="train")
-            zeros = {score_name(family): np.zeros(len(texts)) for family in self.pattern_columns}
+            zeros = {score_feature(f): np.zeros(len(texts)) for f in self.pattern_columns}
             matrix = stack_columns(
                 self.feature_names, list(dense.get_feature_names_out()), X_dense, zeros
             )
@@ -461,7 +460,7 @@ class Context:
         return matrix
 
     def pattern_model(self, family: str) -> Any:
-        return getattr(self.extractor, f"{family}_model")
+        return getattr(self.extractor, model_parameter(family))
 
     def pattern_matrices(self, family: str) -> tuple[Any, Any]:
         """Train and test TF-IDF matrices under the shipped pattern model's vocabulary."""

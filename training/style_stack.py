@@ -105,10 +105,6 @@ def _with_vocabulary(model: FunctionWordModel) -> FunctionWordModel:
     return clone(model).use_vocabulary_of(model)
 
 
-def score_name(family: str) -> str:
-    return f"{family}.score"
-
-
 def stack_columns(
     names: Sequence[str],
     dense_names: Sequence[str],

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from mtdetect.bundle import Bundle, default_path, save_bundle
-from mtdetect.features import TRAINED_FAMILIES, FeatureExtractor
+from mtdetect.features import TRAINED_FAMILIES, FeatureExtractor, model_parameter, score_feature
 from training.augment import partial_roundtrips
 from training.corpus import HUMAN_LABELS, Record, load_records, seed_expectations
 from training.dataset import featurize, sample_weights
@@ -33,7 +33,7 @@ from training.modeling import (
     threshold_for_fpr,
 )
 from training.style_stack import PARAMS as PATTERN_PARAMS
-from training.style_stack import fit_style, score_name, stack_columns, untrained_families
+from training.style_stack import fit_style, stack_columns, untrained_families
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 # The shipped model's families. "syntax" (hashed function-word n-grams, 512
@@ -170,9 +170,9 @@ def _stack_patterns(
     for family in (f for f in families if f in TRAINED_FAMILIES):
         started = time.perf_counter()
         fit = fit_style(texts, y_train, w_train, groups, PATTERN_PARAMS[family])
-        models[f"{family}_model"] = fit.model
-        train_cols[score_name(family)] = fit.oof
-        val_cols[score_name(family)] = fit.model.decision_function(val_texts)
+        models[model_parameter(family)] = fit.model
+        train_cols[score_feature(family)] = fit.oof
+        val_cols[score_feature(family)] = fit.model.decision_function(val_texts)
         print(
             f"{family}: {len(fit.model.keys_)} patterns, out-of-fold train AUC "
             f"{roc_auc_score(y_train, fit.oof, sample_weight=w_train):.4f} "

@@ -15,38 +15,34 @@ theirs, and its strongest patterns are shown as spans like any other evidence.
 from __future__ import annotations
 
 from mtdetect.evidence import Evidence
+from mtdetect.features import model_parameter, score_feature
 from mtdetect.signals.base import Signal
 from mtdetect.style import FunctionWordModel, evidence_items
 from mtdetect.text import Document
 
-SCORE = "style.score"
-WORDING_SCORE = "wording.score"
+SCORE = score_feature("style")
 
 
 class PatternSignal(Signal):
     """One feature, ``<name>.score``: a fitted pattern model's log-odds for the document."""
 
     name = "pattern"
-    parameter = "style_model"
 
     def __init__(self, model: FunctionWordModel | None) -> None:
         if model is None or not hasattr(model, "coef_"):
             raise ValueError(
                 f"the {self.name!r} family needs a fitted FunctionWordModel "
-                f"(FeatureExtractor({self.parameter}=...)); it is trained by training/train.py"
+                f"(FeatureExtractor({model_parameter(self.name)}=...)); "
+                "it is trained by training/train.py"
             )
         self.model = model
 
-    @property
-    def score_name(self) -> str:
-        return f"{self.name}.score"
-
     def feature_names(self) -> list[str]:
-        return [self.score_name]
+        return [score_feature(self.name)]
 
     def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
         score, items = self.model.explain(doc)
-        return [score], evidence_items(items, doc.text, self.score_name)
+        return [score], evidence_items(items, doc.text, score_feature(self.name))
 
     def fingerprint(self) -> str:
         return self.model.fingerprint()
@@ -56,11 +52,9 @@ class StyleSignal(PatternSignal):
     """``style.score``: the function-word pattern model."""
 
     name = "style"
-    parameter = "style_model"
 
 
 class WordingSignal(PatternSignal):
     """``wording.score``: the word pattern model trained on matched pairs."""
 
     name = "wording"
-    parameter = "wording_model"

@@ -203,3 +203,56 @@ def test_grouped_bootstrap_resamples_whole_groups() -> None:
     constant = grouped_bootstrap(lambda idx: 0.7, groups, n=50)
     assert constant == [0.7, 0.7]
     assert grouped_bootstrap(lambda idx: None, groups, n=50) is None
+
+
+def _toy_context(n_groups: int = 40):  # type: ignore[no-untyped-def]
+    """Each group: an original, its round trip, and a human translation beside MT."""
+    from types import SimpleNamespace
+
+    records = []
+    for g in range(n_groups):
+        group = f"g{g}"
+        records += [
+            Record(text="", label="ORIG", group=group, source="orig", lang="en", system=""),
+            Record(
+                text="",
+                label="RT",
+                group=group,
+                source="rt",
+                lang="en",
+                system="apertium",
+                meta=(("orig_group", group),),
+            ),
+            Record(text="", label="HT", group=f"w{g}", source="wmt", lang="cs", system=""),
+            Record(text="", label="MT", group=f"w{g}", source="wmt", lang="cs", system=""),
+        ]
+    label = np.array([r.label for r in records])
+    positive = np.isin(label, ["RT", "MT"])
+    return SimpleNamespace(
+        test=records, label=label, positive=positive, human=~positive, y=positive.astype(int)
+    )
+
+
+def test_paired_gaps_are_zero_between_a_model_and_itself() -> None:
+    from training.baseline import paired_gaps
+
+    ctx = _toy_context()
+    scores = np.random.default_rng(0).normal(size=len(ctx.test)) + ctx.y
+    gaps = paired_gaps(ctx, scores, scores, bootstrap=50)
+    assert set(gaps) == {"auc_overall", "tpr_at_1fpr_apertium_rt", "rt_vs_originals_auc"}
+    for gap in gaps.values():
+        assert gap["ours_minus_baseline"] == 0
+        assert gap["ci95"] == [0.0, 0.0]
+
+
+def test_paired_gaps_favour_the_model_that_separates_the_classes() -> None:
+    from training.baseline import paired_gaps
+
+    ctx = _toy_context()
+    noise = np.random.default_rng(1).normal(size=len(ctx.test))
+    perfect, weak = ctx.y * 10.0 + noise, ctx.y * 0.5 + noise
+    gaps = paired_gaps(ctx, perfect, weak, bootstrap=50)
+    assert gaps["auc_overall"]["ours_minus_baseline"] > 0
+    assert gaps["auc_overall"]["ci95"][0] > 0
+    reverse = paired_gaps(ctx, weak, perfect, bootstrap=50)
+    assert reverse["rt_vs_originals_auc"]["ci95"][1] < 0

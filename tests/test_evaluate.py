@@ -256,3 +256,21 @@ def test_paired_gaps_favour_the_model_that_separates_the_classes() -> None:
     assert gaps["auc_overall"]["ci95"][0] > 0
     reverse = paired_gaps(ctx, weak, perfect, bootstrap=50)
     assert reverse["rt_vs_originals_auc"]["ci95"][1] < 0
+
+
+def test_operating_points_include_the_shipped_threshold_and_fall_with_it() -> None:
+    from types import SimpleNamespace
+
+    from training.evaluate import operating_points
+
+    label = np.array(["HT", "HT", "ORIG", "LEARNER", "MT", "MT", "RT", "RT"])
+    probability = np.array([0.96, 0.4, 0.1, 0.85, 0.97, 0.6, 0.999, 0.92])
+    rows = operating_points(SimpleNamespace(label=label, probability=probability, threshold=0.93))
+    shipped = [row for row in rows if row["shipped"]]
+    assert [row["threshold"] for row in shipped] == [0.93]
+    assert shipped[0]["fpr_HT"] == 0.5 and shipped[0]["tpr_RT"] == 0.5
+    # a higher threshold never flags more of anything
+    for low, high in zip(rows, rows[1:], strict=False):
+        for key in ("fpr_HT", "fpr_LEARNER", "tpr_MT", "tpr_RT"):
+            assert high[key] <= low[key]
+    assert rows[-1]["tpr_RT"] == 0.5 and rows[0]["fpr_LEARNER"] == 1.0

@@ -634,7 +634,28 @@ def evaluate_threshold(ctx: Context) -> dict[str, Any]:
         "fpr": fpr,
         "fpr_orig_by_source": by_source,
         "tpr": tpr,
+        "operating_points": operating_points(ctx),
     }
+
+
+# Other thresholds a moderator might pick (--threshold), measured, not chosen, on test.
+OPERATING_POINTS = (0.5, 0.8, 0.9, 0.95, 0.99, 0.995)
+
+
+def operating_points(ctx: Context) -> list[dict[str, Any]]:
+    """Error rates by kind of text at the shipped threshold and at a few others."""
+    cuts = sorted({*OPERATING_POINTS, float(ctx.threshold)})
+    label, probability = ctx.label, ctx.probability
+    rows = []
+    for cut in cuts:
+        flagged = probability >= cut
+        row: dict[str, Any] = {"threshold": rounded(cut), "shipped": cut == float(ctx.threshold)}
+        for kind in ("HT", "ORIG", LEARNER):
+            row[f"fpr_{kind}"] = rounded(rate(flagged[label == kind]))
+        for kind in ("MT", "RT"):
+            row[f"tpr_{kind}"] = rounded(rate(flagged[label == kind]))
+        rows.append(row)
+    return rows
 
 
 def evaluate_slices(ctx: Context) -> dict[str, Any]:

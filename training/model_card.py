@@ -168,6 +168,20 @@ def render_markdown(r: dict[str, Any]) -> str:
     out += _table(
         ["machine kind", "n", "TPR"], [[k, v["n"], v["tpr"]] for k, v in t["tpr"].items()]
     )
+    if t.get("operating_points"):
+        out += [
+            "Other thresholds (`--threshold`), measured on the test split, not chosen on it:",
+            "",
+        ]
+        columns = ["fpr_HT", "fpr_ORIG", "fpr_LEARNER", "tpr_MT", "tpr_RT"]
+        out += _table(
+            ["threshold", *columns],
+            [
+                [f"{fmt(p['threshold'], 4)}{' (shipped)' if p['shipped'] else ''}"]
+                + [p[c] for c in columns]
+                for p in t["operating_points"]
+            ],
+        )
     if "slices" in r:
         out += ["## Slices", ""]
         cols = [
@@ -407,7 +421,7 @@ def render_baseline(b: dict[str, Any], r: dict[str, Any]) -> list[str]:
         ]
         out += _table(
             ["metric", "mtdetect - baseline", "95% interval"],
-            [[k, g["ours_minus_baseline"], g["ci95"]] for k, g in b["paired_gaps"].items()],
+            [[k, fmt(g["ours_minus_baseline"], 4), g["ci95"]] for k, g in b["paired_gaps"].items()],
         )
     out += _table(
         ["seed", "expected", "baseline decision", "flagged at its threshold", "correct"],

@@ -213,7 +213,7 @@ class _DirectScorer:
     Why: validating a one-row input costs about 0.5 ms, several percent of a
     ``detect`` call. It repeats, operation for operation, what
     StandardScaler.transform, the classifier's own ``decision_function`` and
-    a binary LogisticRegression's ``predict_proba`` compute. A plain class,
+    the binary ``SigmoidCalibrator.predict_proba`` compute. A plain class,
     not a closure, so that a Detector still pickles for ``n_jobs``.
     """
 
@@ -242,17 +242,18 @@ def _direct_scorer(
     """A _DirectScorer for the bundle when it gives the very same probabilities, else None.
 
     Taken only for the model shape it reproduces (StandardScaler, then a
-    classifier, then a binary LogisticRegression calibrator) and only when
-    probe rows score bit for bit as through ``checked``.
+    classifier, then a binary sigmoid calibrator) and only when probe rows
+    score bit for bit as through ``checked``.
     """
-    from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
+
+    from mtdetect.calibration import SigmoidCalibrator
 
     steps = bundle.pipeline.steps[1:]
     calibrator = bundle.calibrator
     if len(steps) != 2 or type(steps[0][1]) is not StandardScaler:
         return None
-    if type(calibrator) is not LogisticRegression or np.shape(calibrator.coef_) != (1, 1):
+    if type(calibrator) is not SigmoidCalibrator or np.shape(calibrator.coef_) != (1, 1):
         return None
     scaler = steps[0][1]
     if len(calibrator.classes_) != 2 or (scaler.with_std and scaler.scale_ is None):

@@ -32,7 +32,6 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
 
 from mtdetect.evidence import Evidence
 from mtdetect.signals.phrases import FUNCTION_WORDS
@@ -204,6 +203,8 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
     def fit_classifier(
         self, matrix: sparse.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None
     ) -> FunctionWordModel:
+        from sklearn.linear_model import LogisticRegression  # fitting only: scoring never needs it
+
         clf = LogisticRegression(C=self.C, solver="liblinear", max_iter=2000, random_state=0)
         clf.fit(matrix, y, sample_weight=sample_weight)
         self.classes_ = clf.classes_

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from mtdetect.calibration import SigmoidCalibrator
 from mtdetect.features import FeatureExtractor
 from mtdetect.linear import MonotoneLogisticRegression
 
@@ -120,11 +120,9 @@ def grouped_cv_auc(
 
 def fit_platt(
     decision: np.ndarray, y: np.ndarray, w: np.ndarray | None = None
-) -> LogisticRegression:
+) -> SigmoidCalibrator:
     """Sigmoid calibration of decision values on held-out data."""
-    calibrator = LogisticRegression(C=1e6, max_iter=1000)
-    calibrator.fit(decision.reshape(-1, 1), y, sample_weight=w)
-    return calibrator
+    return SigmoidCalibrator().fit(decision.reshape(-1, 1), y, sample_weight=w)
 
 
 def threshold_for_fpr(human_probabilities: np.ndarray, max_fpr: float = 0.01) -> float:

@@ -42,6 +42,8 @@ _LEGIT_DOUBLES = frozenset(
 # "e reader", "e mail": an e- compound written without its hyphen, not a cut word
 _E_COMPOUND = re.compile(r"(?:mail|book|reader|commerce|bike|scooter|cigarette|sports?)\b")
 _COORDINATORS = frozenset({"and", "but", "or", "so", "yet"})
+# Patterns that a spaced ellipsis (". . .") would trip
+_ELLIPSIS_PRONE = frozenset({"stray_punctuation", "space_before_punctuation"})
 _LOWER_OK = re.compile(r"^(?:[a-z]+[A-Z]|e\.|i\.|vs|etc|p\.|a\.)")  # iPhone, e.g., i.e.
 
 
@@ -169,11 +171,8 @@ class SurfaceSignal(Signal):
         return values, evidence
 
 
-_ELLIPSIS_PRONE = frozenset({"stray_punctuation", "space_before_punctuation"})
-
-
 def _in_spaced_ellipsis(norm: str, match: re.Match[str]) -> bool:
-    """ ". . .": an ellipsis as many editors set it, not stray or spaced punctuation."""
+    """A spaced ellipsis (". . ."), as many editors set it: not stray or spaced punctuation."""
     marks = match.group().strip()
     if set(marks) <= {".", " "} and marks.count(".") >= 3:
         return True

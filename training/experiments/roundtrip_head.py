@@ -26,6 +26,7 @@ Nothing here is shipped; it reuses training's own code for every step.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import Any
@@ -125,7 +126,8 @@ def metrics(decision: np.ndarray, records: list[Record]) -> dict[str, float]:
     }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args(argv)
     records = load_records(roundtrips=True)
     parts = split_records(records)
     originals = {r.group: r for r in records if r.label == "ORIG"}

@@ -18,8 +18,9 @@ validation and test figures for each, so the negative result can be rerun:
 - ``telltale weight learned`` and ``no telltale``: the shipped recipe without the
   hand-set weight of ``telltale.surprise``, to measure what that prior costs here.
 
-The last column counts the seed articles right at a threshold giving 1% FPR on
-validation human text, as train.py sets it.
+The last columns count the seed articles right, and the share of test learner
+essays flagged, at a threshold giving 1% FPR on validation human text, as
+train.py sets it.
 
 Nothing here is shipped; it reuses training's own code for every step.
 """
@@ -219,8 +220,12 @@ def main(argv: list[str] | None = None) -> int:
     variants["wording model alone"] = {k: scores["wording"][k] for k in SCORED}
 
     val_human = np.isin(val_label, list(HUMAN_LABELS))
-    print("| variant | split | AUC | TPR@1% RT | TPR@1% MT | RT vs own original AUC | seeds |")
-    print("|---|---|---|---|---|---|---|")
+    test_learner = np.array([r.label == "LEARNER" for r in parts["test"]])
+    print(
+        "| variant | split | AUC | TPR@1% RT | TPR@1% MT | RT vs own original AUC | seeds "
+        "| learner essays flagged (test) |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for name, decision in variants.items():
         # the threshold as train.py sets it: calibrated on validation, 1% FPR on its humans
         calibrator = fit_platt(decision["val"], y["val"])
@@ -229,11 +234,13 @@ def main(argv: list[str] | None = None) -> int:
         }
         cut = threshold_for_fpr(probability["val"][val_human], 0.01)
         right = int(np.sum((probability["seeds"] >= cut) == spun))
+        learners = float(np.mean(probability["test"][test_learner] >= cut))
         for split in ("val", "test"):
             m = metrics(decision[split], parts[split])
             print(
                 f"| {name} | {split} | {m['auc']:.4f} | {m['tpr_rt']:.4f} | "
-                f"{m['tpr_mt']:.4f} | {m['rt_vs_orig']:.5f} | {right}/{len(seeds)} |"
+                f"{m['tpr_mt']:.4f} | {m['rt_vs_orig']:.5f} | {right}/{len(seeds)} | "
+                f"{learners:.3f} |"
             )
     return 0
 

@@ -88,6 +88,16 @@ def test_plurals_demonyms_and_feminine_surnames_are_not_variants() -> None:
     assert values["names.variant_spelling"] == 0.0
 
 
+def test_agent_nouns_are_not_variants() -> None:
+    text = (
+        "The video site Zoomtube changed how it pays creators, and one Zoomtuber with a "
+        "large following called it unfair. A Grexiteer in parliament said Grexit was to "
+        "blame. " + FILLER
+    )
+    values, evidence = run(text)
+    assert values["names.variant_spelling"] == 0.0, [e.text for e in evidence]
+
+
 def test_mixed_transliterations_are_flagged() -> None:
     text = "Talks in Kyiv resumed on Monday. " + FILLER + "Officials in Kiev said talks went well."
     values, evidence = run(text)

@@ -388,7 +388,7 @@ _INFLECTIONS = _MORPH_SUFFIXES | _MASCULINE_TAILS | _FEMININE_TAILS
 
 
 def _morphological(a: str, b: str) -> bool:
-    """Legitimate related forms: plurals, demonyms, Slavic feminine surnames.
+    """Legitimate related forms: plurals, demonyms, agent nouns, Slavic feminine surnames.
 
     Two spellings that are one stem plus different endings from that list
     ('Dravkovs'/'Dravkova') are related words, not one word spelled twice;
@@ -401,6 +401,8 @@ def _morphological(a: str, b: str) -> bool:
             return True  # Iraq/Iraqi, Smith/Smiths
         if suffix in ("n", "an", "ns", "ans") and short[-1] in "aeo":
             return True  # Russia/Russian, Korea/Korean
+        if (suffix in ("r", "rs") and short[-1] == "e") or suffix in ("eer", "eers"):
+            return True  # YouTube/YouTuber, Brexit/Brexiteer: the people who do it
     stem = 0
     while stem < len(short) and short[stem] == long_[stem]:
         stem += 1

@@ -65,23 +65,31 @@ def fit_scorer(
     w: np.ndarray,
     C: float,
     feature_names: Sequence[str] | None = None,
-    surprise_prior: float = SURPRISE_PRIOR,
+    surprise_prior: float | None = SURPRISE_PRIOR,
     shrink: float = 1.0,
+    fixed_weights: dict[str, float] | None = None,
 ) -> Pipeline:
     """Scaler + monotone logistic regression fitted on precomputed features.
 
     ``shrink`` scales the standardised profile and syntax features down
     (equivalently, a ``1/shrink**2`` times stronger L2 penalty on their weights);
     it is folded into the scaler, so contributions stay ``coef * x / scale``.
+    ``telltale.surprise`` gets the weight ``surprise_prior`` (learned if None);
+    ``fixed_weights`` sets more weights by hand, per unit of the feature.
     """
     scaler = StandardScaler().fit(X)
     if shrink != 1.0 and feature_names is not None:
         shrunk = np.array([str(n).startswith(SHRUNK_FAMILIES) for n in feature_names])
         scaler.scale_ = np.where(shrunk, scaler.scale_ / shrink, scaler.scale_)
-    fixed = {}
-    if feature_names is not None and SURPRISE_FEATURE in feature_names:
-        index = list(feature_names).index(SURPRISE_FEATURE)
-        fixed[index] = surprise_prior * float(scaler.scale_[index])
+    pinned = dict(fixed_weights or {})
+    if surprise_prior is not None:
+        pinned.setdefault(SURPRISE_FEATURE, surprise_prior)
+    names = list(feature_names) if feature_names is not None else []
+    fixed = {
+        names.index(name): weight * float(scaler.scale_[names.index(name)])
+        for name, weight in pinned.items()
+        if name in names
+    }
     clf = MonotoneLogisticRegression(
         C=C, nonnegative=evidence_mask(feature_names, X.shape[1]).tolist(), fixed=fixed or None
     )

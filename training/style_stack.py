@@ -68,15 +68,18 @@ def out_of_fold(
     w: np.ndarray,
     groups: Sequence[str],
     folds: int = FOLDS,
+    fit_on: np.ndarray | None = None,
 ) -> StyleFit:
     """Out-of-fold scores for every row, plus the classifier refitted on all rows.
 
     A model that keeps lowercase words (and so could learn topic) is fitted
     on the matched pairs among the rows only: there, every topic is on both
-    sides in equal weight. It still scores every row. ``model`` must have its
-    vocabulary fitted; it is cloned, never changed.
+    sides in equal weight. ``fit_on`` (a boolean mask) names other rows to fit
+    on instead. Every row is still scored. ``model`` must have its vocabulary
+    fitted; it is cloned, never changed.
     """
-    fit_on = matched_pairs(y, groups) if model.keep_lowercase else np.ones(len(y), dtype=bool)
+    if fit_on is None:
+        fit_on = matched_pairs(y, groups) if model.keep_lowercase else np.ones(len(y), dtype=bool)
     oof = np.zeros(matrix.shape[0])
     for train, test in GroupKFold(n_splits=folds).split(matrix, y, groups):
         rows = train[fit_on[train]]

@@ -37,27 +37,15 @@ if __package__ in (None, ""):
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import GroupKFold
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
 from mtdetect.features import FeatureExtractor
-from mtdetect.linear import MonotoneLogisticRegression
 from mtdetect.style import FunctionWordModel
 from training.augment import partial_roundtrips
 from training.corpus import HUMAN_LABELS, Record, load_records, seed_expectations
 from training.dataset import featurize, pair_kind, sample_weights
 from training.evaluate import tpr_at_fpr
-from training.modeling import (
-    SHRUNK_FAMILIES,
-    SURPRISE_FEATURE,
-    SURPRISE_PRIOR,
-    evidence_mask,
-    fit_platt,
-    fit_scorer,
-    threshold_for_fpr,
-)
-from training.style_stack import PARAMS, matched_pairs, stack_columns
+from training.modeling import fit_platt, fit_scorer, threshold_for_fpr
+from training.style_stack import PARAMS, matched_pairs, out_of_fold, stack_columns
 from training.train import split_records
 
 DENSE = ("names", "phrases", "surface", "profile")
@@ -77,35 +65,11 @@ def pattern_columns(
 ) -> dict[str, np.ndarray]:
     """Out-of-fold train scores and full-model scores elsewhere, fitted on ``fit_on`` rows."""
     matrices = {name: model.vectorise(rows) for name, rows in streams.items()}
-    train = matrices["train"]
-    oof = np.zeros(train.shape[0])
-    for fold_train, fold_test in GroupKFold(n_splits=5).split(train, y, groups):
-        rows = fold_train[fit_on[fold_train]]
-        fold = FunctionWordModel(**model.get_params()).use_vocabulary_of(model)
-        fold.fit_classifier(train[rows], y[rows], w[rows])
-        oof[fold_test] = train[fold_test] @ fold.coef_ + fold.intercept_
-    rows = np.flatnonzero(fit_on)
-    full = FunctionWordModel(**model.get_params()).use_vocabulary_of(model)
-    full.fit_classifier(train[rows], y[rows], w[rows])
-    out = {"train": oof}
+    fit = out_of_fold(model, matrices["train"], y, w, groups, fit_on=fit_on)
+    out = {"train": fit.oof}
     for name in SCORED:
-        out[name] = matrices[name] @ full.coef_ + full.intercept_
+        out[name] = matrices[name] @ fit.model.coef_ + fit.model.intercept_
     return out
-
-
-def fit_with_fixed(
-    X: np.ndarray, y: np.ndarray, w: np.ndarray, names: list[str], fixed: dict[str, float]
-) -> Pipeline:
-    """``fit_scorer`` with more than one weight set by hand (per unit of the feature)."""
-    scaler = StandardScaler().fit(X)
-    shrunk = np.array([n.startswith(SHRUNK_FAMILIES) for n in names])
-    scaler.scale_ = np.where(shrunk, scaler.scale_ / SHRINK, scaler.scale_)
-    pinned = {names.index(n): v * float(scaler.scale_[names.index(n)]) for n, v in fixed.items()}
-    clf = MonotoneLogisticRegression(
-        C=C, nonnegative=evidence_mask(names, X.shape[1]).tolist(), fixed=pinned
-    )
-    clf.fit(scaler.transform(X), y, sample_weight=w)
-    return Pipeline([("scale", scaler), ("clf", clf)])
 
 
 def log_odds(calibrator: Any, decision: np.ndarray) -> np.ndarray:
@@ -142,10 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     dense_names = list(dense.get_feature_names_out())
     X = {name: featurize(dense, [r.text for r in parts[name]], label=name) for name in SPLITS}
     seeds = seed_expectations()
-    seed_docs = [dense.prepare(path.read_text(encoding="utf-8")).doc for path, _ in seeds]
-    X["seeds"] = np.vstack(
-        [dense.extract_prepared(dense.prepare(d.text)).features for d in seed_docs]
-    )
+    prepared = [dense.prepare(path.read_text(encoding="utf-8")) for path, _ in seeds]
+    seed_docs = [p.doc for p in prepared]
+    X["seeds"] = np.vstack([dense.extract_prepared(p).features for p in prepared])
     spun = np.array([expected for _, expected in seeds])
 
     by_group: dict[str, list[int]] = {}
@@ -192,12 +155,14 @@ def main(argv: list[str] | None = None) -> int:
     variants["+rt score (learned weight)"] = {k: learned.decision_function(S[k]) for k in SCORED}
     names, S = stacked({**shipped, "wording.rt_score": above})
     for weight in (1.0, 2.0, 3.0):
-        pinned = fit_with_fixed(
+        pinned = fit_scorer(
             S["train"],
             y["train"],
             w,
+            C,
             names,
-            {SURPRISE_FEATURE: SURPRISE_PRIOR, "wording.rt_score": weight},
+            shrink=SHRINK,
+            fixed_weights={"wording.rt_score": weight},
         )
         variants[f"+rt fixed w={weight:g}"] = {k: pinned.decision_function(S[k]) for k in SCORED}
     val_label = np.array([r.label for r in parts["val"]])
@@ -211,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         for k in SCORED
     }
     names, S = stacked(shipped)
-    free = fit_with_fixed(S["train"], y["train"], w, names, {})
+    free = fit_scorer(S["train"], y["train"], w, C, names, shrink=SHRINK, surprise_prior=None)
     variants["telltale weight learned"] = {k: free.decision_function(S[k]) for k in SCORED}
     names, S = stacked(shipped, drop="telltale.")
     bare = fit_scorer(S["train"], y["train"], w, C, names, shrink=SHRINK)

@@ -115,6 +115,55 @@ def test_overlapping_calques_count_once(signal: PhraseSignal) -> None:
     assert len(kinds(evidence, "calque_rate")) == 1
 
 
+def test_compounds_turned_inside_out_are_evidence(signal: PhraseSignal) -> None:
+    text = (
+        "The campaign of election opened in March, and the agency of news said "
+        "that relief of debt would follow."
+    )
+    values, evidence = signal.extract(Document(text))
+    hits = kinds(evidence, "reversed_compound_rate")
+    assert [e.text for e in hits] == ["campaign of election", "agency of news", "relief of debt"]
+    for e in hits:
+        assert text[e.start : e.end] == e.text
+    assert "'election campaign'" in hits[0].message
+    assert values[signal.feature_names().index("phrases.reversed_compound_rate")] > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the compounds as native news writes them
+        "The election campaign opened in March, and the news agency reported debt relief.",
+        # an article makes the of-form ordinary English
+        "The results of the election were read out before the members of the party left.",
+        # an adjective is not the end of a turned compound: "the world of modern art"
+        "She had lived in the world of modern art for years.",
+        # capitalised words are names and titles, not compounds
+        "He joined the Campaign of Election Reform after the Agency of News closed.",
+        # a compound native news does turn around ("price of oil") is not in the table
+        "The price of oil rose while the rate of interest held.",
+    ],
+)
+def test_ordinary_of_phrases_are_not_reversed_compounds(signal: PhraseSignal, text: str) -> None:
+    values, evidence = signal.extract(Document(text))
+    assert kinds(evidence, "reversed_compound_rate") == []
+    assert values[signal.feature_names().index("phrases.reversed_compound_rate")] == 0.0
+
+
+def test_reversed_compounds_refuse_a_table_for_another_vocabulary(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mtdetect.signals import phrases
+
+    with np.load(phrases.data_path(phrases.REVERSED_COMPOUNDS)) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["ngrams_fingerprint"] = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+    np.savez(tmp_path / phrases.REVERSED_COMPOUNDS, **arrays)
+    monkeypatch.setattr(phrases, "data_path", lambda name: tmp_path / name)
+    with pytest.raises(RuntimeError, match="build_compounds"):
+        phrases._load_compounds(news_ngrams())
+
+
 @pytest.mark.parametrize("text", ["", "Hello", "Rates rose.", NATIVE, "5 % , , ."])
 def test_feature_vector_shape_and_finite(signal: PhraseSignal, text: str) -> None:
     values, _ = signal.extract(Document(text))

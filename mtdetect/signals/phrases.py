@@ -7,8 +7,11 @@ literally. The first shows as adjacent content words that are each common in
 native news but never seen together there, while no pair of similar words is
 seen either (so it is not just sparse data); the second is caught by a short,
 hand-reviewed lexicon mined from MT against human translations of the same
-documents (``training/mine_calques.py``). Fluency against a native bigram
-model rounds the family off.
+documents (``training/mine_calques.py``). A round trip through a language
+without noun compounds (Spanish, Catalan) leaves a third trace: compounds
+turned inside out, "campaign of election" for "election campaign", which
+native news writes one way only (``training/build_compounds.py``). Fluency
+against a native bigram model rounds the family off.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtdetect.evidence import Evidence
-from mtdetect.ngrams import NewsNgrams, news_ngrams
+from mtdetect.ngrams import SPECIALS, NewsNgrams, news_ngrams
 from mtdetect.resources import data_path, file_sha256
 from mtdetect.signals.base import Signal
 from mtdetect.text import Document
@@ -50,11 +53,16 @@ FUNCTION_WORDS = frozenset(
 )
 
 CALQUES = "calques.tsv"
+REVERSED_COMPOUNDS = "reversed_compounds.npz"
 MIN_WORD_COUNT = 50  # both words of a tested pair must be this common in native news
 # A tested pair must sit in a modifier-head slot: its first word is followed by
 # a content word, and its second preceded by one, at least this often in news.
 # This keeps "marginal policies" and drops phrase-boundary pairs ("officials | doubled").
 MIN_SLOT_SHARE = 0.3
+# The modifier of a turned compound must be a word that can end a noun phrase:
+# adjectives and numbers ("modern", "two") are followed by a content word in
+# news more often than this; nouns that modify ("election", "tax") less often.
+MAX_MODIFIER_SHARE = 0.75
 ANALOGY_NEIGHBOURS = 20  # similar words tried on each side of an unseen pair
 MAX_EVIDENCE = 20  # evidence items per feature
 # priors, so that a short text with two tested pairs is not an outlier
@@ -68,6 +76,9 @@ class _Resources:
     testable_left: np.ndarray  # ... that may open a tested pair (modifier slot)
     testable_right: np.ndarray  # ... that may close a tested pair
     calques: tuple[tuple[int, np.ndarray, dict[int, float]], ...]  # (n, sorted keys, key -> score)
+    content: np.ndarray  # per vocabulary id: a word that is not a function word
+    compounds: np.ndarray  # sorted keys (A << 16) | B of compounds "A B" never written "B of A"
+    compound_counts: np.ndarray  # how often native news writes each of them
     fingerprint: str
 
 
@@ -96,6 +107,29 @@ def _load_calques(ng: NewsNgrams) -> tuple[tuple[int, np.ndarray, dict[int, floa
     )
 
 
+def _load_compounds(ng: NewsNgrams) -> tuple[np.ndarray, np.ndarray, str]:
+    """The reversed-compound table; refused if built against another vocabulary."""
+    path = data_path(REVERSED_COMPOUNDS)
+    with np.load(path) as data:
+        built_for = bytes(data["ngrams_fingerprint"]).decode("ascii")
+        if built_for != ng.fingerprint():
+            raise RuntimeError(
+                f"{path} was built for news_ngrams {built_for}, not {ng.fingerprint()}; "
+                "rebuild it with python -m training.build_compounds"
+            )
+        keys = np.cumsum(data["key_delta"], dtype=np.uint32).astype(np.int64)
+        counts = data["compound_count"].astype(np.int64)
+    return keys, counts, file_sha256(path)[:16]
+
+
+def _content(ng: NewsNgrams) -> np.ndarray:
+    """Per id: a word (not a number, not punctuation) outside the function words."""
+    is_word = np.fromiter((w[:1].isalpha() for w in ng.vocab), dtype=bool, count=len(ng.vocab))
+    content = is_word & ~ng.function_word
+    content[: len(SPECIALS)] = False
+    return content
+
+
 def _common(ng: NewsNgrams) -> np.ndarray:
     """Per id: a content word seen at least MIN_WORD_COUNT times in native news."""
     is_word = np.fromiter((w[:1].isalpha() for w in ng.vocab), dtype=bool, count=len(ng.vocab))
@@ -109,13 +143,19 @@ def _resources() -> _Resources:
             if _RESOURCES is None:
                 ng = news_ngrams()
                 common = _common(ng)
+                compounds, compound_counts, compounds_sha = _load_compounds(ng)
                 _RESOURCES = _Resources(
                     ngrams=ng,
                     common=common,
                     testable_left=common & (ng.content_after >= MIN_SLOT_SHARE),
                     testable_right=common & (ng.content_before >= MIN_SLOT_SHARE),
                     calques=_load_calques(ng),
-                    fingerprint=f"{ng.fingerprint()}:{file_sha256(data_path(CALQUES))[:16]}",
+                    content=_content(ng),
+                    compounds=compounds,
+                    compound_counts=compound_counts,
+                    fingerprint=(
+                        f"{ng.fingerprint()}:{file_sha256(data_path(CALQUES))[:16]}:{compounds_sha}"
+                    ),
                 )
     return _RESOURCES
 
@@ -131,6 +171,7 @@ class PhraseSignal(Signal):
             f"{self.name}.pair_pmi",
             f"{self.name}.bigram_logprob",
             f"{self.name}.calque_rate",
+            f"{self.name}.reversed_compound_rate",
         ]
 
     def fingerprint(self) -> str:
@@ -140,9 +181,9 @@ class PhraseSignal(Signal):
         res = _resources()
         ng = res.ngrams
         tokens = doc.tokens
-        odd_kind, _, _, calque_kind = self.feature_names()
+        odd_kind, _, _, calque_kind, compound_kind = self.feature_names()
         if len(tokens) < 2:
-            return [_PRIOR_ODD, _PRIOR_PMI, 0.0, 0.0], []
+            return [_PRIOR_ODD, _PRIOR_PMI, 0.0, 0.0, 0.0], []
         texts = [t.text for t in tokens]
         ids = ng.ids(texts)
         pair_counts = ng.bigram_counts(ids[:-1], ids[1:])
@@ -198,7 +239,56 @@ class PhraseSignal(Signal):
                 )
             )
         calque_rate = float(np.log1p(1000.0 * len(hits) / max(doc.n_words, 1)))
-        return [float(odd_rate), pair_pmi, logprob, calque_rate], evidence
+
+        reversed_ = self._reversed_compounds(res, ids, texts)
+        for i, count in reversed_[:MAX_EVIDENCE]:
+            start, end = tokens[i].start, tokens[i + 2].end
+            head, modifier = texts[i].lower(), texts[i + 2].lower()
+            evidence.append(
+                Evidence(
+                    compound_kind,
+                    start,
+                    end,
+                    doc.text[start:end],
+                    f"'{doc.text[start:end]}' looks like a compound turned inside out, as a round "
+                    f"trip through a language without noun compounds leaves it: native news says "
+                    f"'{modifier} {head}' ({count:,} times in 13M words) and never "
+                    f"'{head} of {modifier}'",
+                )
+            )
+        compound_rate = float(np.log1p(1000.0 * len(reversed_) / max(doc.n_words, 1)))
+        return [float(odd_rate), pair_pmi, logprob, calque_rate, compound_rate], evidence
+
+    @staticmethod
+    def _reversed_compounds(
+        res: _Resources, ids: np.ndarray, texts: list[str]
+    ) -> list[tuple[int, int]]:
+        """(token index of B, native count of "A B") for each bare "B of A" in the table.
+
+        Only a bare, lower-case "B of A" counts: with an article ("the results
+        of the election") the of-form is ordinary English. A must be able to
+        head a noun phrase: a word that news nearly always follows with another
+        content word (an adjective or number: "the world of modern art") is a
+        modifier of what comes next, not the end of a turned compound.
+        """
+        n = len(ids)
+        at = np.flatnonzero(ids[1 : n - 1] == res.ngrams.index["of"])
+        if len(at) == 0:
+            return []
+        head, modifier = ids[at], ids[at + 2]
+        at = at[
+            res.content[head]
+            & res.content[modifier]
+            & (res.ngrams.content_after[modifier] < MAX_MODIFIER_SHARE)
+        ]
+        keys = (ids[at + 2] << 16) | ids[at]
+        pos = np.minimum(np.searchsorted(res.compounds, keys), len(res.compounds) - 1)
+        hit = res.compounds[pos] == keys
+        found: list[tuple[int, int]] = []
+        for i, p in zip(at[hit].tolist(), pos[hit].tolist(), strict=True):
+            if texts[i][:1].islower() and texts[i + 2][:1].islower():
+                found.append((i, int(res.compound_counts[p])))
+        return found
 
     @staticmethod
     def _odd_pairs(ng: NewsNgrams, ids: np.ndarray, unseen: np.ndarray) -> np.ndarray:

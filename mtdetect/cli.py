@@ -71,6 +71,16 @@ def _probability(value: str) -> float:
     return number
 
 
+def _rate(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.0 < number < 1.0:
+        raise argparse.ArgumentTypeError(f"must be strictly between 0 and 1, got {value}")
+    return number
+
+
 def _whole(value: str) -> int:
     try:
         return int(value)
@@ -121,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=_probability,
         metavar="T",
         help="flag inputs whose probability is at least T (default: the model's threshold)",
+    )
+    score.add_argument(
+        "--base-rate",
+        type=_rate,
+        metavar="R",
+        help="share of spun texts you expect (e.g. 0.01): probabilities and the default "
+        "threshold are re-based from the calibration mix to R; the same inputs are flagged",
     )
     score.add_argument(
         "--explain",
@@ -266,10 +283,17 @@ def _detector(args: argparse.Namespace) -> Any:
     if gazetteer is not None and not Path(gazetteer).is_file():
         raise CliError(f"gazetteer file not found: {gazetteer}")
     try:
-        return load_detector(args.model, gazetteer)
+        detector = load_detector(args.model, gazetteer)
     except Exception as exc:  # ModelError, or anything a broken bundle raises
         where = f" {args.model}" if args.model else ""
         raise CliError(f"cannot load model{where}: {exc}") from exc
+    base_rate = getattr(args, "base_rate", None)
+    if base_rate is None:
+        return detector
+    try:
+        return detector.with_base_rate(base_rate)
+    except Exception as exc:  # a model without a recorded calibration mix
+        raise CliError(f"--base-rate: {exc}") from exc
 
 
 def _expand(paths: Sequence[str], globs: Sequence[str] | None, quiet: bool) -> list[str]:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
-from mtdetect.bundle import Bundle, load_bundle
+from mtdetect.bundle import Bundle, ModelError, load_bundle
 from mtdetect.evidence import Evidence
 from mtdetect.features import Extraction, FeatureExtractor
 from mtdetect.telltales import SUMMARY_FEATURES, TELLTALE_KINDS
@@ -56,8 +57,15 @@ class DetectionResult:
 class Detector:
     """Scores texts with a model bundle; immutable after loading, so thread-safe."""
 
-    def __init__(self, bundle: Bundle, gazetteer: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        bundle: Bundle,
+        gazetteer: str | Path | None = None,
+        base_rate: float | None = None,
+    ) -> None:
         self.bundle = bundle
+        self.base_rate = base_rate
+        self._shift = _prior_shift(bundle, base_rate)
         extractor: FeatureExtractor = bundle.pipeline[0]
         if gazetteer is not None:
             extractor.set_params(gazetteer=str(gazetteer))
@@ -71,14 +79,38 @@ class Detector:
 
     @classmethod
     def load(
-        cls, path: str | Path | None = None, *, gazetteer: str | Path | None = None
+        cls,
+        path: str | Path | None = None,
+        *,
+        gazetteer: str | Path | None = None,
+        base_rate: float | None = None,
     ) -> Detector:
-        """Load a bundle (the shipped one by default); raises ``ModelError``."""
-        return cls(load_bundle(path), gazetteer=gazetteer)
+        """Load a bundle (the shipped one by default); raises ``ModelError``.
+
+        ``base_rate`` is the share of machine-spun texts expected in your
+        traffic (say 0.01); see :meth:`with_base_rate`.
+        """
+        return cls(load_bundle(path), gazetteer=gazetteer, base_rate=base_rate)
+
+    def with_base_rate(self, base_rate: float | None) -> Detector:
+        """This detector with probabilities re-based to ``base_rate``.
+
+        Why: a calibrated probability holds for the mix it was calibrated on
+        (``info()["calibration"]["machine_share"]``, about four machine texts
+        to one human). Where 1 text in 100 is spun, Bayes' rule moves every
+        probability's log-odds by the difference of the two priors' log-odds.
+        The default threshold moves by the same amount, so exactly the same
+        texts are flagged; an explicit ``threshold`` is read on the new scale.
+        ``None`` restores the calibration mix.
+        """
+        other = copy.copy(self)
+        other.base_rate = base_rate
+        other._shift = _prior_shift(self.bundle, base_rate)
+        return other
 
     @property
     def threshold(self) -> float:
-        return float(self.bundle.threshold)
+        return _shifted(float(self.bundle.threshold), self._shift)
 
     @property
     def model_version(self) -> str:
@@ -96,6 +128,8 @@ class Detector:
             "created": meta.get("created"),
             "versions": meta.get("versions", {}),
             "training_data": meta.get("training_data", {}),
+            "calibration": meta.get("calibration", {}),
+            "base_rate": self.base_rate,
             "metrics": meta.get("metrics", {}),
             "n_features": len(self.feature_names),
             "families": list(self._extractor.families),
@@ -184,6 +218,8 @@ class Detector:
             probabilities = self._direct(features)
         else:
             probabilities = self._probabilities_checked(features)
+        if self._shift:
+            probabilities = _shifted(probabilities, self._shift)
         scale, coef = self._contribution_basis
         contributions = features / scale * coef if coef is not None else np.zeros_like(features)
         return probabilities, contributions
@@ -205,6 +241,40 @@ class Detector:
             delayed(self.detect_many)(chunk, threshold, 1) for chunk in chunks
         )
         return [result for part in parts for result in part]
+
+
+def _prior_shift(bundle: Bundle, base_rate: float | None) -> float:
+    """Log-odds to add to move probabilities from the calibration mix to ``base_rate``."""
+    if base_rate is None:
+        return 0.0
+    if not isinstance(base_rate, int | float) or not 0.0 < base_rate < 1.0:
+        raise ValueError(f"base_rate must be strictly between 0 and 1, got {base_rate!r}")
+    share = bundle.metadata.get("calibration", {}).get("machine_share")
+    if not isinstance(share, int | float) or not 0.0 < share < 1.0:
+        raise ModelError(
+            "this model does not record the machine share it was calibrated on, "
+            "so its probabilities cannot be re-based; retrain it with training/train.py"
+        )
+    return _log_odds(base_rate) - _log_odds(float(share))
+
+
+def _log_odds(p: float) -> float:
+    return math.log(p) - math.log1p(-p)
+
+
+@overload
+def _shifted(probability: float, shift: float) -> float: ...
+@overload
+def _shifted(probability: np.ndarray, shift: float) -> np.ndarray: ...
+def _shifted(probability: Any, shift: float) -> Any:
+    """``probability`` with ``shift`` added to its log-odds (0 and 1 stay put)."""
+    if not shift:
+        return probability
+    p = np.asarray(probability, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        log_odds = np.log(p) - np.log1p(-p)
+    out = 1.0 / (1.0 + np.exp(-(log_odds + shift)))
+    return float(out) if np.ndim(out) == 0 else out
 
 
 class _DirectScorer:

@@ -63,6 +63,7 @@ def tiny_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "model_version": "tiny-test",
             "training_data": {"train": {"HUMAN": len(CLEAN), "SPUN": len(SPUN)}},
             "metrics": {"note": "fixture model, not for use"},
+            "calibration": {"machine_share": float(np.mean(y))},
         },
     )
     return save_bundle(bundle, tmp_path_factory.mktemp("model") / "tiny.joblib")

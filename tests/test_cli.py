@@ -535,6 +535,28 @@ def test_score_with_a_real_bundle(tiny_model_path: Path, tmp_path: Path, capsys:
     assert record["model_version"] == "tiny-test"
 
 
+def test_base_rate_rebases_probability_and_threshold(
+    tiny_model_path: Path, tmp_path: Path, capsys: Any
+) -> None:
+    path = put(tmp_path, "a.txt", ORIGINAL * 2)
+    model = ["score", "--model", str(tiny_model_path), "-f", "jsonl", path]
+    code, out, _ = run(capsys, *model)
+    (plain,) = jsonl(out)
+    rebased_code, out, err = run(capsys, *model, "--base-rate", "0.01")
+    (rebased,) = jsonl(out)
+    assert rebased_code == code, err
+    assert rebased["probability"] < plain["probability"]
+    assert rebased["threshold"] < plain["threshold"]
+    assert rebased["flagged"] == plain["flagged"]
+
+
+@pytest.mark.parametrize("value", ["0", "1", "1.5", "often"])
+def test_bad_base_rate_is_a_usage_error(fake: FakeDetector, capsys: Any, value: str) -> None:
+    code, out, err = run(capsys, "score", "--base-rate", value, "x.txt")
+    assert code == 2
+    assert "--base-rate" in err and out == ""
+
+
 def test_python_dash_m(tiny_model_path: Path, tmp_path: Path) -> None:
     good = put(tmp_path, "a.txt", ORIGINAL * 2)
     missing = str(tmp_path / "missing.txt")

@@ -129,3 +129,49 @@ def test_score_is_nan_when_abstaining(tiny_detector: Detector) -> None:
 
     assert math.isnan(tiny_detector.score("Too short."))
     assert 0.0 <= tiny_detector.score(SPUN[0]) <= 1.0
+
+
+def test_base_rate_moves_probabilities_by_bayes_rule_and_flags_the_same_texts(
+    tiny_detector: Detector,
+) -> None:
+    share = tiny_detector.info()["calibration"]["machine_share"]
+    rare = tiny_detector.with_base_rate(0.01)
+    texts = CLEAN + SPUN
+    before = tiny_detector.detect_many(texts)
+    after = rare.detect_many(texts)
+    for old, new in zip(before, after, strict=True):
+        assert old.probability is not None and new.probability is not None
+        # posterior odds = calibrated odds x (new prior odds / calibration prior odds)
+        odds = old.probability / (1 - old.probability) * (0.01 / 0.99) / (share / (1 - share))
+        assert new.probability == pytest.approx(odds / (1 + odds), rel=1e-9)
+        assert new.flagged == old.flagged
+        assert new.threshold == pytest.approx(rare.threshold)
+    assert rare.threshold < tiny_detector.threshold
+    assert rare.info()["base_rate"] == 0.01 and tiny_detector.info()["base_rate"] is None
+    same = tiny_detector.with_base_rate(share).detect(SPUN[0]).probability
+    assert same == pytest.approx(before[len(CLEAN)].probability, rel=1e-9)
+
+
+def test_an_explicit_threshold_reads_on_the_rebased_scale(tiny_detector: Detector) -> None:
+    rare = tiny_detector.with_base_rate(0.01)
+    result = rare.detect(SPUN[0], threshold=0.999999)
+    assert result.probability is not None and result.probability < 0.999999
+    assert not result.flagged and result.threshold == 0.999999
+
+
+@pytest.mark.parametrize("rate", [0.0, 1.0, -0.5, 2.0, True])
+def test_a_base_rate_outside_0_1_is_refused(tiny_detector: Detector, rate: float) -> None:
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        tiny_detector.with_base_rate(rate)
+
+
+def test_a_model_without_its_calibration_mix_cannot_be_rebased(tiny_detector: Detector) -> None:
+    from dataclasses import replace
+
+    from mtdetect.bundle import ModelError
+
+    metadata = {k: v for k, v in tiny_detector.bundle.metadata.items() if k != "calibration"}
+    bare = replace(tiny_detector.bundle, metadata=metadata)
+    assert Detector(bare).detect(SPUN[0]).probability is not None  # fine without a base rate
+    with pytest.raises(ModelError, match="machine share"):
+        Detector(bare, base_rate=0.01)

@@ -639,7 +639,7 @@ def evaluate_threshold(ctx: Context) -> dict[str, Any]:
 
 
 # Other thresholds a moderator might pick (--threshold), measured, not chosen, on test.
-OPERATING_POINTS = (0.5, 0.8, 0.9, 0.95, 0.99, 0.995)
+OPERATING_POINTS = (0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.998, 0.999)
 
 
 def operating_points(ctx: Context) -> list[dict[str, Any]]:
@@ -758,7 +758,8 @@ def evaluate_calibration(ctx: Context, png: Path | None) -> dict[str, Any]:
         "reliability_class_balanced": reliability_bins(prob[core], y[core], weights=balanced),
         "reliability_with_learners": reliability_bins(prob[with_learners], y[with_learners]),
         "note": (
-            "calibrator fitted on the validation split's natural mix (no reweighting); "
+            "calibrator fitted on the validation split's machine vs HT+ORIG rows as they "
+            "come (no reweighting, learner essays left out); "
             "'ece' is on the natural test mix (machine vs HT+ORIG), 'ece_class_balanced' "
             "reweights it to equal class weight"
         ),

@@ -27,6 +27,9 @@ from mtdetect.reading import (
 from mtdetect.report import FORMATS, Tally, Writer, make_record
 
 PROG = "mtdetect"
+# the Detector's bound (mtdetect.detector.MIN_BASE_RATE), repeated so that parsing
+# arguments does not import numpy; tests/test_cli.py checks that the two agree
+MIN_BASE_RATE = 1e-6
 EXIT_OK, EXIT_FLAGGED, EXIT_ERROR = 0, 1, 2
 #: inputs scored together in one ``detect_many`` call
 BATCH_SIZE = 64
@@ -76,8 +79,10 @@ def _rate(value: str) -> float:
         number = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 0.0 < number < 1.0:
-        raise argparse.ArgumentTypeError(f"must be strictly between 0 and 1, got {value}")
+    if not MIN_BASE_RATE <= number <= 1.0 - MIN_BASE_RATE:
+        raise argparse.ArgumentTypeError(
+            f"must be between {MIN_BASE_RATE:g} and {1 - MIN_BASE_RATE}, got {value}"
+        )
     return number
 
 
@@ -137,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_rate,
         metavar="R",
         help="share of spun texts you expect (e.g. 0.01): probabilities and the default "
-        "threshold are re-based from the calibration mix to R; the same inputs are flagged",
+        "threshold are re-based from the calibration mix to R, and the same inputs are "
+        "flagged; a --threshold given with it is read on the re-based scale",
     )
     score.add_argument(
         "--explain",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import numbers
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from mtdetect.telltales import SUMMARY_FEATURES, TELLTALE_KINDS
 
 #: fewer words than this and a verdict would be a guess: abstain
 MIN_WORDS = 40
+#: a base rate closer to 0 or 1 than this is not a rate but a verdict given in advance
+MIN_BASE_RATE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,9 @@ class Detector:
         (``info()["calibration"]["machine_share"]``, about four machine texts
         to one human). Where 1 text in 100 is spun, Bayes' rule moves every
         probability's log-odds by the difference of the two priors' log-odds.
-        The default threshold moves by the same amount, so exactly the same
-        texts are flagged; an explicit ``threshold`` is read on the new scale.
+        The default threshold moves by the same amount and is applied before
+        the shift, so exactly the same texts are flagged; an explicit
+        ``threshold`` is read on the new scale.
         ``None`` restores the calibration mix.
         """
         other = copy.copy(self)
@@ -162,12 +166,13 @@ class Detector:
                 scored.append((i, outcome))
         if scored:
             features = np.vstack([extraction.features for _, extraction in scored])
-            probabilities, contributions = self._probabilities(features)
+            raw, contributions = self._probabilities(features)
+            shown, flags = self._verdicts(raw, threshold)
             for row, (i, extraction) in enumerate(scored):
-                probability = float(probabilities[row])
+                probability = float(shown[row])
                 results[i] = DetectionResult(
                     probability=probability,
-                    flagged=probability >= cut,
+                    flagged=bool(flags[row]),
                     status="scored",
                     reason="",
                     evidence=_weigh(
@@ -178,6 +183,18 @@ class Detector:
                     threshold=cut,
                 )
         return [result for result in results if result is not None]
+
+    def _verdicts(self, raw: np.ndarray, threshold: float | None) -> tuple[np.ndarray, np.ndarray]:
+        """Re-based probabilities, and which of them are flagged.
+
+        The model's own threshold is applied before re-basing, where rounding
+        cannot move a probability across it; a caller's threshold is read on
+        the scale the caller sees.
+        """
+        shown = _shifted(raw, self._shift)
+        if threshold is None:
+            return shown, raw >= float(self.bundle.threshold)
+        return shown, shown >= float(threshold)
 
     def _prepare(self, text: object, cut: float) -> DetectionResult | Extraction:
         if not isinstance(text, str):
@@ -218,8 +235,6 @@ class Detector:
             probabilities = self._direct(features)
         else:
             probabilities = self._probabilities_checked(features)
-        if self._shift:
-            probabilities = _shifted(probabilities, self._shift)
         scale, coef = self._contribution_basis
         contributions = features / scale * coef if coef is not None else np.zeros_like(features)
         return probabilities, contributions
@@ -247,15 +262,22 @@ def _prior_shift(bundle: Bundle, base_rate: float | None) -> float:
     """Log-odds to add to move probabilities from the calibration mix to ``base_rate``."""
     if base_rate is None:
         return 0.0
-    if not isinstance(base_rate, int | float) or not 0.0 < base_rate < 1.0:
-        raise ValueError(f"base_rate must be strictly between 0 and 1, got {base_rate!r}")
-    share = bundle.metadata.get("calibration", {}).get("machine_share")
+    if (
+        isinstance(base_rate, bool)
+        or not isinstance(base_rate, numbers.Real)
+        or not MIN_BASE_RATE <= float(base_rate) <= 1.0 - MIN_BASE_RATE
+    ):
+        raise ValueError(
+            f"base_rate must be between {MIN_BASE_RATE:g} and {1 - MIN_BASE_RATE}, "
+            f"got {base_rate!r}"
+        )
+    share = (bundle.metadata.get("calibration") or {}).get("machine_share")
     if not isinstance(share, int | float) or not 0.0 < share < 1.0:
         raise ModelError(
             "this model does not record the machine share it was calibrated on, "
             "so its probabilities cannot be re-based; retrain it with training/train.py"
         )
-    return _log_odds(base_rate) - _log_odds(float(share))
+    return _log_odds(float(base_rate)) - _log_odds(float(share))
 
 
 def _log_odds(p: float) -> float:
@@ -271,9 +293,9 @@ def _shifted(probability: Any, shift: float) -> Any:
     if not shift:
         return probability
     p = np.asarray(probability, dtype=np.float64)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         log_odds = np.log(p) - np.log1p(-p)
-    out = 1.0 / (1.0 + np.exp(-(log_odds + shift)))
+        out = 1.0 / (1.0 + np.exp(-(log_odds + shift)))
     return float(out) if np.ndim(out) == 0 else out
 
 

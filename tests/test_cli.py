@@ -538,19 +538,47 @@ def test_score_with_a_real_bundle(tiny_model_path: Path, tmp_path: Path, capsys:
 def test_base_rate_rebases_probability_and_threshold(
     tiny_model_path: Path, tmp_path: Path, capsys: Any
 ) -> None:
-    path = put(tmp_path, "a.txt", ORIGINAL * 2)
-    model = ["score", "--model", str(tiny_model_path), "-f", "jsonl", path]
+    from conftest import SPUN
+
+    paths = [put(tmp_path, "a.txt", ORIGINAL * 2), put(tmp_path, "b.txt", SPUN[0])]
+    model = ["score", "--model", str(tiny_model_path), "-f", "jsonl", *paths]
     code, out, _ = run(capsys, *model)
-    (plain,) = jsonl(out)
+    plain = jsonl(out)
     rebased_code, out, err = run(capsys, *model, "--base-rate", "0.01")
-    (rebased,) = jsonl(out)
-    assert rebased_code == code, err
-    assert rebased["probability"] < plain["probability"]
-    assert rebased["threshold"] < plain["threshold"]
-    assert rebased["flagged"] == plain["flagged"]
+    rebased = jsonl(out)
+    assert code == rebased_code == 1, err
+    assert [r["flagged"] for r in plain] == [r["flagged"] for r in rebased] == [False, True]
+    for before, after in zip(plain, rebased, strict=True):
+        assert after["probability"] <= before["probability"]
+        assert after["threshold"] < before["threshold"]
+    assert rebased[0]["probability"] < plain[0]["probability"]
 
 
-@pytest.mark.parametrize("value", ["0", "1", "1.5", "often"])
+def test_base_rate_with_a_model_that_lacks_its_calibration_mix(
+    tiny_model_path: Path, tmp_path: Path, capsys: Any
+) -> None:
+    from dataclasses import replace
+
+    from mtdetect.bundle import load_bundle, save_bundle
+
+    bundle = load_bundle(tiny_model_path)
+    metadata = {k: v for k, v in bundle.metadata.items() if k != "calibration"}
+    older = save_bundle(replace(bundle, metadata=metadata), tmp_path / "older.joblib")
+    path = put(tmp_path, "a.txt", ORIGINAL * 2)
+    code, out, err = run(capsys, "score", "-m", str(older), "--base-rate", "0.01", path)
+    assert code == 2 and out == ""
+    assert err.startswith("mtdetect: error: --base-rate: ") and "machine share" in err
+    assert "Traceback" not in err
+    assert run(capsys, "score", "-m", str(older), path)[0] == 0  # fine without it
+
+
+def test_the_base_rate_bounds_agree_with_the_detector() -> None:
+    from mtdetect.detector import MIN_BASE_RATE
+
+    assert cli.MIN_BASE_RATE == MIN_BASE_RATE
+
+
+@pytest.mark.parametrize("value", ["0", "1", "1.5", "1e-320", "often"])
 def test_bad_base_rate_is_a_usage_error(fake: FakeDetector, capsys: Any, value: str) -> None:
     code, out, err = run(capsys, "score", "--base-rate", value, "x.txt")
     assert code == 2

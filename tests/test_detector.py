@@ -159,19 +159,33 @@ def test_an_explicit_threshold_reads_on_the_rebased_scale(tiny_detector: Detecto
     assert not result.flagged and result.threshold == 0.999999
 
 
-@pytest.mark.parametrize("rate", [0.0, 1.0, -0.5, 2.0, True])
-def test_a_base_rate_outside_0_1_is_refused(tiny_detector: Detector, rate: float) -> None:
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        tiny_detector.with_base_rate(rate)
+@pytest.mark.parametrize("rate", [0.0, 1.0, -0.5, 2.0, 1e-320, True, "0.1"])
+def test_a_base_rate_outside_0_1_is_refused(tiny_detector: Detector, rate: object) -> None:
+    with pytest.raises(ValueError, match="base_rate must be between"):
+        tiny_detector.with_base_rate(rate)  # type: ignore[arg-type]
 
 
-def test_a_model_without_its_calibration_mix_cannot_be_rebased(tiny_detector: Detector) -> None:
+def test_a_numpy_base_rate_is_a_rate(tiny_detector: Detector) -> None:
+    import numpy as np
+
+    assert tiny_detector.with_base_rate(np.float32(0.01)).threshold < tiny_detector.threshold
+
+
+@pytest.mark.parametrize("rate", [1e-6, 0.01, 0.9, 0.99, 1 - 1e-6])
+@pytest.mark.parametrize("cut", [0.5, 0.9883034688203111, 0.999999])
+def test_rebasing_never_moves_a_text_across_the_default_threshold(
+    tiny_detector: Detector, rate: float, cut: float
+) -> None:
+    """Probabilities a few floating-point steps either side of the threshold keep their side."""
     from dataclasses import replace
 
-    from mtdetect.bundle import ModelError
+    import numpy as np
 
-    metadata = {k: v for k, v in tiny_detector.bundle.metadata.items() if k != "calibration"}
-    bare = replace(tiny_detector.bundle, metadata=metadata)
-    assert Detector(bare).detect(SPUN[0]).probability is not None  # fine without a base rate
-    with pytest.raises(ModelError, match="machine share"):
-        Detector(bare, base_rate=0.01)
+    detector = Detector(replace(tiny_detector.bundle, threshold=cut), base_rate=rate)
+    steps = np.arange(-2000, 2001)
+    # adjacent positive doubles have adjacent bit patterns: these are the 4,001 nearest
+    raw = (np.array([cut], dtype=np.float64).view(np.int64) + steps).view(np.float64)
+    assert raw[2000] == cut and np.all(np.diff(raw) > 0)
+    shown, flagged = detector._verdicts(raw, None)
+    assert np.array_equal(flagged, steps >= 0)
+    assert np.all(np.diff(shown) >= 0)  # re-basing keeps the order

@@ -150,6 +150,19 @@ def test_ordinary_of_phrases_are_not_reversed_compounds(signal: PhraseSignal, te
     assert values[signal.feature_names().index("phrases.reversed_compound_rate")] == 0.0
 
 
+def test_an_empty_compound_table_finds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from mtdetect.signals import phrases
+
+    full = phrases._resources()
+    empty = replace(full, compounds=full.compounds[:0], compound_counts=full.compound_counts[:0])
+    monkeypatch.setattr(phrases, "_RESOURCES", empty)
+    values, evidence = PhraseSignal().extract(Document("The campaign of election opened."))
+    assert kinds(evidence, "reversed_compound_rate") == []
+    assert values[-1] == 0.0
+
+
 def test_reversed_compounds_refuse_a_table_for_another_vocabulary(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -122,7 +122,7 @@ def _load_compounds(ng: NewsNgrams) -> tuple[np.ndarray, np.ndarray, str]:
     return keys, counts, file_sha256(path)[:16]
 
 
-def _content(ng: NewsNgrams) -> np.ndarray:
+def content_words(ng: NewsNgrams) -> np.ndarray:
     """Per id: a word (not a number, not punctuation) outside the function words."""
     is_word = np.fromiter((w[:1].isalpha() for w in ng.vocab), dtype=bool, count=len(ng.vocab))
     content = is_word & ~ng.function_word
@@ -150,7 +150,7 @@ def _resources() -> _Resources:
                     testable_left=common & (ng.content_after >= MIN_SLOT_SHARE),
                     testable_right=common & (ng.content_before >= MIN_SLOT_SHARE),
                     calques=_load_calques(ng),
-                    content=_content(ng),
+                    content=content_words(ng),
                     compounds=compounds,
                     compound_counts=compound_counts,
                     fingerprint=(
@@ -273,7 +273,7 @@ class PhraseSignal(Signal):
         """
         n = len(ids)
         at = np.flatnonzero(ids[1 : n - 1] == res.ngrams.index["of"])
-        if len(at) == 0:
+        if len(at) == 0 or len(res.compounds) == 0:
             return []
         head, modifier = ids[at], ids[at + 2]
         at = at[

@@ -104,8 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         "| seeds | test FPR at threshold: HT | ORIG | learners |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
+    news = np.array([r.y == 1 or r.label in HUMAN_LABELS for r in parts["val"]])
     for name, decision in variants.items():
-        calibrator = fit_platt(decision["val"], y["val"])
+        # calibrated as train.py does it: machine vs HT+ORIG validation rows
+        calibrator = fit_platt(decision["val"][news], y["val"][news])
         probability = {
             k: calibrator.predict_proba(decision[k].reshape(-1, 1))[:, 1] for k in SCORED
         }

@@ -258,6 +258,33 @@ def test_paired_gaps_favour_the_model_that_separates_the_classes() -> None:
     assert reverse["rt_vs_originals_auc"]["ci95"][1] < 0
 
 
+def test_roundtrips_by_source_split_recall_by_the_original_they_came_from() -> None:
+    from dataclasses import replace
+
+    from training.baseline import roundtrips_by_source
+
+    ctx = _toy_context()
+    # odd groups' originals are chats, even ones news
+    ctx.test = [
+        replace(r, source="orig-chat" if int(r.group[1:]) % 2 else "orig-news")
+        if r.label == "ORIG"
+        else r
+        for r in ctx.test
+    ]
+    noise = np.random.default_rng(2).normal(size=len(ctx.test))
+    chat_rt = np.array(
+        [r.label == "RT" and int(r.group[1:]) % 2 == 1 for r in ctx.test], dtype=bool
+    )
+    theirs = ctx.y * 10.0 + noise
+    ours = np.where(chat_rt, -10.0, theirs)  # ours misses every chat round trip
+    rows = {row["source"]: row for row in roundtrips_by_source(ctx, ours, theirs)}
+    assert set(rows) == {"orig-chat", "orig-news", "all", "all, against originals only"}
+    assert rows["orig-chat"]["n"] == rows["orig-news"]["n"] == 20
+    assert (rows["orig-chat"]["ours"], rows["orig-chat"]["baseline"]) == (0.0, 1.0)
+    assert (rows["orig-news"]["ours"], rows["orig-news"]["baseline"]) == (1.0, 1.0)
+    assert rows["all"]["ours"] == rows["all, against originals only"]["ours"] == 0.5
+
+
 def test_operating_points_include_the_shipped_threshold_and_fall_with_it() -> None:
     from types import SimpleNamespace
 

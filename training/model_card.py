@@ -423,6 +423,17 @@ def render_baseline(b: dict[str, Any], r: dict[str, Any]) -> list[str]:
             ["metric", "mtdetect - baseline", "95% interval"],
             [[k, fmt(g["ours_minus_baseline"], 4), g["ci95"]] for k, g in b["paired_gaps"].items()],
         )
+    if b.get("roundtrips_by_source"):
+        out += [
+            "Apertium round trips caught at each model's 1% FPR on test HT+ORIG, by the kind "
+            "of original they were made from; the last row sets the 1% cut on originals only, "
+            "whose genres match the round trips' sources.",
+            "",
+        ]
+        out += _table(
+            ["round trips of", "n", "mtdetect", "baseline"],
+            [[g["source"], g["n"], g["ours"], g["baseline"]] for g in b["roundtrips_by_source"]],
+        )
     out += _table(
         ["seed", "expected", "baseline decision", "flagged at its threshold", "correct"],
         [[s["file"], s["expected"], s["decision"], s["flagged"], s["correct"]] for s in b["seeds"]],

@@ -318,36 +318,20 @@ def roundtrips_by_source(
     kind = np.array(
         [source.get(r.get("orig_group"), "?") if r.label == "RT" else "" for r in ctx.test]
     )
-    cuts = {name: ev.cut_at_fpr(d[ctx.human]) for name, d in (("ours", ours), ("base", theirs))}
-    rows = []
-    for name in sorted(set(kind[is_rt])):
-        rt = is_rt & (kind == name)
-        rows.append(
-            {
-                "source": name,
-                "n": int(rt.sum()),
-                "ours": ev.rounded(ev.rate(ours[rt] >= cuts["ours"])),
-                "baseline": ev.rounded(ev.rate(theirs[rt] >= cuts["base"])),
-            }
-        )
-    rows.append(
+    slices = [(name, is_rt & (kind == name), ctx.human) for name in sorted(set(kind[is_rt]))]
+    slices += [
+        ("all", is_rt, ctx.human),
+        ("all, against originals only", is_rt, ctx.label == "ORIG"),
+    ]
+    return [
         {
-            "source": "all",
-            "n": int(is_rt.sum()),
-            "ours": ev.rounded(ev.rate(ours[is_rt] >= cuts["ours"])),
-            "baseline": ev.rounded(ev.rate(theirs[is_rt] >= cuts["base"])),
+            "source": name,
+            "n": int(rt.sum()),
+            "ours": ev.rounded(ev.tpr_at_fpr(ours[rt], ours[negative])),
+            "baseline": ev.rounded(ev.tpr_at_fpr(theirs[rt], theirs[negative])),
         }
-    )
-    originals = ctx.label == "ORIG"
-    rows.append(
-        {
-            "source": "all, against originals only",
-            "n": int(is_rt.sum()),
-            "ours": ev.rounded(ev.tpr_at_fpr(ours[is_rt], ours[originals])),
-            "baseline": ev.rounded(ev.tpr_at_fpr(theirs[is_rt], theirs[originals])),
-        }
-    )
-    return rows
+        for name, rt, negative in slices
+    ]
 
 
 def comparable_metrics(ctx: Context, decision: np.ndarray) -> dict[str, Any]:

@@ -11,7 +11,7 @@ compound turned inside out.
 Only the unlabelled native news corpus is read, and words get the ids of the
 shipped ``news_ngrams.npz`` (whose fingerprint is stored, so a table built
 against another vocabulary is refused at load).
-Run: ``python -m training.build_compounds`` (about 30 s).
+Run: ``python -m training.build_compounds`` (about 15 s).
 """
 
 from __future__ import annotations

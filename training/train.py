@@ -95,7 +95,7 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
     # (no reweighting), so that a probability reads as a frequency on news like
     # ours; the model card's ECE is measured on the same population of the test
     # split. Learner essays are a false-positive stress test, not part of the
-    # news the probability describes: with them the mix would be a third human.
+    # news the probability describes.
     news = np.array([r.y == 1 or r.label in HUMAN_LABELS for r in parts["val"]])
     calibrator = fit_platt(val_decision[news], y["val"][news])
     val_prob = calibrator.predict_proba(val_decision.reshape(-1, 1))[:, 1]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtdetect.evidence import Evidence
-from mtdetect.ngrams import SPECIALS, NewsNgrams, news_ngrams
+from mtdetect.ngrams import NewsNgrams, news_ngrams
 from mtdetect.resources import data_path, file_sha256
 from mtdetect.signals.base import Signal
 from mtdetect.text import Document
@@ -123,17 +123,9 @@ def _load_compounds(ng: NewsNgrams) -> tuple[np.ndarray, np.ndarray, str]:
 
 
 def content_words(ng: NewsNgrams) -> np.ndarray:
-    """Per id: a word (not a number, not punctuation) outside the function words."""
+    """Per id: a word outside the function words (not a number, punctuation or special)."""
     is_word = np.fromiter((w[:1].isalpha() for w in ng.vocab), dtype=bool, count=len(ng.vocab))
-    content = is_word & ~ng.function_word
-    content[: len(SPECIALS)] = False
-    return content
-
-
-def _common(ng: NewsNgrams) -> np.ndarray:
-    """Per id: a content word seen at least MIN_WORD_COUNT times in native news."""
-    is_word = np.fromiter((w[:1].isalpha() for w in ng.vocab), dtype=bool, count=len(ng.vocab))
-    return is_word & ~ng.function_word & (ng.unigram >= MIN_WORD_COUNT)
+    return is_word & ~ng.function_word
 
 
 def _resources() -> _Resources:
@@ -142,7 +134,8 @@ def _resources() -> _Resources:
         with _LOCK:
             if _RESOURCES is None:
                 ng = news_ngrams()
-                common = _common(ng)
+                content = content_words(ng)
+                common = content & (ng.unigram >= MIN_WORD_COUNT)
                 compounds, compound_counts, compounds_sha = _load_compounds(ng)
                 _RESOURCES = _Resources(
                     ngrams=ng,
@@ -150,7 +143,7 @@ def _resources() -> _Resources:
                     testable_left=common & (ng.content_after >= MIN_SLOT_SHARE),
                     testable_right=common & (ng.content_before >= MIN_SLOT_SHARE),
                     calques=_load_calques(ng),
-                    content=content_words(ng),
+                    content=content,
                     compounds=compounds,
                     compound_counts=compound_counts,
                     fingerprint=(

@@ -36,40 +36,14 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
-from mtdetect.features import FeatureExtractor
-from mtdetect.style import FunctionWordModel
-from training.augment import partial_roundtrips
-from training.corpus import HUMAN_LABELS, Record, load_records, seed_expectations
-from training.dataset import featurize, pair_kind, sample_weights
-from training.evaluate import tpr_at_fpr
-from training.modeling import fit_platt, fit_scorer, threshold_for_fpr
-from training.style_stack import PARAMS, matched_pairs, out_of_fold, stack_columns
-from training.train import split_records
+from training.corpus import HUMAN_LABELS
+from training.dataset import pair_kind
+from training.experiments.harness import SCORED, SHRINK, C, Experiment, metrics
+from training.modeling import fit_platt, fit_scorer
+from training.style_stack import PARAMS, matched_pairs
 
-DENSE = ("names", "phrases", "surface", "profile")
-C, SHRINK = 0.03, 0.03  # what train.py selects for the shipped recipe
 RT_OFFSET = 0.5  # about the 99th percentile of human out-of-fold round-trip scores
-SPLITS = ("train", "val", "test")
-SCORED = ("val", "test", "seeds")
-
-
-def pattern_columns(
-    model: FunctionWordModel,
-    streams: dict[str, list[list[str]]],
-    y: np.ndarray,
-    w: np.ndarray,
-    groups: list[str],
-    fit_on: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """Out-of-fold train scores and full-model scores elsewhere, fitted on ``fit_on`` rows."""
-    matrices = {name: model.vectorise(rows) for name, rows in streams.items()}
-    fit = out_of_fold(model, matrices["train"], y, w, groups, fit_on=fit_on)
-    out = {"train": fit.oof}
-    for name in SCORED:
-        out[name] = matrices[name] @ fit.model.coef_ + fit.model.intercept_
-    return out
 
 
 def log_odds(calibrator: Any, decision: np.ndarray) -> np.ndarray:
@@ -77,44 +51,15 @@ def log_odds(calibrator: Any, decision: np.ndarray) -> np.ndarray:
     return np.log(p) - np.log1p(-p)
 
 
-def metrics(decision: np.ndarray, records: list[Record]) -> dict[str, float]:
-    label = np.array([r.label for r in records])
-    y = np.array([r.y for r in records])
-    human = np.isin(label, list(HUMAN_LABELS))
-    core = human | (y == 1)
-    own = (label == "RT") | (label == "ORIG")
-    return {
-        "auc": roc_auc_score(y[core], decision[core]),
-        "tpr_rt": tpr_at_fpr(decision[label == "RT"], decision[human]),
-        "tpr_mt": tpr_at_fpr(decision[label == "MT"], decision[human]),
-        "rt_vs_orig": roc_auc_score(y[own], decision[own]),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args(argv)
-    records = load_records(roundtrips=True)
-    parts = split_records(records)
-    originals = {r.group: r for r in records if r.label == "ORIG"}
-    parts["train"] += partial_roundtrips(parts["train"], originals)
-    train = parts["train"]
-    y = {name: np.array([r.y for r in parts[name]]) for name in SPLITS}
-    w = sample_weights(train)
-    groups = [r.group for r in train]
-
-    dense = FeatureExtractor(families=DENSE).fit([])
-    dense_names = list(dense.get_feature_names_out())
-    X = {name: featurize(dense, [r.text for r in parts[name]], label=name) for name in SPLITS}
-    seeds = seed_expectations()
-    prepared = [dense.prepare(path.read_text(encoding="utf-8")) for path, _ in seeds]
-    seed_docs = [p.doc for p in prepared]
-    X["seeds"] = np.vstack([dense.extract_prepared(p).features for p in prepared])
-    spun = np.array([expected for _, expected in seeds])
+    exp = Experiment.load()
+    train, y, w = exp.parts["train"], exp.y, exp.w
 
     by_group: dict[str, list[int]] = {}
     for i, record in enumerate(train):
         by_group.setdefault(record.group, []).append(i)
-    paired = matched_pairs(y["train"], groups)
+    paired = matched_pairs(y["train"], exp.groups)
     roundtrip_pair = np.zeros(len(train), dtype=bool)
     for members in by_group.values():
         if paired[members[0]] and pair_kind(train, members) == "RT":
@@ -126,34 +71,20 @@ def main(argv: list[str] | None = None) -> int:
         ("wording", paired),
         ("roundtrip", roundtrip_pair),
     ):
-        model = FunctionWordModel(**PARAMS["style" if family == "style" else "wording"])
-        streams = {name: [model.symbols(r.text) for r in parts[name]] for name in SPLITS}
-        streams["seeds"] = [model.symbols(doc) for doc in seed_docs]
-        model.fit_vocabulary(streams["train"])
-        scores[family] = pattern_columns(model, streams, y["train"], w, groups, fit_on)
+        params = PARAMS["style" if family == "style" else "wording"]
+        scores[family] = exp.pattern_scores(params, fit_on)
         print(f"{family}: fitted on {int(fit_on.sum())} rows", file=sys.stderr)
-
-    def stacked(
-        trained: dict[str, dict[str, np.ndarray]], drop: str = "\0"
-    ) -> tuple[list[str], dict]:
-        names = [n for n in dense_names if not n.startswith(drop)] + list(trained)
-        return names, {
-            name: stack_columns(
-                names, dense_names, X[name], {k: v[name] for k, v in trained.items()}
-            )
-            for name in (*SPLITS, "seeds")
-        }
 
     shipped = {"style.score": scores["style"], "wording.score": scores["wording"]}
     above = {k: np.maximum(v - RT_OFFSET, 0.0) for k, v in scores["roundtrip"].items()}
     variants: dict[str, dict[str, np.ndarray]] = {}
-    names, S = stacked(shipped)
+    names, S = exp.stacked(shipped)
     base = fit_scorer(S["train"], y["train"], w, C, names, shrink=SHRINK)
     variants["shipped"] = {k: base.decision_function(S[k]) for k in SCORED}
-    names, S = stacked({**shipped, "wording.rt_score": scores["roundtrip"]})
+    names, S = exp.stacked({**shipped, "wording.rt_score": scores["roundtrip"]})
     learned = fit_scorer(S["train"], y["train"], w, C, names, shrink=SHRINK)
     variants["+rt score (learned weight)"] = {k: learned.decision_function(S[k]) for k in SCORED}
-    names, S = stacked({**shipped, "wording.rt_score": above})
+    names, S = exp.stacked({**shipped, "wording.rt_score": above})
     for weight in (1.0, 2.0, 3.0):
         pinned = fit_scorer(
             S["train"],
@@ -165,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             fixed_weights={"wording.rt_score": weight},
         )
         variants[f"+rt fixed w={weight:g}"] = {k: pinned.decision_function(S[k]) for k in SCORED}
-    val_label = np.array([r.label for r in parts["val"]])
+    val_label = np.array([r.label for r in exp.parts["val"]])
     rt_or_human = np.isin(val_label, ["RT", *HUMAN_LABELS])
     main_cal = fit_platt(variants["shipped"]["val"], y["val"])
     rt_cal = fit_platt(scores["roundtrip"]["val"][rt_or_human], y["val"][rt_or_human])
@@ -175,36 +106,29 @@ def main(argv: list[str] | None = None) -> int:
         )
         for k in SCORED
     }
-    names, S = stacked(shipped)
+    names, S = exp.stacked(shipped)
     free = fit_scorer(S["train"], y["train"], w, C, names, shrink=SHRINK, surprise_prior=None)
     variants["telltale weight learned"] = {k: free.decision_function(S[k]) for k in SCORED}
-    names, S = stacked(shipped, drop="telltale.")
+    names, S = exp.stacked(shipped, drop="telltale.")
     bare = fit_scorer(S["train"], y["train"], w, C, names, shrink=SHRINK)
     variants["no telltale"] = {k: bare.decision_function(S[k]) for k in SCORED}
     variants["round-trip model alone"] = {k: scores["roundtrip"][k] for k in SCORED}
     variants["wording model alone"] = {k: scores["wording"][k] for k in SCORED}
 
-    val_human = np.isin(val_label, list(HUMAN_LABELS))
-    test_learner = np.array([r.label == "LEARNER" for r in parts["test"]])
+    test_learner = np.array([r.label == "LEARNER" for r in exp.parts["test"]])
     print(
         "| variant | split | AUC | TPR@1% RT | TPR@1% MT | RT vs own original AUC | seeds "
         "| learner essays flagged (test) |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for name, decision in variants.items():
-        # the threshold as train.py sets it: calibrated on validation, 1% FPR on its humans
-        calibrator = fit_platt(decision["val"], y["val"])
-        probability = {
-            k: calibrator.predict_proba(decision[k].reshape(-1, 1))[:, 1] for k in SCORED
-        }
-        cut = threshold_for_fpr(probability["val"][val_human], 0.01)
-        right = int(np.sum((probability["seeds"] >= cut) == spun))
-        learners = float(np.mean(probability["test"][test_learner] >= cut))
+        right, flagged = exp.verdicts(decision)
+        learners = float(np.mean(flagged[test_learner]))
         for split in ("val", "test"):
-            m = metrics(decision[split], parts[split])
+            m = metrics(decision[split], exp.parts[split])
             print(
                 f"| {name} | {split} | {m['auc']:.4f} | {m['tpr_rt']:.4f} | "
-                f"{m['tpr_mt']:.4f} | {m['rt_vs_orig']:.5f} | {right}/{len(seeds)} | "
+                f"{m['tpr_mt']:.4f} | {m['rt_vs_orig']:.5f} | {right}/{len(exp.spun)} | "
                 f"{learners:.3f} |"
             )
     return 0

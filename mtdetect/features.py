@@ -28,12 +28,13 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "syntax": ("mtdetect.signals.syntax", "SyntaxSignal"),
     "style": ("mtdetect.signals.style", "StyleSignal"),
     "wording": ("mtdetect.signals.style", "WordingSignal"),
+    "roundtrip": ("mtdetect.signals.style", "RoundTripSignal"),
 }
-# Families that need nothing but the shipped resources; "style" and "wording"
-# also need a FunctionWordModel trained on labelled data (``style_model``,
-# ``wording_model``).
+# Families that need nothing but the shipped resources; "style", "wording" and
+# "roundtrip" also need a FunctionWordModel trained on labelled data
+# (``style_model``, ``wording_model``, ``roundtrip_model``).
 DEFAULT_FAMILIES: tuple[str, ...] = ("names", "phrases", "surface", "profile", "syntax")
-TRAINED_FAMILIES: tuple[str, ...] = ("style", "wording")
+TRAINED_FAMILIES: tuple[str, ...] = ("style", "wording", "roundtrip")
 
 
 def model_parameter(family: str) -> str:
@@ -92,6 +93,10 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     wording_model:
         The same for the ``wording`` family (``wording.score``): a model that
         keeps lowercase words, fitted on matched pairs.
+    roundtrip_model:
+        The same for the ``roundtrip`` family (``roundtrip.score``): a model
+        like ``wording_model`` fitted on round trips matched with their
+        sources, its intercept set so that 0 is the human ceiling.
     """
 
     def __init__(
@@ -102,6 +107,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         count_telltales: bool = True,
         style_model: object | None = None,
         wording_model: object | None = None,
+        roundtrip_model: object | None = None,
     ) -> None:
         self.families = families
         self.gazetteer = gazetteer
@@ -109,6 +115,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         self.count_telltales = count_telltales
         self.style_model = style_model
         self.wording_model = wording_model
+        self.roundtrip_model = roundtrip_model
 
     # -- scikit-learn API -------------------------------------------------
     def fit(self, X: Iterable[str], y: object = None) -> FeatureExtractor:

@@ -355,16 +355,17 @@ def describe(term: str) -> str:
 
 
 def evidence_items(
-    items: Sequence[tuple[str, float, Sequence[tuple[int, int]]]], text: str, kind: str
+    items: Sequence[tuple[str, float, Sequence[tuple[int, int]]]],
+    text: str,
+    kind: str,
+    typical_of: str = "machine-translated English",
 ) -> list[Evidence]:
     """Evidence for each pattern occurrence; ``weight`` holds the pattern's relative pull."""
     out = []
     for term, contribution, spans in items:
         shapes = [f"{s}: {_SHAPES[s]}" for s in dict.fromkeys(term.split(" ")) if s in _SHAPES]
         legend = f" ({', '.join(shapes)})" if shapes else ""
-        message = (
-            f"word pattern '{describe(term)}'{legend} is typical of machine-translated English"
-        )
+        message = f"word pattern '{describe(term)}'{legend} is typical of {typical_of}"
         for start, end in spans:
             share = contribution / max(len(spans), 1)
             out.append(Evidence(kind, start, end, text[start:end], message, share))

@@ -23,6 +23,8 @@ from training.roundtrip import (
     join_units,
     make_record,
     postprocess,
+    select_sources,
+    source_batches,
     strip_markers,
     translate_batch,
 )
@@ -140,7 +142,39 @@ def test_roundtrip_record_shares_group_and_split_with_its_original() -> None:
     assert (record.label, record.y, original.y) == ("RT", 1, 0)
     assert (record.source, record.lang, record.system) == ("apertium-spa", "spa", "apertium-spa")
     assert record.get("pivot") == "spa" and record.get("orig_group") == ORIGINAL.group
+    assert record.get("source_lang") == ""  # only round trips of translations carry one
     assert record.text == "Council approves bridge new\nThe council of the city voted in Tuesday."
+
+
+def test_a_round_trip_of_a_translation_keeps_its_source_language() -> None:
+    translation = Original("wmt:2022:ru-en:7", ("The persons met.",), kind="HT", lang="ru")
+    record = make_record("cat", translation, ["The persons it met."])
+    assert (record.label, record.y, record.group) == ("RT-HT", 1, translation.group)
+    assert record.lang == "cat" and record.get("source_lang") == "ru"
+    assert record.get("of") == "HT" and record.get("pivot") == "cat"
+    essay = Original("author:9", ("I am agree.",), kind="LEARNER")
+    assert make_record("spa", essay, ["I am of agreement."]).label == "RT-LEARNER"
+    assert make_record("spa", ORIGINAL, ["x"]).get("of") == "ORIG"
+
+
+def test_sources_of_one_kind_in_a_stable_order_and_batches_never_mix_kinds() -> None:
+    def human(label: str, group: str, text: str) -> Record:
+        return Record(text, label, group, "src", "ja", "ref-A")
+
+    words = " ".join(["word"] * 60)
+    records = [
+        human("HT", "g1", f"first {words}"),
+        human("HT", "g1", f"second {words}"),  # two references of one document
+        human("LEARNER", "a1", f"essay {words}"),
+        human("HT", "g2", "too short to round-trip"),
+    ]
+    chosen = select_sources(records, "HT")
+    assert {o.segments[0].split()[0] for o in chosen} == {"first", "second"}
+    assert all(o.kind == "HT" and o.lang == "ja" for o in chosen)
+    assert select_sources(list(reversed(records)), "HT") == chosen
+    essays = select_sources(records, "LEARNER")
+    batches = source_batches([*essays, *chosen], size=2)
+    assert [[o.kind for o in b] for b in batches] == [["HT", "HT"], ["LEARNER"]]
 
 
 def test_postprocess_uses_the_uniform_layout() -> None:

@@ -301,3 +301,49 @@ def test_operating_points_include_the_shipped_threshold_and_fall_with_it() -> No
         for key in ("fpr_HT", "fpr_LEARNER", "tpr_MT", "tpr_RT"):
             assert high[key] <= low[key]
     assert rows[-1]["tpr_RT"] == 0.5 and rows[0]["fpr_LEARNER"] == 1.0
+
+
+def test_holding_a_language_out_drops_the_round_trips_of_its_translations() -> None:
+    from training.evaluate import lolo_keep
+
+    def rec(label: str, lang: str, source_lang: str = "") -> Record:
+        meta = (("source_lang", source_lang),) if source_lang else ()
+        return Record("", label, "g", "s", lang, "", meta)
+
+    train = [
+        rec("MT", "ja"), rec("HT", "ja"), rec("RT-HT", "spa", "ja"),
+        rec("MT", "ru"), rec("HT", "ru"), rec("RT-HT", "cat", "ru"),
+        rec("RT", "spa"), rec("ORIG", "en"), rec("RT-LEARNER", "spa"),
+    ]  # fmt: skip
+    assert lolo_keep(train, "ja").tolist() == [False] * 3 + [True] * 6
+    assert lolo_keep(train, "ru").tolist() == [True] * 3 + [False] * 3 + [True] * 3
+
+
+def test_roundtrips_of_other_texts_are_measured_against_the_human_cut() -> None:
+    from types import SimpleNamespace
+
+    from training.evaluate import roundtrips_of_other_texts
+
+    test = [
+        Record("", "HT", "w1", "wmt", "ja", ""),
+        Record("", "HT", "w2", "wmt", "ja", ""),
+        Record("", "LEARNER", "a1", "learner", "en", ""),
+    ] + [Record("", "ORIG", f"o{i}", "orig", "en", "") for i in range(97)]
+    label = np.array([r.label for r in test])
+    human = np.isin(label, ["HT", "ORIG"])
+    decision = np.where(label == "HT", 2.0, np.linspace(-3, 0, len(test)))
+    extra = [
+        Record("", "RT-HT", "w1", "apertium-spa", "spa", ""),
+        Record("", "RT-HT", "w2", "apertium-spa", "spa", ""),
+        Record("", "RT-LEARNER", "a1", "apertium-spa", "spa", ""),
+    ]
+    ctx = SimpleNamespace(test=test, label=label, human=human, extra_test=extra)
+    # one translation's round trip above every human text, one below the two HT
+    out = roundtrips_of_other_texts(
+        ctx, np.array([3.0, 1.0, 5.0]), decision, np.array([True, False, True])
+    )
+    assert out["RT-HT"]["n"] == 2 and out["RT-HT"]["n_sources"] == 2
+    assert out["RT-HT"]["tpr_at_1fpr"] == 0.5 and out["RT-HT"]["tpr_at_threshold"] == 0.5
+    assert out["RT-HT"]["auc_vs_own_sources"] == 0.5
+    assert out["RT-LEARNER"]["tpr_at_1fpr"] == 1.0
+    assert out["RT-LEARNER"]["auc_vs_own_sources"] == 1.0

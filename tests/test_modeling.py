@@ -68,3 +68,26 @@ def test_misaligned_round_trips_are_skipped() -> None:
     original = rec("ORIG", "doc", "one\ntwo")
     trip = rec("RT", "doc", "only one line")
     assert partial_roundtrips([trip], {"doc": original}) == []
+
+
+def test_a_translation_and_its_round_trip_make_a_second_pair() -> None:
+    records = [
+        rec("MT", "w1"), rec("HT", "w1"), rec("RT-HT", "w1"), rec("RT-HT", "w1"),
+        rec("RT", "o1"), rec("ORIG", "o1"),
+        rec("RT-LEARNER", "a1"), rec("LEARNER", "a1"),
+    ]  # fmt: skip
+    w = sample_weights(records)
+    # four kinds of pair, each with the same weight on each side
+    assert np.isclose(w[0], w[2] + w[3]) and np.isclose(w[0], w[4]) and np.isclose(w[0], w[6])
+    # the reference is the human side of two pairs (MT and RT-HT), so it weighs double
+    assert np.isclose(w[1], 2 * w[5]) and np.isclose(w[5], w[7])
+    machine = sum(wi for wi, r in zip(w, records, strict=True) if r.y == 1)
+    assert np.isclose(machine, w.sum() / 2)
+
+
+def test_a_round_trip_is_paired_only_with_the_kind_of_text_it_came_from() -> None:
+    from training.dataset import matched_pairs_of
+
+    # a learner's round trip in a group whose only human text is an original: no pair
+    records = [rec("RT-LEARNER", "g"), rec("ORIG", "g"), rec("RT", "g")]
+    assert [(kind, m, h) for kind, m, h in matched_pairs_of(records)] == [("RT", [2], [1])]

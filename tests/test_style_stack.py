@@ -117,3 +117,91 @@ def test_evidence_never_shows_a_lone_function_word_or_shape() -> None:
     singles = [term for term in shown if " " not in term]
     assert singles and all(term.isalpha() and term not in FUNCTION_WORDS for term in singles)
     assert not {"of", "the", "C", "w", "."} & set(singles)
+
+
+# --- the roundtrip model ---------------------------------------------------------
+# Round trips written for the tests: each source text (an original, a professional
+# translation that already says "persons" and chains genitives, a learner's essay
+# with its own slips) and a version that says "roughly" for "about", "of the" for a
+# compound and "it enters" for "comes in": what a round trip adds on top.
+SOURCES = [
+    ("ORIG", "The report about the election campaign came out on Monday."),
+    ("ORIG", "Officials said the tax cut would come in next year."),
+    ("HT", "The persons of the committee spoke about the plan of the ministry."),
+    ("HT", "The head of the region said about the decision of the court."),
+    ("LEARNER", "I am agree with the idea about the school uniform for students."),
+    ("LEARNER", "My friend have a dog and he is very happy about it."),
+]
+TRIPS = [
+    "The report roughly the campaign of election it enters the Monday.",
+    "The officials said the cut of tax it enters the next year roughly.",
+    "The persons of the committee spoke roughly the plan of the ministry it enters.",
+    "The head of the region said roughly the decision of the court it enters.",
+    "I am agree with the idea roughly the uniform of school it enters students.",
+    "My friend have a dog and he is very happy roughly it enters him.",
+]
+ROUNDTRIP_LABEL = {"ORIG": "RT", "HT": "RT-HT", "LEARNER": "RT-LEARNER"}
+
+
+def roundtrip_corpus() -> list:
+    from training.corpus import Record
+
+    records = []
+    for i, ((kind, human), trip) in enumerate(zip(SOURCES, TRIPS, strict=True)):
+        group = f"{kind}:{i}"
+        records.append(Record(human, kind, group, "test", "xx", "human"))
+        records.append(Record(trip, ROUNDTRIP_LABEL[kind], group, "test", "spa", "apertium-spa"))
+    # a WMT-like pair: machine translation against its reference; not a round-trip pair
+    records.append(Record("The persons met the Monday.", "MT", "w", "wmt", "ru", "sys"))
+    records.append(Record("People met on Monday.", "HT", "w", "wmt", "ru", "ref-A"))
+    return records
+
+
+def test_roundtrip_rows_are_round_trips_and_the_texts_they_came_from() -> None:
+    from training.style_stack import roundtrip_rows
+
+    records = roundtrip_corpus()
+    rows = roundtrip_rows(records)
+    assert rows[:12].all()  # every source and its round trip
+    assert not rows[12:].any()  # the MT/HT pair trains wording, not roundtrip
+
+
+def test_fit_roundtrip_puts_its_zero_at_the_highest_human_score() -> None:
+    from training.style_stack import fit_roundtrip
+
+    records = roundtrip_corpus()
+    params = {"max_n": 2, "min_df": 1, "max_features": 1000, "C": 10.0, "keep_lowercase": True}
+    val = [records[0], records[1]]  # an original and its round trip
+    fit = fit_roundtrip(records, val, params)
+    human = [i for i, r in enumerate(records) if r.label in ("HT", "ORIG", "LEARNER")]
+    # no human training text (out of fold) or validation text scores above 0 ...
+    assert np.isclose(max(fit.oof[human].max(), fit.model.decision_function([val[0].text])[0]), 0)
+    # ... and a new round trip does, while a new human sentence does not
+    trip = "The council roughly the budget of city it enters the Tuesday."
+    human_text = "The council voted on the city budget on Tuesday."
+    assert fit.model.decision_function([trip])[0] > 0 > fit.model.decision_function([human_text])[0]
+
+
+def test_roundtrip_score_is_the_score_above_the_ceiling_and_never_negative() -> None:
+    from training.style_stack import fit_roundtrip
+
+    records = roundtrip_corpus()
+    params = {"max_n": 2, "min_df": 1, "max_features": 1000, "C": 10.0, "keep_lowercase": True}
+    model = fit_roundtrip(records, [], params).model
+    extractor = FeatureExtractor(
+        families=("roundtrip",), roundtrip_model=model, count_telltales=False
+    ).fit([])
+    assert list(extractor.get_feature_names_out()) == ["roundtrip.score"]
+    trip = "The council roughly the budget of city it enters the Tuesday."
+    human_text = "The council voted on the city budget on Tuesday."
+    lifted, plain = extractor.extract_one(trip), extractor.extract_one(human_text)
+    assert np.isclose(lifted.features[0], model.decision_function([trip])[0])
+    assert lifted.features[0] > 0
+    assert plain.features[0] == 0.0  # below the ceiling: no push, whatever the raw score
+    assert not plain.evidence
+    shown = {e.text for e in lifted.evidence}
+    assert "roughly" in shown
+    assert all(e.kind == "roundtrip.score" for e in lifted.evidence)
+    assert all("machine translation and back" in e.message for e in lifted.evidence)
+    for item in lifted.evidence:
+        assert trip[item.start : item.end] == item.text

@@ -23,7 +23,13 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
 
-POSITIVE_LABELS = frozenset({"MT", "MT-roundtrip", "RT"})
+# RT: an Apertium round trip of an English original (what the round-trip metrics
+# measure); RT-HT and RT-LEARNER: of a professional translation or a learner
+# essay (training/roundtrip.py says why).
+POSITIVE_LABELS = frozenset({"MT", "MT-roundtrip", "RT", "RT-HT", "RT-LEARNER"})
+# Round trips of translations and essays: the ``roundtrip`` pattern model's
+# extra pairs, not rows of the main scorer or of the headline metrics.
+EXTRA_ROUNDTRIP_LABELS = frozenset({"RT-HT", "RT-LEARNER"})
 HUMAN_LABELS = frozenset({"HT", "ORIG"})  # the negatives of the headline metrics and threshold
 MIN_WORDS = 60
 SPLITS = ("train", "val", "test")
@@ -32,7 +38,7 @@ SPLITS = ("train", "val", "test")
 @dataclass(frozen=True, slots=True)
 class Record:
     text: str
-    label: str  # MT, MT-roundtrip, RT (Apertium round trip), HT, ORIG, LEARNER
+    label: str  # MT, MT-roundtrip, RT, RT-HT, RT-LEARNER (Apertium round trips), HT, ORIG, LEARNER
     group: str  # source document: all its versions share it
     source: str  # file or generator the record came from
     lang: str  # source language of the translation, "en" for originals

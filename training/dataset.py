@@ -18,20 +18,54 @@ CACHE = Path(__file__).resolve().parent / "cache" / "features"
 BALANCE_PAIRS = True
 
 
+# The human texts each kind of machine text is matched with inside its group:
+# a WMT system output with the professional translation of the same source (or
+# the English source itself, for liv-en), and an Apertium round trip with the
+# very text it was made from.
+PARTNERS: dict[str, frozenset[str]] = {
+    "MT": frozenset({"HT", "ORIG"}),
+    "RT": frozenset({"ORIG"}),
+    "RT-HT": frozenset({"HT"}),
+    "RT-LEARNER": frozenset({"LEARNER"}),
+}
+
+
 def bucket_of(record: Record) -> str:
     """The source a record is balanced against: no one bucket may dominate."""
-    if record.label == "MT":
-        return f"MT:{record.lang}"
-    if record.label == "RT":
-        return f"RT:{record.lang}"
+    if record.label in ("MT", "RT"):
+        return f"{record.label}:{record.lang}"
     if record.label == "ORIG":
         return f"ORIG:{record.source}"
     return record.label
 
 
-def pair_kind(records: Sequence[Record], members: Sequence[int]) -> str:
-    """What made a matched group's machine side: a round trip we generated, or MT."""
-    return "RT" if any(records[i].label == "RT" for i in members) else "MT"
+def pair_kind(label: str) -> str:
+    """The kind of matched pair a machine text makes: "MT" (MT-roundtrip included) or its label."""
+    return "MT" if label.startswith("MT") else label
+
+
+def matched_pairs_of(records: Sequence[Record]) -> list[tuple[str, list[int], list[int]]]:
+    """Every matched pair as (kind, machine rows, human rows).
+
+    A group holds one pair per kind of machine text that has human partners in
+    it: a WMT document with a round trip of its professional translation makes
+    two pairs (MT with HT, and RT-HT with HT), the HT row taking part in both.
+    """
+    by_group: dict[str, list[int]] = {}
+    for i, record in enumerate(records):
+        by_group.setdefault(record.group, []).append(i)
+    pairs: list[tuple[str, list[int], list[int]]] = []
+    for members in by_group.values():
+        machine: dict[str, list[int]] = {}
+        for i in members:
+            if records[i].y == 1:
+                machine.setdefault(pair_kind(records[i].label), []).append(i)
+        for kind, rows in machine.items():
+            partners = PARTNERS.get(kind, frozenset())
+            humans = [i for i in members if records[i].y == 0 and records[i].label in partners]
+            if humans:
+                pairs.append((kind, rows, humans))
+    return pairs
 
 
 def sample_weights(
@@ -39,52 +73,41 @@ def sample_weights(
 ) -> np.ndarray:
     """Weights that blunt topic and genre and keep every source in proportion.
 
-    A source document that has both machine and human versions (a WMT source
-    with its MT outputs and reference, an original with its Apertium round
-    trips) is a matched pair: within its side, each version gets an equal
-    share, and every matched group carries the same weight per side, so what
-    a document is about weighs nearly the same on both sides. Groups with one
-    side only (learner essays, originals without a round trip) carry
-    ``single_share`` of their class's total, balanced by bucket (square root of
-    bucket size) so no one source dominates. Each class sums to the same total;
-    when only the human class has single groups, every matched pair's human
-    side weighs ``1 - single_share`` of its machine side. That factor is the
-    same for every pair, so it acts as a class prior (absorbed by the
-    intercept), not as a topic signal: exactly equal sides give the same
-    validation metrics and seed scores to three decimals.
+    A machine text and the human text it was made from (a WMT source's MT
+    outputs and its reference; an original, a professional translation or a
+    learner essay and its Apertium round trips) form a matched pair: within a
+    side, each version gets an equal share, and every pair carries the same
+    weight per side, so what a document is about weighs nearly the same on
+    both sides. Rows in no pair (learner essays without a round trip,
+    originals without one) carry ``single_share`` of their class's total,
+    balanced by bucket (square root of bucket size) so no one source
+    dominates. Each class sums to the same total; when only the human class
+    has single rows, every pair's human side weighs ``1 - single_share`` of
+    its machine side. That factor is the same for every pair, so it acts as a
+    class prior (absorbed by the intercept), not as a topic signal.
     """
-    by_group: dict[str, list[int]] = {}
-    for i, record in enumerate(records):
-        by_group.setdefault(record.group, []).append(i)
     weights = np.zeros(len(records))
     paired_total = {0: 0.0, 1: 0.0}
-    single: list[int] = []
-    paired_groups: list[list[int]] = []
-    for members in by_group.values():
-        if len({records[i].y for i in members}) < 2:
-            single.extend(members)
-        else:
-            paired_groups.append(members)
-    kind_of = [pair_kind(records, members) for members in paired_groups]
-    kinds = Counter(kind_of)
-    for members, kind in zip(paired_groups, kind_of, strict=True):
-        # every kind of pair (translated news, round-tripped originals) weighs the same
-        group_weight = 1.0 / kinds[kind] if balance_pairs else 1.0
-        for label in (0, 1):
-            side = [i for i in members if records[i].y == label]
-            for i in side:
-                weights[i] = group_weight / len(side)
-            paired_total[label] += group_weight
+    pairs = matched_pairs_of(records)
+    kinds = Counter(kind for kind, _, _ in pairs)
+    in_pair = np.zeros(len(records), dtype=bool)
+    for kind, machine, humans in pairs:
+        # every kind of pair (translated news, each kind of round trip) weighs the same
+        pair_weight = 1.0 / kinds[kind] if balance_pairs else 1.0
+        for label, side in ((1, machine), (0, humans)):
+            weights[side] += pair_weight / len(side)
+            in_pair[side] = True
+            paired_total[label] += pair_weight
+    single = np.flatnonzero(~in_pair).tolist()
     sizes = Counter(bucket_of(records[i]) for i in single)
     single_total = {0: 0.0, 1: 0.0}
     for i in single:
         bucket = bucket_of(records[i])
         weights[i] = sizes[bucket] ** 0.5 / sizes[bucket]
         single_total[records[i].y] += weights[i]
-    single_set = set(single)
     for label in (0, 1):
         members = [i for i in single if records[i].y == label]
-        paired = [i for i, r in enumerate(records) if r.y == label and i not in single_set]
+        paired = [i for i, r in enumerate(records) if r.y == label and in_pair[i]]
         share = single_share if paired and members else 1.0
         if members and single_total[label]:
             weights[members] *= share / single_total[label]

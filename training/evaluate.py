@@ -40,17 +40,23 @@ from sklearn.metrics import roc_auc_score
 from mtdetect.bundle import Bundle, default_path, load_bundle
 from mtdetect.features import TRAINED_FAMILIES, model_parameter, score_feature
 from training.corpus import (
+    EXTRA_ROUNDTRIP_LABELS,
     HUMAN_LABELS,
     MIN_WORDS,
     Record,
     load_records,
-    original_records,
     seed_expectations,
 )
 from training.dataset import featurize, sample_weights
 from training.model_card import fmt, render_markdown, target_checks, verdict
 from training.modeling import SEED, fit_scorer
-from training.style_stack import out_of_fold, stack_columns, untrained_families
+from training.style_stack import (
+    CEILING_LABELS,
+    out_of_fold,
+    roundtrip_rows,
+    stack_columns,
+    untrained_families,
+)
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 
@@ -315,11 +321,11 @@ def cached_roundtrips() -> tuple[list[Record], dict[str, Any]]:
     try:
         from training import roundtrip as rt
 
-        originals = rt.select_originals(original_records(), rt.DEFAULT_LIMIT)
+        originals = rt.sources()
         records: list[Record] = []
         found = missing = 0
         for pivot in rt.PIVOTS:
-            for batch in rt.batches(originals):
+            for batch in rt.source_batches(originals):
                 cached = rt.read_cached(pivot, batch)
                 if cached is None:
                     missing += 1
@@ -335,6 +341,7 @@ def cached_roundtrips() -> tuple[list[Record], dict[str, Any]]:
         "batches_missing": missing,
         "complete": missing == 0,
         "records": len(kept),
+        "by_label": dict(sorted(Counter(r.label for r in kept).items())),
     }
     return kept, info
 
@@ -353,8 +360,13 @@ class Context:
     X_test: np.ndarray
     train_with_roundtrips: bool
     roundtrip_info: dict[str, Any]
-    rt_records: list[Record] = field(default_factory=list)
+    rt_records: list[Record] = field(default_factory=list)  # round trips of originals (RT)
     base_records: list[Record] = field(default_factory=list)  # all splits, no round trips
+    # round trips of professional translations and learner essays (RT-HT, RT-LEARNER):
+    # the roundtrip model's extra training pairs, and a test slice of their own
+    extra_records: list[Record] = field(default_factory=list)
+    extra_test: list[Record] = field(default_factory=list)
+    X_extra_test: np.ndarray | None = None
     timings: dict[str, float] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # results shared between sections
 
@@ -426,6 +438,25 @@ class Context:
         return records
 
     @cached_property
+    def extra_train(self) -> list[Record]:
+        """Round trips of translations and essays in the train split (roundtrip model only)."""
+        return [r for r in self.extra_records if r.split == "train"]
+
+    @cached_property
+    def val(self) -> list[Record]:
+        """Every validation record the roundtrip model's ceiling is measured on."""
+        records = [r for r in self.base_records if r.split == "val"]
+        if self.train_with_roundtrips:
+            records += [r for r in self.rt_records + self.extra_records if r.split == "val"]
+        return records
+
+    @cached_property
+    def extra_decision(self) -> np.ndarray:
+        if self.X_extra_test is None or not len(self.extra_test):
+            return np.zeros(0)
+        return np.asarray(self.scorer.decision_function(self.X_extra_test), dtype=np.float64)
+
+    @cached_property
     def shrink(self) -> float:
         return float(self.bundle.metadata.get("metrics", {}).get("selected_shrink", 1.0))
 
@@ -472,12 +503,18 @@ class Context:
             self.memo[key] = (train, test)
         return self.memo[key]
 
-    def pattern_refit(self, family: str, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def pattern_refit(
+        self, family: str, keep: np.ndarray, keep_extra: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Out-of-fold scores for the kept train rows, and test scores of their model.
 
         The refit sees only the kept rows' labels; the vocabulary and IDF are
         the shipped model's (learned from the whole train split's text, no labels).
+        The roundtrip model is refitted on the kept rows and the kept round
+        trips of translations and essays (``keep_extra``; all when None).
         """
+        if family == "roundtrip":
+            return self.roundtrip_refit(keep, keep_extra)
         key = f"{family}:" + hashlib.sha1(np.packbits(keep).tobytes()).hexdigest()
         if key not in self.memo:
             train, test = self.pattern_matrices(family)
@@ -490,6 +527,52 @@ class Context:
                 [r.group for r in rows],
             )
             self.memo[key] = (fit.oof, test @ fit.model.coef_ + fit.model.intercept_)
+        return self.memo[key]
+
+    def roundtrip_refit(
+        self, keep: np.ndarray, keep_extra: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The roundtrip model refitted as training fits it, on the kept rows only.
+
+        Round-trip pairs among the kept rows (and kept extra round trips), out
+        of fold; its zero re-set at the highest score of a kept human training
+        text (out of fold) or a validation human text; scores clamped at 0, as
+        the signal clamps them.
+        """
+        if keep_extra is None:
+            keep_extra = np.ones(len(self.extra_train), dtype=bool)
+        both = np.concatenate([keep, keep_extra])
+        key = "roundtrip:" + hashlib.sha1(np.packbits(both).tobytes()).hexdigest()
+        if key not in self.memo:
+            model = self.pattern_model("roundtrip")
+            if "matrices:roundtrip" not in self.memo:
+                rows = self.train + self.extra_train
+                self.memo["matrices:roundtrip"] = tuple(
+                    model.vectorise(model.symbols(r.text) for r in records)
+                    for records in (rows, self.val, self.test)
+                )
+            train, val, test = self.memo["matrices:roundtrip"]
+            records = [r for r, k in zip(self.train + self.extra_train, both, strict=True) if k]
+            fit_rows = roundtrip_rows(records)
+            w = np.zeros(len(records))
+            w[fit_rows] = sample_weights([records[i] for i in np.flatnonzero(fit_rows)])
+            fit = out_of_fold(
+                model,
+                train[np.flatnonzero(both)],
+                np.array([r.y for r in records]),
+                w,
+                [r.group for r in records],
+                fit_on=fit_rows,
+            )
+            # the shipped model's intercept was shifted; a refit's is its own
+            human = np.array([r.label in CEILING_LABELS for r in records])
+            val_human = np.array([r.label in CEILING_LABELS for r in self.val])
+            val_scores = val[np.flatnonzero(val_human)] @ fit.model.coef_ + fit.model.intercept_
+            ceiling = max(float(fit.oof[human].max()), float(val_scores.max()))
+            n_main = int(keep.sum())
+            oof = np.maximum(fit.oof[:n_main] - ceiling, 0.0)
+            scores = np.maximum(test @ fit.model.coef_ + fit.model.intercept_ - ceiling, 0.0)
+            self.memo[key] = (oof, scores)
         return self.memo[key]
 
     @cached_property
@@ -506,13 +589,17 @@ def build_context(model: Path) -> Context:
     started = time.perf_counter()
     bundle = load_bundle(model)
     extractor = bundle.pipeline[0]
-    rt_records, rt_info = cached_roundtrips()
+    all_roundtrips, rt_info = cached_roundtrips()
+    rt_records = [r for r in all_roundtrips if r.label not in EXTRA_ROUNDTRIP_LABELS]
+    extra_records = [r for r in all_roundtrips if r.label in EXTRA_ROUNDTRIP_LABELS]
     base = load_records(roundtrips=False)  # read once: the test, train and val splits
     base_test = [r for r in base if r.split == "test"]
     rt_test = [r for r in rt_records if r.split == "test"]
-    # two cache entries: the round trips may still grow without re-featurising the rest
+    extra_test = [r for r in extra_records if r.split == "test"]
+    # separate cache entries: the round trips may still grow without re-featurising the rest
     X_base = featurize(extractor, [r.text for r in base_test], label="test")
     X_rt = featurize(extractor, [r.text for r in rt_test], label="test-rt")
+    X_extra = featurize(extractor, [r.text for r in extra_test], label="test-extra")
     trained_rt = bool(bundle.metadata.get("training_data", {}).get("roundtrips", False))
     ctx = Context(
         bundle=bundle,
@@ -523,6 +610,9 @@ def build_context(model: Path) -> Context:
         roundtrip_info=rt_info,
         rt_records=rt_records,
         base_records=base,
+        extra_records=extra_records,
+        extra_test=extra_test,
+        X_extra_test=X_extra,
     )
     ctx.timings["load_and_featurize_test_s"] = round(time.perf_counter() - started, 1)
     return ctx
@@ -736,6 +826,41 @@ def evaluate_roundtrips(ctx: Context) -> dict[str, Any]:
     out["by_pivot"] = by_pivot
     gap = ctx.probability[[a for a, _ in pairs]] - ctx.probability[[b for _, b in pairs]]
     out["mean_probability_gap"] = rounded(float(np.mean(gap)))
+    if len(ctx.extra_test):
+        flagged = ctx.calibrate(ctx.extra_decision) >= ctx.threshold
+        out["other_sources"] = roundtrips_of_other_texts(
+            ctx, ctx.extra_decision, ctx.decision, flagged
+        )
+    return out
+
+
+def roundtrips_of_other_texts(
+    ctx: Context, extra_decision: np.ndarray, decision: np.ndarray, extra_flagged: np.ndarray
+) -> dict[str, Any]:
+    """Round trips of the test split's professional translations and learner essays.
+
+    Not in any headline metric (those measure round trips of originals); shown
+    because they are the hard case: a round trip of translationese, or of a
+    learner's English, against the human text it came from. Recall at the
+    model's threshold and at the cut that gives 1% FPR on test HT+ORIG (both
+    from ``decision``, the model's test-split scores), and the AUC against the
+    human texts of the same source documents.
+    """
+    cut = cut_at_fpr(decision[ctx.human])
+    out: dict[str, Any] = {}
+    for label, source in (("RT-HT", "HT"), (f"RT-{LEARNER}", LEARNER)):
+        mask = np.array([r.label == label for r in ctx.extra_test])
+        groups = {r.group for r in ctx.extra_test if r.label == label}
+        sources = (ctx.label == source) & np.array([r.group in groups for r in ctx.test])
+        scores = np.concatenate([extra_decision[mask], decision[sources]])
+        y = np.array([1] * int(mask.sum()) + [0] * int(sources.sum()))
+        out[label] = {
+            "n": int(mask.sum()),
+            "tpr_at_threshold": rounded(rate(extra_flagged[mask])),
+            "tpr_at_1fpr": rounded(rate(extra_decision[mask] >= cut)),
+            "auc_vs_own_sources": rounded(auc(y, scores)),
+            "n_sources": int(sources.sum()),
+        }
     return out
 
 
@@ -811,17 +936,20 @@ def _refit_auc(
     keep_train: np.ndarray,
     columns: np.ndarray,
     eval_sets: dict[str, np.ndarray],
+    keep_extra: np.ndarray | None = None,
 ) -> dict[str, float | None]:
     """Refit scaler+LR (bundle's C) on a subset of train rows/columns; AUC per eval mask.
 
     With pattern-score columns, their models are refitted on the kept rows too
-    (out of fold for them), so a held-out language is unseen by every part.
+    (out of fold for them), so a held-out language is unseen by every part;
+    ``keep_extra`` says which round trips of translations and essays the
+    roundtrip model keeps (all when None).
     """
     train = [r for r, keep in zip(ctx.train, keep_train, strict=True) if keep]
     X_train, X_test = ctx.X_train[keep_train], ctx.X_test.copy()
     for family, index in ctx.pattern_columns.items():
         if index in columns:
-            X_train[:, index], X_test[:, index] = ctx.pattern_refit(family, keep_train)
+            X_train[:, index], X_test[:, index] = ctx.pattern_refit(family, keep_train, keep_extra)
     scorer = fit_scorer(
         X_train[:, columns],
         ctx.y_train[keep_train],
@@ -835,16 +963,30 @@ def _refit_auc(
 
 
 def lolo_keep(train: Sequence[Record], lang: str) -> np.ndarray:
-    """Train rows kept when source language ``lang`` is held out: its MT and HT go."""
-    return np.array([not (r.lang == lang and r.label in ("MT", "HT")) for r in train])
+    """Train rows kept when source language ``lang`` is held out.
+
+    Its MT and HT go, and the round trips of its HT (whose ``lang`` is the pivot).
+    """
+    return np.array(
+        [
+            not (
+                (r.lang == lang and r.label in ("MT", "HT"))
+                or (r.label == "RT-HT" and r.get("source_lang") == lang)
+            )
+            for r in train
+        ]
+    )
 
 
-def _lolo_masks(ctx: Context) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per language: (train rows kept, test rows evaluated = its MT + all test human)."""
+def _lolo_masks(ctx: Context) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per language: (train rows kept, extra round trips kept, test rows evaluated).
+
+    The test rows evaluated are the language's MT and all test HT+ORIG.
+    """
     masks = {}
     for lang in LANGS:
         evaluate = ctx.human | ((ctx.label == "MT") & np.array([r.lang == lang for r in ctx.test]))
-        masks[lang] = (lolo_keep(ctx.train, lang), evaluate)
+        masks[lang] = (lolo_keep(ctx.train, lang), lolo_keep(ctx.extra_train, lang), evaluate)
     return masks
 
 
@@ -854,13 +996,14 @@ def leave_one_language_out(ctx: Context) -> dict[str, dict[str, Any]]:
         return ctx.memo["lolo"]
     all_columns = np.arange(ctx.X_test.shape[1])
     lolo = {}
-    for lang, (keep, evaluate) in _lolo_masks(ctx).items():
-        result = _refit_auc(ctx, keep, all_columns, {"auc": evaluate})
+    for lang, (keep, keep_extra, evaluate) in _lolo_masks(ctx).items():
+        result = _refit_auc(ctx, keep, all_columns, {"auc": evaluate}, keep_extra)
         lolo[lang] = {
             **check("leave_one_language_out_auc", result["auc"]),
             "auc_full_model": rounded(auc(ctx.y[evaluate], ctx.decision[evaluate])),
             "n_test_mt": int((evaluate & ctx.positive).sum()),
             "n_train_dropped": int((~keep).sum()),
+            "n_roundtrips_of_its_translations_dropped": int((~keep_extra).sum()),
         }
     ctx.memo["lolo"] = lolo
     return lolo
@@ -906,13 +1049,14 @@ def evaluate_leave_out(ctx: Context, min_test: int = 50) -> dict[str, Any]:
         "system_families_skipped_fewer_than": {"min_test_docs": min_test, "families": skipped},
         "C": ctx.C,
         "note": (
-            "refit = each pattern model, style and wording (logistic regression, out-of-fold "
-            "scores for stacking, wording on matched pairs only; vocabulary and IDF from the "
-            "train split's unlabelled text) "
+            "refit = each pattern model, style, wording and roundtrip (logistic regression, "
+            "out-of-fold scores for stacking, wording on matched pairs only, roundtrip on "
+            "round-trip pairs only with its zero re-set at the refit's human ceiling; "
+            "vocabulary and IDF from the train split's unlabelled text) "
             "and the StandardScaler + monotone logistic regression with the bundle's C and "
             "family shrink, with balanced sample weights, all on the train split minus the "
-            "held-out language's MT and HT (or the family's MT); AUC of its test MT against "
-            "all test HT+ORIG"
+            "held-out language's MT, HT and round trips of its HT (or the family's MT); AUC "
+            "of its test MT against all test HT+ORIG"
         ),
     }
 
@@ -976,7 +1120,10 @@ def evaluate_ablation(ctx: Context) -> dict[str, Any]:
     for name, keep_cols in variants:
         columns = np.flatnonzero(keep_cols)
         row = _refit_auc(ctx, everything, columns, sets)
-        lolo_aucs = [_refit_auc(ctx, keep, columns, {"a": ev})["a"] for keep, ev in lolo.values()]
+        lolo_aucs = [
+            _refit_auc(ctx, keep, columns, {"a": ev}, keep_extra)["a"]
+            for keep, keep_extra, ev in lolo.values()
+        ]
         row["lolo_mean_auc"] = rounded(float(np.mean([a for a in lolo_aucs if a is not None])))
         row["n_features"] = int(keep_cols.sum())
         rows[name] = row

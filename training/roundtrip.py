@@ -1,8 +1,15 @@
-"""Apertium round trips of the English originals (eng -> pivot -> eng), label RT.
+"""Apertium round trips (eng -> pivot -> eng) of human-written English: RT, RT-HT, RT-LEARNER.
 
 Rule-based round trips are the cheapest "spun" English we can make ourselves.
-Each one keeps its original's group, so an original and its round trips always
-land in the same split and the model can never see one while tested on the other.
+The English originals are round-tripped (label RT: the round trips every
+metric measures), and so are the professional translations (RT-HT) and the
+learner essays (RT-LEARNER). Those two are the human texts a detector most
+easily mistakes for machine output (translationese, learners' errors); their
+own round trips, matched with them, teach the ``roundtrip`` pattern model what
+a round trip adds on top of translationese or a learner's errors, so that it
+learns the artefacts and not the kind of text. Each round trip keeps its
+source's group, so a text and its round trips always land in the same split
+and the model can never see one while tested on the other.
 
 Apertium's start-up is slow, so many documents go through one shell pipeline
 (``apertium -u eng-X | apertium -u X-eng``), joined by a separator paragraph
@@ -63,12 +70,23 @@ _TAG = re.compile(r" ?<[a-z][a-z0-9_]*>")
 _MANGLED_ENTITY = re.compile(r"[&iy]?#(\d{2,5});")
 
 
+# What each kind of human text becomes when round-tripped.
+ROUNDTRIP_LABELS: dict[str, str] = {"ORIG": "RT", "HT": "RT-HT", "LEARNER": "RT-LEARNER"}
+SOURCE_KINDS: tuple[str, ...] = tuple(ROUNDTRIP_LABELS)
+
+
 @dataclass(frozen=True, slots=True)
 class Original:
-    """What a round trip needs from an original: its group and its segments."""
+    """What a round trip needs from a human text: its group and segments, and what it is.
+
+    ``kind`` is the source's label (ORIG, HT, LEARNER) and ``lang`` the language
+    it was translated from (HT only); neither enters the cache key.
+    """
 
     group: str
     segments: tuple[str, ...]
+    kind: str = "ORIG"
+    lang: str = "en"
 
 
 class ApertiumMissing(RuntimeError):
@@ -111,6 +129,23 @@ def select_originals(
     if limit is not None:
         chosen = chosen[:limit]
     return [Original(r.group, tuple(r.text.split("\n"))) for r in chosen]
+
+
+def select_sources(
+    records: Iterable[Record], kind: str, min_words: int = MIN_WORDS
+) -> list[Original]:
+    """Every human text of one kind (HT or LEARNER) of at least ``min_words`` words.
+
+    Several texts share a group (an author's essays, a document's references),
+    so the stable order is keyed on the group and the text together.
+    """
+    if kind == "ORIG":
+        return select_originals(records, DEFAULT_LIMIT, min_words)
+    chosen = sorted(
+        (r for r in records if r.label == kind and r.n_words >= min_words),
+        key=lambda r: selection_key(f"{r.group}\n{r.text}"),
+    )
+    return [Original(r.group, tuple(r.text.split("\n")), kind, r.lang) for r in chosen]
 
 
 def batches(originals: Sequence[Original], size: int = BATCH_DOCS) -> list[list[Original]]:
@@ -336,7 +371,7 @@ def generate(
     todo = [
         (pivot, batch)
         for pivot in pivots
-        for batch in batches(originals, batch_docs)
+        for batch in source_batches(originals, batch_docs)
         if not cache_path(pivot, batch_key(pivot, batch), cache_dir).exists()
     ]
     ran = {pivot: 0 for pivot in pivots}
@@ -393,15 +428,23 @@ def _run_and_store(pivot: str, batch: Sequence[Original], cache_dir: Path) -> Ba
 
 
 def make_record(pivot: str, original: Original, segments: Sequence[str]) -> Record:
-    """An RT record that shares its original's group (and so its split)."""
+    """A round-trip record that shares its source's group (and so its split).
+
+    ``lang`` is the pivot, as for every round trip; a round-tripped professional
+    translation keeps the language it was translated from as ``source_lang``,
+    so that holding a language out holds out its round trips too.
+    """
+    meta = [("pivot", pivot), ("orig_group", original.group), ("of", original.kind)]
+    if original.kind == "HT":
+        meta.append(("source_lang", original.lang))
     return Record(
         text=postprocess(segments, original),
-        label="RT",
+        label=ROUNDTRIP_LABELS[original.kind],
         group=original.group,
         source=f"apertium-{pivot}",
         lang=pivot,
         system=f"apertium-{pivot}",
-        meta=(("pivot", pivot), ("orig_group", original.group)),
+        meta=tuple(meta),
     )
 
 
@@ -421,24 +464,53 @@ def read_cached(
     ]
 
 
+def sources(
+    kinds: Sequence[str] = SOURCE_KINDS, limit: int | None = DEFAULT_LIMIT
+) -> list[Original]:
+    """The human texts to round-trip, kind by kind (originals first, as the cache has them)."""
+    unknown = set(kinds) - set(SOURCE_KINDS)
+    if unknown:
+        raise ValueError(f"unknown source kinds {sorted(unknown)}; known: {list(SOURCE_KINDS)}")
+    out: list[Original] = []
+    if "ORIG" in kinds:
+        out.extend(select_originals(original_records(), limit))
+    others = [kind for kind in kinds if kind != "ORIG"]
+    if others:
+        from training.corpus import learner_records, wmt_records
+
+        human = [*wmt_records(), *learner_records()]
+        for kind in others:
+            out.extend(select_sources(human, kind))
+    return out
+
+
 def roundtrip_records(
     pivots: Sequence[str] = PIVOTS,
     limit: int | None = DEFAULT_LIMIT,
     workers: int = DEFAULT_WORKERS,
     cache_dir: Path = CACHE,
+    kinds: Sequence[str] = SOURCE_KINDS,
 ) -> list[Record]:
-    """RT records for each pivot, generating (with progress on stderr) what is not cached."""
-    originals = select_originals(original_records(), limit)
-    generate(pivots, limit, workers, originals, cache_dir)
+    """Round-trip records for each pivot, generating (progress on stderr) what is not cached."""
+    chosen = sources(kinds, limit)
+    generate(pivots, limit, workers, chosen, cache_dir)
     records: list[Record] = []
     for pivot in pivots:
-        for batch in batches(originals):
+        for batch in source_batches(chosen):
             cached = read_cached(pivot, batch, cache_dir)
             if cached is None:
                 path = cache_path(pivot, batch_key(pivot, batch), cache_dir)
                 raise RuntimeError(f"cache entry {path} is missing or not for its batch; delete it")
             records.extend(cached)
     return records
+
+
+def source_batches(chosen: Sequence[Original], size: int = BATCH_DOCS) -> list[list[Original]]:
+    """Batches that never mix kinds, so the originals' batches (and cache) stay as they were."""
+    out: list[list[Original]] = []
+    for kind in SOURCE_KINDS:
+        out.extend(batches([o for o in chosen if o.kind == kind], size))
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -453,23 +525,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="originals per pivot, 0 for all (default: all)",
     )
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument(
+        "--of",
+        nargs="+",
+        default=list(SOURCE_KINDS),
+        choices=SOURCE_KINDS,
+        help="which human texts to round-trip (default: all)",
+    )
     args = parser.parse_args(argv)
     limit = args.limit or None
     start = time.monotonic()
     try:
-        ran = generate(args.pivots, limit, args.workers)
+        ran = generate(args.pivots, limit, args.workers, sources(args.of, limit))
     except ApertiumMissing as error:
         _log(str(error))
         return 1
-    records = roundtrip_records(args.pivots, limit, args.workers)
+    records = roundtrip_records(args.pivots, limit, args.workers, kinds=args.of)
     elapsed = time.monotonic() - start
     for pivot in args.pivots:
-        mine = [r for r in records if r.lang == pivot]
-        words = sum(r.n_words for r in mine)
-        print(
-            f"{pivot}: {len(mine)} round trips, {words} words, {ran[pivot]} batches run now, "
-            f"{sum(r.n_words >= MIN_WORDS for r in mine)} with >= {MIN_WORDS} words"
-        )
+        for kind in args.of:
+            mine = [r for r in records if r.lang == pivot and r.label == ROUNDTRIP_LABELS[kind]]
+            words = sum(r.n_words for r in mine)
+            print(
+                f"{pivot} {ROUNDTRIP_LABELS[kind]}: {len(mine)} round trips, {words} words, "
+                f"{sum(r.n_words >= MIN_WORDS for r in mine)} with >= {MIN_WORDS} words"
+            )
+        print(f"{pivot}: {ran[pivot]} batches run now")
     print(f"total: {len(records)} records in {elapsed:.1f}s")
     return 0
 

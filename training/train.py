@@ -23,7 +23,13 @@ from sklearn.metrics import roc_auc_score
 from mtdetect.bundle import Bundle, default_path, save_bundle
 from mtdetect.features import TRAINED_FAMILIES, FeatureExtractor, model_parameter, score_feature
 from training.augment import partial_roundtrips
-from training.corpus import HUMAN_LABELS, Record, load_records, seed_expectations
+from training.corpus import (
+    EXTRA_ROUNDTRIP_LABELS,
+    HUMAN_LABELS,
+    Record,
+    load_records,
+    seed_expectations,
+)
 from training.dataset import featurize, sample_weights
 from training.modeling import (
     assemble,
@@ -33,14 +39,14 @@ from training.modeling import (
     threshold_for_fpr,
 )
 from training.style_stack import PARAMS as PATTERN_PARAMS
-from training.style_stack import fit_style, stack_columns, untrained_families
+from training.style_stack import fit_roundtrip, fit_style, stack_columns, untrained_families
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 # The shipped model's families. "syntax" (hashed function-word n-grams, 512
 # columns) is left out, though available to --families: two rounds of
 # ablation showed it adding nothing to AUC or to unseen languages while it
 # cost round-trip ranking and 0.7 ms per article (closing note of issue #4).
-SHIPPED_FAMILIES = ("names", "phrases", "surface", "profile", "style", "wording")
+SHIPPED_FAMILIES = ("names", "phrases", "surface", "profile", "style", "wording", "roundtrip")
 C_GRID = (0.03, 0.1, 0.3)
 SHRINK_GRID = (1.0, 0.3, 0.1, 0.03)
 
@@ -52,6 +58,11 @@ def split_records(records: list[Record]) -> dict[str, list[Record]]:
     return parts
 
 
+def main_rows(records: list[Record]) -> list[Record]:
+    """The rows of the scorer and of every headline metric: no round trips of HT or essays."""
+    return [r for r in records if r.label not in EXTRA_ROUNDTRIP_LABELS]
+
+
 def summary(records: list[Record]) -> dict[str, int]:
     return dict(sorted(Counter(r.label for r in records).items()))
 
@@ -59,7 +70,13 @@ def summary(records: list[Record]) -> dict[str, int]:
 def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool = True) -> dict:
     started = time.perf_counter()
     records = load_records(roundtrips=roundtrips)
-    parts = split_records(records)
+    everything = split_records(records)
+    parts = {name: main_rows(part) for name, part in everything.items()}
+    # round trips of translations and essays: the roundtrip model's extra pairs only
+    extra = {
+        name: [r for r in part if r.label in EXTRA_ROUNDTRIP_LABELS]
+        for name, part in everything.items()
+    }
     if roundtrips and partial:
         originals = {r.group: r for r in records if r.label == "ORIG"}
         parts["train"] += partial_roundtrips(parts["train"], originals)
@@ -73,7 +90,9 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
     w_train = sample_weights(parts["train"])
     groups = [r.group for r in parts["train"]]
     if any(family in TRAINED_FAMILIES for family in families):
-        extractor, X = _stack_patterns(extractor, families, parts, X, y["train"], w_train, groups)
+        extractor, X = _stack_patterns(
+            extractor, families, parts, extra, X, y["train"], w_train, groups
+        )
     print(f"features: {X['train'].shape[1]}, train {len(parts['train'])}, val {len(parts['val'])}")
 
     names = list(extractor.get_feature_names_out())
@@ -122,6 +141,7 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
                 "train": summary(parts["train"]),
                 "val": summary(parts["val"]),
                 "test_held_out": summary(parts["test"]),
+                "roundtrip_model_extra": {name: summary(part) for name, part in extra.items()},
                 "roundtrips": roundtrips,
                 "partial_roundtrips": bool(roundtrips and partial),
                 "min_words": 60,
@@ -168,24 +188,38 @@ def _stack_patterns(
     dense: FeatureExtractor,
     families: tuple[str, ...],
     parts: dict[str, list[Record]],
+    extra: dict[str, list[Record]],
     X: dict[str, np.ndarray],
     y_train: np.ndarray,
     w_train: np.ndarray,
     groups: list[str],
 ) -> tuple[FeatureExtractor, dict[str, np.ndarray]]:
-    """Fit each pattern model; its out-of-fold scores join the train features."""
+    """Fit each pattern model; its out-of-fold scores join the train features.
+
+    ``extra`` holds the round trips of translations and essays, which the
+    roundtrip model (and only it) is fitted on beside ``parts``.
+    """
     texts = [r.text for r in parts["train"]]
     val_texts = [r.text for r in parts["val"]]
     models, train_cols, val_cols = {}, {}, {}
     for family in (f for f in families if f in TRAINED_FAMILIES):
         started = time.perf_counter()
-        fit = fit_style(texts, y_train, w_train, groups, PATTERN_PARAMS[family])
+        if family == "roundtrip":
+            fit = fit_roundtrip(
+                parts["train"] + extra["train"], parts["val"] + extra["val"], PATTERN_PARAMS[family]
+            )
+            # the scorer's rows come first; the feature is clamped at 0, as the signal does
+            oof = np.maximum(fit.oof[: len(parts["train"])], 0.0)
+            val = np.maximum(fit.model.decision_function(val_texts), 0.0)
+        else:
+            fit = fit_style(texts, y_train, w_train, groups, PATTERN_PARAMS[family])
+            oof, val = fit.oof, fit.model.decision_function(val_texts)
         models[model_parameter(family)] = fit.model
-        train_cols[score_feature(family)] = fit.oof
-        val_cols[score_feature(family)] = fit.model.decision_function(val_texts)
+        train_cols[score_feature(family)] = oof
+        val_cols[score_feature(family)] = val
         print(
             f"{family}: {len(fit.model.keys_)} patterns, out-of-fold train AUC "
-            f"{roc_auc_score(y_train, fit.oof, sample_weight=w_train):.4f} "
+            f"{roc_auc_score(y_train, oof, sample_weight=w_train):.4f} "
             f"({time.perf_counter() - started:.0f}s)"
         )
     extractor = FeatureExtractor(families=families, **models).fit([])

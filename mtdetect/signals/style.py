@@ -10,6 +10,13 @@ theirs, and its strongest patterns are shown as spans like any other evidence.
   trained on matched pairs (a text and its own machine version), so topic
   cancels and only the translation's word choice ("persons", "roughly")
   and word order remain.
+- ``roundtrip.score``: the same kind of model trained on round trips only,
+  each matched with the human text it was made from (an original, a
+  professional translation, a learner essay), so translationese and
+  learners' errors are on both sides and only what the round trip added
+  counts. Its intercept is set so that 0 is the highest score any human text
+  in training or validation reached; the feature is the score above that
+  ceiling, and 0 below it, so human text never gets a round-trip push.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ class PatternSignal(Signal):
     """One feature, ``<name>.score``: a fitted pattern model's log-odds for the document."""
 
     name = "pattern"
+    #: what the model's patterns are typical of, in its evidence messages
+    typical_of = "machine-translated English"
 
     def __init__(self, model: FunctionWordModel | None) -> None:
         if model is None or not hasattr(model, "coef_"):
@@ -42,7 +51,8 @@ class PatternSignal(Signal):
 
     def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
         score, items = self.model.explain(doc)
-        return [score], evidence_items(items, doc.text, score_feature(self.name))
+        kind = score_feature(self.name)
+        return [score], evidence_items(items, doc.text, kind, self.typical_of)
 
     def fingerprint(self) -> str:
         return self.model.fingerprint()
@@ -58,3 +68,20 @@ class WordingSignal(PatternSignal):
     """``wording.score``: the word pattern model trained on matched pairs."""
 
     name = "wording"
+
+
+class RoundTripSignal(PatternSignal):
+    """``roundtrip.score``: how far round-trip patterns go beyond any human text seen.
+
+    The model (trained on round trips matched with their sources) has its
+    intercept shifted so that 0 is the human ceiling; below it the feature is
+    0, and the model's ``explain`` shows no evidence, so a human text can only
+    be lifted by this family where it reads like no human text in training.
+    """
+
+    name = "roundtrip"
+    typical_of = "English sent through machine translation and back"
+
+    def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
+        (score,), evidence = super().extract(doc)
+        return [max(score, 0.0)], evidence

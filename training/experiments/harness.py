@@ -17,12 +17,18 @@ from sklearn.metrics import roc_auc_score
 from mtdetect.features import FeatureExtractor
 from mtdetect.style import FunctionWordModel
 from training.augment import partial_roundtrips
-from training.corpus import HUMAN_LABELS, Record, load_records, seed_expectations
+from training.corpus import (
+    EXTRA_ROUNDTRIP_LABELS,
+    HUMAN_LABELS,
+    Record,
+    load_records,
+    seed_expectations,
+)
 from training.dataset import featurize, sample_weights
 from training.evaluate import tpr_at_fpr
 from training.modeling import fit_platt, threshold_for_fpr
-from training.style_stack import out_of_fold, stack_columns
-from training.train import split_records
+from training.style_stack import PARAMS, fit_roundtrip, out_of_fold, stack_columns
+from training.train import main_rows, split_records
 
 DENSE = ("names", "phrases", "surface", "profile")
 C, SHRINK = 0.03, 0.03  # what train.py selects for the shipped recipe
@@ -32,7 +38,11 @@ SCORED = ("val", "test", "seeds")
 
 @dataclass
 class Experiment:
-    """The splits (train with partial round trips), dense features, and the seed pages."""
+    """The splits (train with partial round trips), dense features, and the seed pages.
+
+    ``parts`` are the scorer's rows, as train.py splits them; ``extra`` the
+    round trips of translations and essays, which only the roundtrip model sees.
+    """
 
     parts: dict[str, list[Record]]
     y: dict[str, np.ndarray]
@@ -42,11 +52,17 @@ class Experiment:
     X: dict[str, np.ndarray]  # dense features per split, and for "seeds"
     seed_docs: list[Any]
     spun: np.ndarray  # per seed: expected to be flagged
+    extra: dict[str, list[Record]]
 
     @classmethod
     def load(cls) -> Experiment:
         records = load_records(roundtrips=True)
-        parts = split_records(records)
+        everything = split_records(records)
+        parts = {name: main_rows(part) for name, part in everything.items()}
+        extra = {
+            name: [r for r in part if r.label in EXTRA_ROUNDTRIP_LABELS]
+            for name, part in everything.items()
+        }
         originals = {r.group: r for r in records if r.label == "ORIG"}
         parts["train"] += partial_roundtrips(parts["train"], originals)
         train = parts["train"]
@@ -64,6 +80,7 @@ class Experiment:
             X=X,
             seed_docs=[p.doc for p in prepared],
             spun=np.array([expected for _, expected in seeds]),
+            extra=extra,
         )
 
     def pattern_scores(self, params: dict[str, Any], fit_on: np.ndarray) -> dict[str, np.ndarray]:
@@ -82,6 +99,19 @@ class Experiment:
         out = {"train": fit.oof}
         for name in SCORED:
             out[name] = matrices[name] @ fit.model.coef_ + fit.model.intercept_
+        return out
+
+    def roundtrip_scores(self) -> dict[str, np.ndarray]:
+        """``roundtrip.score`` as train.py computes it: out of fold on train, clamped at 0."""
+        fit = fit_roundtrip(
+            self.parts["train"] + self.extra["train"],
+            self.parts["val"] + self.extra["val"],
+            PARAMS["roundtrip"],
+        )
+        out = {"train": np.maximum(fit.oof[: len(self.parts["train"])], 0.0)}
+        for name in SCORED:
+            docs = self.seed_docs if name == "seeds" else [r.text for r in self.parts[name]]
+            out[name] = np.maximum(fit.model.decision_function(docs), 0.0)
         return out
 
     def stacked(

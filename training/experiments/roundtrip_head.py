@@ -38,7 +38,7 @@ if __package__ in (None, ""):
 import numpy as np
 
 from training.corpus import HUMAN_LABELS
-from training.dataset import pair_kind
+from training.dataset import matched_pairs_of
 from training.experiments.harness import SCORED, SHRINK, C, Experiment, metrics
 from training.modeling import fit_platt, fit_scorer
 from training.style_stack import PARAMS, matched_pairs
@@ -56,14 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     exp = Experiment.load()
     train, y, w = exp.parts["train"], exp.y, exp.w
 
-    by_group: dict[str, list[int]] = {}
-    for i, record in enumerate(train):
-        by_group.setdefault(record.group, []).append(i)
     paired = matched_pairs(y["train"], exp.groups)
     roundtrip_pair = np.zeros(len(train), dtype=bool)
-    for members in by_group.values():
-        if paired[members[0]] and pair_kind(train, members) == "RT":
-            roundtrip_pair[members] = True
+    for kind, machine, humans in matched_pairs_of(train):
+        if kind == "RT":
+            roundtrip_pair[machine + humans] = True
 
     scores: dict[str, dict[str, np.ndarray]] = {}
     for family, fit_on in (

@@ -363,6 +363,27 @@ def render_markdown(r: dict[str, Any]) -> str:
             [title, "n", "flagged", "FPR"],
             [[k, v["n"], v["flagged"], v["fpr"]] for k, v in le[key].items()],
         )
+    if "native_news" in r:
+        nn = r["native_news"]
+        out += [
+            "## Native English news (must not be flagged)",
+            "",
+            f"{nn['n']} documents of the native news corpus, which trains no classifier (it is "
+            "the reference for the n-gram tables, the gazetteer and the telltale rates, so "
+            "this is optimistic for the names and phrases families, and fair for the pattern "
+            "models).",
+            "",
+        ]
+        rows = [
+            ["FPR at shipped threshold", nn["fpr_at_threshold"]],
+            ["flagged / n", f"{nn['flagged']} / {nn['n']}"],
+            ["highest probability", nn["max_probability"]],
+        ]
+        if "share_with_roundtrip_score_above_0" in nn:
+            rows.append(
+                ["share with roundtrip.score above 0", nn["share_with_roundtrip_score_above_0"]]
+            )
+        out += _table(["metric", "value"], rows)
     if "ablation" in r:
         out += ["## Ablation (refit without one family, same C, same rows)", ""]
         cols = ["n_features", "auc_overall", "auc_mt", "auc_rt", "auc_vs_learners", "lolo_mean_auc"]

@@ -205,3 +205,21 @@ def test_roundtrip_score_is_the_score_above_the_ceiling_and_never_negative() -> 
     assert all("machine translation and back" in e.message for e in lifted.evidence)
     for item in lifted.evidence:
         assert trip[item.start : item.end] == item.text
+
+
+def test_native_news_counts_as_human_text_and_raises_the_ceiling() -> None:
+    from training.style_stack import fit_roundtrip
+
+    records = roundtrip_corpus()
+    params = {"max_n": 2, "min_df": 1, "max_features": 1000, "C": 10.0, "keep_lowercase": True}
+    # native news that happens to say "roughly" and "it enters": English after all
+    native = [
+        "Shares rose roughly two percent as the fund said it enters the market on Monday.",
+        "The bank said roughly half of it enters the new year in profit.",
+    ]
+    plain = fit_roundtrip(records, [], params)
+    taught = fit_roundtrip(records, [], params, native=native)
+    assert len(taught.oof) == len(records)  # native rows are learned from, not returned
+    trip = "The council roughly the budget of city it enters the Tuesday."
+    assert taught.model.decision_function([trip])[0] < plain.model.decision_function([trip])[0]
+    assert all(s <= 0 for s in taught.model.decision_function(native))

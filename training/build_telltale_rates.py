@@ -37,14 +37,14 @@ from mtdetect.resources import data_path
 from mtdetect.signals.names import NameSignal
 from mtdetect.telltales import RATES_FILE, TELLTALE_KINDS, events
 from training.build_gazetteer import count_sources, gazetteer_from
-from training.corpus import news_lm_documents
+from training.corpus import NEWS_QUARTERS, news_lm_documents
 
 STEP = 4
 
 
 def measured(index: int) -> bool:
     """The documents whose telltales are counted (the rest build the gazetteer)."""
-    return index % STEP == 0
+    return index % STEP == NEWS_QUARTERS["telltale_rates"]
 
 
 def held_out_gazetteer() -> Gazetteer:

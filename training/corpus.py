@@ -170,6 +170,24 @@ def news_lm_documents(limit: int | None = None) -> Iterator[str]:
                 yield line.strip()
 
 
+# The native news corpus is read whole for word statistics (n-grams, compounds,
+# gazetteer). Where documents are needed one by one, each use takes its own
+# quarter (document index mod 4), so no document serves two of them.
+NEWS_QUARTERS = {"telltale_rates": 0, "evaluation": 1, "roundtrip_negatives": 3}
+
+
+def native_news(use: str, n: int, min_words: int = MIN_WORDS) -> list[str]:
+    """The first ``n`` native news documents of ``use``'s quarter, of ``min_words`` or more."""
+    quarter = NEWS_QUARTERS[use]
+    out: list[str] = []
+    for i, text in enumerate(news_lm_documents()):
+        if i % 4 == quarter and len(text.split()) >= min_words:
+            out.append(text)
+            if len(out) == n:
+                break
+    return out
+
+
 def seed_expectations() -> list[tuple[Path, bool]]:
     """The user's seed articles and whether each is spun (``shared/seeds/labels.csv``)."""
     with (SEEDS / "labels.csv").open(encoding="utf-8") as handle:

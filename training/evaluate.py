@@ -535,26 +535,28 @@ class Context:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The roundtrip model refitted as training fits it, on the kept rows only.
 
-        Round-trip pairs among the kept rows (and kept extra round trips), out
-        of fold; its zero re-set at the highest score of a kept human training
-        text (out of fold) or a validation human text; scores clamped at 0, as
-        the signal clamps them.
+        Round-trip pairs among the kept rows (and kept extra round trips) and
+        the native news negatives, out of fold; its zero re-set at the highest
+        score of a kept human training text or native document (out of fold)
+        or of a validation human text; scores clamped at 0, as the signal does.
         """
         if keep_extra is None:
             keep_extra = np.ones(len(self.extra_train), dtype=bool)
-        both = np.concatenate([keep, keep_extra])
+        natives = self.roundtrip_natives
+        both = np.concatenate([keep, keep_extra, np.ones(len(natives), dtype=bool)])
         key = "roundtrip:" + hashlib.sha1(np.packbits(both).tobytes()).hexdigest()
         if key not in self.memo:
             model = self.pattern_model("roundtrip")
+            rows = self.train + self.extra_train + natives
             if "matrices:roundtrip" not in self.memo:
-                rows = self.train + self.extra_train
                 self.memo["matrices:roundtrip"] = tuple(
                     model.vectorise(model.symbols(r.text) for r in records)
                     for records in (rows, self.val, self.test)
                 )
             train, val, test = self.memo["matrices:roundtrip"]
-            records = [r for r, k in zip(self.train + self.extra_train, both, strict=True) if k]
+            records = [r for r, k in zip(rows, both, strict=True) if k]
             fit_rows = roundtrip_rows(records)
+            fit_rows[len(records) - len(natives) :] = True
             w = np.zeros(len(records))
             w[fit_rows] = sample_weights([records[i] for i in np.flatnonzero(fit_rows)])
             fit = out_of_fold(
@@ -575,6 +577,18 @@ class Context:
             scores = np.maximum(test @ fit.model.coef_ + fit.model.intercept_ - ceiling, 0.0)
             self.memo[key] = (oof, scores)
         return self.memo[key]
+
+    @cached_property
+    def roundtrip_natives(self) -> list[Record]:
+        """The native news negatives the roundtrip model is fitted with, as training makes them."""
+        from training.corpus import native_news
+        from training.style_stack import NATIVE_NEGATIVES, NATIVE_SOURCE
+
+        texts = native_news("roundtrip_negatives", NATIVE_NEGATIVES)
+        return [
+            Record(text, "ORIG", f"native-news:{i}", NATIVE_SOURCE, "en", "original")
+            for i, text in enumerate(texts)
+        ]
 
     @cached_property
     def y_train(self) -> np.ndarray:
@@ -1192,17 +1206,13 @@ def evaluate_native_news(ctx: Context, n: int = NATIVE_NEWS_DOCS) -> dict[str, A
     telltale base rates. So its names and word pairs are known to those
     resources, and this rate is optimistic for the ``names`` and ``phrases``
     families; for the pattern models (style, wording, roundtrip) these are
-    new documents. Every 4th document from the second on (the quarter the
-    telltale rates skip), of at least 60 words, the first ``n`` of them.
+    new documents: the evaluation quarter of the corpus, which neither the
+    telltale rates nor the roundtrip model's native negatives come from
+    (``training.corpus.NEWS_QUARTERS``), its first ``n`` documents of 60 words or more.
     """
-    from training.corpus import news_lm_documents
+    from training.corpus import native_news
 
-    texts = []
-    for i, text in enumerate(news_lm_documents()):
-        if i % 4 == 1 and len(text.split()) >= MIN_WORDS:
-            texts.append(text)
-            if len(texts) == n:
-                break
+    texts = native_news("evaluation", n)
     X = featurize(ctx.extractor, texts, label="native-news")
     probability = ctx.calibrate(np.asarray(ctx.scorer.decision_function(X), dtype=np.float64))
     flagged = probability >= ctx.threshold

@@ -52,6 +52,9 @@ PARAMS: dict[str, dict[str, Any]] = {
 }
 # The human texts whose highest round-trip score sets the ``roundtrip`` ceiling.
 CEILING_LABELS = frozenset({"HT", "ORIG", "LEARNER"})
+# Native news documents the roundtrip model learns from as human text (see fit_roundtrip).
+NATIVE_NEGATIVES = 3000
+NATIVE_SOURCE = "native-news"
 
 
 def untrained_families(families: Sequence[str]) -> tuple[str, ...]:
@@ -129,36 +132,50 @@ def roundtrip_rows(records: Sequence[Record]) -> np.ndarray:
 
 
 def fit_roundtrip(
-    records: Sequence[Record], val: Sequence[Record], params: dict[str, Any]
+    records: Sequence[Record],
+    val: Sequence[Record],
+    params: dict[str, Any],
+    native: Sequence[str] = (),
 ) -> StyleFit:
     """The ``roundtrip`` model: fitted on round-trip pairs, its zero at the human ceiling.
 
-    Every training row is scored out of fold (grouped by source document);
-    the model is fitted on round trips and their own sources only, each kind
-    of pair (originals, professional translations, learner essays) with the
-    same total weight. Its intercept (and the out-of-fold scores) are then
-    shifted by the highest score of any human text among the training rows
-    (out of fold) and the validation rows, so that a score above 0 is one no
-    human text in training or validation reached.
+    Every row of ``records`` is scored out of fold (grouped by source
+    document); the model is fitted on round trips and their own sources, each
+    kind of pair (originals, professional translations, learner essays) with
+    the same total weight, and on ``native`` news documents as human text of
+    their own (``single_share`` of the human side, as ``sample_weights`` gives
+    unpaired rows). Why those: a round trip turns "Electronics Association"
+    into "Association of Electronics", and names like "Bank of England" look
+    the same once masked; native news, which is full of them, teaches the
+    model they are English. The intercept (and the out-of-fold scores,
+    returned for ``records`` only) are then shifted by the highest score of
+    any human text: training rows and native documents out of fold, and the
+    validation rows, so that a score above 0 is one no human text reached.
     """
-    records, val = list(records), list(val)
+    natives = [
+        Record(text, "ORIG", f"native-news:{i}", NATIVE_SOURCE, "en", "original")
+        for i, text in enumerate(native)
+    ]
+    rows_in = [*records, *natives]
+    val = list(val)
     model = FunctionWordModel(**params)
-    streams = [model.symbols(r.text) for r in records]
+    streams = [model.symbols(r.text) for r in rows_in]
     model.fit_vocabulary(streams)
     matrix = model.vectorise(streams)
-    rows = roundtrip_rows(records)
-    y = np.array([r.y for r in records])
-    w = np.zeros(len(records))
-    w[rows] = sample_weights([records[i] for i in np.flatnonzero(rows)])
-    fit = out_of_fold(model, matrix, y, w, [r.group for r in records], fit_on=rows)
-    human = np.array([r.label in CEILING_LABELS for r in records])
+    rows = roundtrip_rows(rows_in)
+    rows[len(records) :] = True
+    y = np.array([r.y for r in rows_in])
+    w = np.zeros(len(rows_in))
+    w[rows] = sample_weights([rows_in[i] for i in np.flatnonzero(rows)])
+    fit = out_of_fold(model, matrix, y, w, [r.group for r in rows_in], fit_on=rows)
+    human = np.array([r.label in CEILING_LABELS for r in rows_in])
     val_human = [r.text for r in val if r.label in CEILING_LABELS]
     ceiling = max(
         float(fit.oof[human].max(initial=-np.inf)),
         float(fit.model.decision_function(val_human).max(initial=-np.inf)),
     )
     fit.model.intercept_ -= ceiling
-    return StyleFit(fit.model, fit.oof - ceiling)
+    return StyleFit(fit.model, fit.oof[: len(records)] - ceiling)
 
 
 def _with_vocabulary(model: FunctionWordModel) -> FunctionWordModel:

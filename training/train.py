@@ -28,6 +28,7 @@ from training.corpus import (
     HUMAN_LABELS,
     Record,
     load_records,
+    native_news,
     seed_expectations,
 )
 from training.dataset import featurize, sample_weights
@@ -38,8 +39,14 @@ from training.modeling import (
     grouped_cv_auc,
     threshold_for_fpr,
 )
+from training.style_stack import (
+    NATIVE_NEGATIVES,
+    fit_roundtrip,
+    fit_style,
+    stack_columns,
+    untrained_families,
+)
 from training.style_stack import PARAMS as PATTERN_PARAMS
-from training.style_stack import fit_roundtrip, fit_style, stack_columns, untrained_families
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 # The shipped model's families. "syntax" (hashed function-word n-grams, 512
@@ -142,6 +149,7 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
                 "val": summary(parts["val"]),
                 "test_held_out": summary(parts["test"]),
                 "roundtrip_model_extra": {name: summary(part) for name, part in extra.items()},
+                "roundtrip_model_native_news": NATIVE_NEGATIVES if "roundtrip" in families else 0,
                 "roundtrips": roundtrips,
                 "partial_roundtrips": bool(roundtrips and partial),
                 "min_words": 60,
@@ -206,7 +214,10 @@ def _stack_patterns(
         started = time.perf_counter()
         if family == "roundtrip":
             fit = fit_roundtrip(
-                parts["train"] + extra["train"], parts["val"] + extra["val"], PATTERN_PARAMS[family]
+                parts["train"] + extra["train"],
+                parts["val"] + extra["val"],
+                PATTERN_PARAMS[family],
+                native=native_news("roundtrip_negatives", NATIVE_NEGATIVES),
             )
             # the scorer's rows come first; the feature is clamped at 0, as the signal does
             oof = np.maximum(fit.oof[: len(parts["train"])], 0.0)

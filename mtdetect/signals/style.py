@@ -14,9 +14,11 @@ theirs, and its strongest patterns are shown as spans like any other evidence.
   each matched with the human text it was made from (an original, a
   professional translation, a learner essay), so translationese and
   learners' errors are on both sides and only what the round trip added
-  counts. Its intercept is set so that 0 is the highest score any human text
-  in training or validation reached; the feature is the score above that
-  ceiling, and 0 below it, so human text never gets a round-trip push.
+  counts; native news documents are among its human texts too. Its
+  intercept is set so that 0 is the highest score any human text in
+  training or validation reached; the feature is the score above that
+  ceiling, and 0 below it, so text like any human text seen never gets a
+  round-trip push.
 """
 
 from __future__ import annotations

@@ -22,12 +22,19 @@ from training.corpus import (
     HUMAN_LABELS,
     Record,
     load_records,
+    native_news,
     seed_expectations,
 )
 from training.dataset import featurize, sample_weights
 from training.evaluate import tpr_at_fpr
 from training.modeling import fit_platt, threshold_for_fpr
-from training.style_stack import PARAMS, fit_roundtrip, out_of_fold, stack_columns
+from training.style_stack import (
+    NATIVE_NEGATIVES,
+    PARAMS,
+    fit_roundtrip,
+    out_of_fold,
+    stack_columns,
+)
 from training.train import main_rows, split_records
 
 DENSE = ("names", "phrases", "surface", "profile")
@@ -107,6 +114,7 @@ class Experiment:
             self.parts["train"] + self.extra["train"],
             self.parts["val"] + self.extra["val"],
             PARAMS["roundtrip"],
+            native=native_news("roundtrip_negatives", NATIVE_NEGATIVES),
         )
         out = {"train": np.maximum(fit.oof[: len(self.parts["train"])], 0.0)}
         for name in SCORED:

@@ -171,11 +171,10 @@ def test_fit_roundtrip_puts_its_zero_at_the_highest_human_score() -> None:
 
     records = roundtrip_corpus()
     params = {"max_n": 2, "min_df": 1, "max_features": 1000, "C": 10.0, "keep_lowercase": True}
-    val = [records[0], records[1]]  # an original and its round trip
-    fit = fit_roundtrip(records, val, params)
+    fit = fit_roundtrip(records, params)
     human = [i for i, r in enumerate(records) if r.label in ("HT", "ORIG", "LEARNER")]
-    # no human training text (out of fold) or validation text scores above 0 ...
-    assert np.isclose(max(fit.oof[human].max(), fit.model.decision_function([val[0].text])[0]), 0)
+    # the highest human training text (out of fold) sits exactly at 0 ...
+    assert np.isclose(fit.oof[human].max(), 0)
     # ... and a new round trip does, while a new human sentence does not
     trip = "The council roughly the budget of city it enters the Tuesday."
     human_text = "The council voted on the city budget on Tuesday."
@@ -187,7 +186,7 @@ def test_roundtrip_score_is_the_score_above_the_ceiling_and_never_negative() -> 
 
     records = roundtrip_corpus()
     params = {"max_n": 2, "min_df": 1, "max_features": 1000, "C": 10.0, "keep_lowercase": True}
-    model = fit_roundtrip(records, [], params).model
+    model = fit_roundtrip(records, params).model
     extractor = FeatureExtractor(
         families=("roundtrip",), roundtrip_model=model, count_telltales=False
     ).fit([])
@@ -217,8 +216,8 @@ def test_native_news_counts_as_human_text_and_raises_the_ceiling() -> None:
         "Shares rose roughly two percent as the fund said it enters the market on Monday.",
         "The bank said roughly half of it enters the new year in profit.",
     ]
-    plain = fit_roundtrip(records, [], params)
-    taught = fit_roundtrip(records, [], params, native=native)
+    plain = fit_roundtrip(records, params)
+    taught = fit_roundtrip(records, params, native=native)
     assert len(taught.oof) == len(records)  # native rows are learned from, not returned
     trip = "The council roughly the budget of city it enters the Tuesday."
     assert taught.model.decision_function([trip])[0] < plain.model.decision_function([trip])[0]

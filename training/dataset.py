@@ -19,9 +19,10 @@ BALANCE_PAIRS = True
 
 
 # The human texts each kind of machine text is matched with inside its group:
-# a WMT system output with the professional translation of the same source (or
+# a WMT system output with the professional translations of the same source (or
 # the English source itself, for liv-en), and an Apertium round trip with the
-# very text it was made from.
+# group's texts of the kind it was made from: its original, the document's
+# professional translations, or the author's essays.
 PARTNERS: dict[str, frozenset[str]] = {
     "MT": frozenset({"HT", "ORIG"}),
     "RT": frozenset({"ORIG"}),

@@ -45,15 +45,18 @@ from training.corpus import (
     MIN_WORDS,
     Record,
     load_records,
+    native_news,
     seed_expectations,
 )
 from training.dataset import featurize, sample_weights
 from training.model_card import fmt, render_markdown, target_checks, verdict
 from training.modeling import SEED, fit_scorer
 from training.style_stack import (
-    CEILING_LABELS,
+    NATIVE_NEGATIVES,
+    human_ceiling,
+    native_records,
     out_of_fold,
-    roundtrip_rows,
+    roundtrip_fit_rows,
     stack_columns,
     untrained_families,
 )
@@ -441,15 +444,9 @@ class Context:
     @cached_property
     def extra_train(self) -> list[Record]:
         """Round trips of translations and essays in the train split (roundtrip model only)."""
+        if not self.has_roundtrip_model:
+            return []
         return [r for r in self.extra_records if r.split == "train"]
-
-    @cached_property
-    def val(self) -> list[Record]:
-        """Every validation record the roundtrip model's ceiling is measured on."""
-        records = [r for r in self.base_records if r.split == "val"]
-        if self.train_with_roundtrips:
-            records += [r for r in self.rt_records + self.extra_records if r.split == "val"]
-        return records
 
     @cached_property
     def extra_decision(self) -> np.ndarray:
@@ -533,62 +530,56 @@ class Context:
     def roundtrip_refit(
         self, keep: np.ndarray, keep_extra: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The roundtrip model refitted as training fits it, on the kept rows only.
+        """The roundtrip model refitted as ``fit_roundtrip`` fits it, on the kept rows only.
 
-        Round-trip pairs among the kept rows (and kept extra round trips) and
-        the native news negatives, out of fold; its zero re-set at the highest
-        score of a kept human training text or native document (out of fold)
-        or of a validation human text; scores clamped at 0, as the signal does.
+        The kept rows, the kept round trips of translations and essays, and the
+        native news negatives, out of fold; its zero re-set at the highest
+        out-of-fold score of a kept human text; scores clamped at 0, as the
+        signal clamps them. The vocabulary is the shipped model's, as for the
+        other pattern models' refits.
         """
         if keep_extra is None:
             keep_extra = np.ones(len(self.extra_train), dtype=bool)
         natives = self.roundtrip_natives
         both = np.concatenate([keep, keep_extra, np.ones(len(natives), dtype=bool)])
-        key = "roundtrip:" + hashlib.sha1(np.packbits(both).tobytes()).hexdigest()
+        key = "roundtrip-refit:" + hashlib.sha1(np.packbits(both).tobytes()).hexdigest()
         if key not in self.memo:
             model = self.pattern_model("roundtrip")
             rows = self.train + self.extra_train + natives
-            if "matrices:roundtrip" not in self.memo:
-                self.memo["matrices:roundtrip"] = tuple(
+            if "roundtrip-matrices" not in self.memo:
+                self.memo["roundtrip-matrices"] = tuple(
                     model.vectorise(model.symbols(r.text) for r in records)
-                    for records in (rows, self.val, self.test)
+                    for records in (rows, self.test)
                 )
-            train, val, test = self.memo["matrices:roundtrip"]
+            train, test = self.memo["roundtrip-matrices"]
             records = [r for r, k in zip(rows, both, strict=True) if k]
-            fit_rows = roundtrip_rows(records)
-            fit_rows[len(records) - len(natives) :] = True
-            w = np.zeros(len(records))
-            w[fit_rows] = sample_weights([records[i] for i in np.flatnonzero(fit_rows)])
+            fit_on, weights = roundtrip_fit_rows(records, len(natives))
             fit = out_of_fold(
                 model,
                 train[np.flatnonzero(both)],
                 np.array([r.y for r in records]),
-                w,
+                weights,
                 [r.group for r in records],
-                fit_on=fit_rows,
+                fit_on=fit_on,
             )
             # the shipped model's intercept was shifted; a refit's is its own
-            human = np.array([r.label in CEILING_LABELS for r in records])
-            val_human = np.array([r.label in CEILING_LABELS for r in self.val])
-            val_scores = val[np.flatnonzero(val_human)] @ fit.model.coef_ + fit.model.intercept_
-            ceiling = max(float(fit.oof[human].max()), float(val_scores.max()))
-            n_main = int(keep.sum())
-            oof = np.maximum(fit.oof[:n_main] - ceiling, 0.0)
+            ceiling = human_ceiling(records, fit.oof)
+            oof = np.maximum(fit.oof[: int(keep.sum())] - ceiling, 0.0)
             scores = np.maximum(test @ fit.model.coef_ + fit.model.intercept_ - ceiling, 0.0)
             self.memo[key] = (oof, scores)
         return self.memo[key]
 
     @cached_property
+    def has_roundtrip_model(self) -> bool:
+        """Whether the bundle has the roundtrip family (and so learned from its extra rows)."""
+        return "roundtrip" in self.pattern_columns
+
+    @cached_property
     def roundtrip_natives(self) -> list[Record]:
         """The native news negatives the roundtrip model is fitted with, as training makes them."""
-        from training.corpus import native_news
-        from training.style_stack import NATIVE_NEGATIVES, NATIVE_SOURCE
-
-        texts = native_news("roundtrip_negatives", NATIVE_NEGATIVES)
-        return [
-            Record(text, "ORIG", f"native-news:{i}", NATIVE_SOURCE, "en", "original")
-            for i, text in enumerate(texts)
-        ]
+        if not self.has_roundtrip_model:
+            return []
+        return native_records(native_news("roundtrip_negatives", NATIVE_NEGATIVES))
 
     @cached_property
     def y_train(self) -> np.ndarray:
@@ -1210,8 +1201,6 @@ def evaluate_native_news(ctx: Context, n: int = NATIVE_NEWS_DOCS) -> dict[str, A
     telltale rates nor the roundtrip model's native negatives come from
     (``training.corpus.NEWS_QUARTERS``), its first ``n`` documents of 60 words or more.
     """
-    from training.corpus import native_news
-
     texts = native_news("evaluation", n)
     X = featurize(ctx.extractor, texts, label="native-news")
     probability = ctx.calibrate(np.asarray(ctx.scorer.decision_function(X), dtype=np.float64))

@@ -94,8 +94,8 @@ def render_markdown(r: dict[str, Any]) -> str:
         out.append(
             "- `roundtrip.score`: the same kind of model fitted on round trips only, each "
             "matched with the human text it was made from (originals, professional "
-            "translations, learner essays), its zero set at the highest score any human text "
-            "in training (out of fold) or validation reached, and clamped at 0 below it "
+            "translations, learner essays) and with native news as human text, its zero set at "
+            "the highest out-of-fold score of those human texts, and clamped at 0 below it "
             f"({json.dumps(patterns['roundtrip'])}); its weight is a hand-set prior "
             f"({ROUNDTRIP_PRIOR:g} per unit, training/modeling.py ROUNDTRIP_PRIOR)"
         )
@@ -368,10 +368,11 @@ def render_markdown(r: dict[str, Any]) -> str:
         out += [
             "## Native English news (must not be flagged)",
             "",
-            f"{nn['n']} documents of the native news corpus, which trains no classifier (it is "
-            "the reference for the n-gram tables, the gazetteer and the telltale rates, so "
-            "this is optimistic for the names and phrases families, and fair for the pattern "
-            "models).",
+            f"{nn['n']} documents of the native news corpus. The corpus is the reference for "
+            "the n-gram tables, the gazetteer and the telltale rates, so this is optimistic for "
+            "the names and phrases families; these documents are a quarter of it that no model "
+            "learned from (the roundtrip model's native negatives are another), so it is fair "
+            "for the pattern models.",
             "",
         ]
         rows = [

@@ -53,11 +53,11 @@ SURPRISE_PRIOR = 0.35
 SURPRISE_FEATURE = "telltale.surprise"
 
 # Weight, in log-odds per unit, of ``roundtrip.score``: the round-trip model's
-# log-odds above the highest score that any human text in training or
-# validation, or any native news document among its negatives, reached (0 for
-# every such text). Set by hand, not learned: fitted by log loss the weight
-# comes out at 0.4, since round trips are already on the right side on
-# average, while what counts is lifting the few round trips
+# log-odds above the highest out-of-fold score of any human text it was
+# fitted with (native news included), and 0 below it. Set by hand, not
+# learned: fitted by log loss the weight comes out at 0.4, since round trips
+# are already on the right side on average, while what counts is lifting the
+# few round trips
 # that score below professional translations' translationese, which sets the
 # 1% false-positive cut. A human text can only be lifted by it where it reads
 # like no human text seen. Chosen on out-of-fold training scores, never on

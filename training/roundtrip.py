@@ -138,9 +138,8 @@ def select_sources(
 
     Several texts share a group (an author's essays, a document's references),
     so the stable order is keyed on the group and the text together.
+    Originals are chosen by :func:`select_originals`, whose order the cache keeps.
     """
-    if kind == "ORIG":
-        return select_originals(records, DEFAULT_LIMIT, min_words)
     chosen = sorted(
         (r for r in records if r.label == kind and r.n_words >= min_words),
         key=lambda r: selection_key(f"{r.group}\n{r.text}"),

@@ -122,7 +122,12 @@ def fit_style(
 
 
 def roundtrip_rows(records: Sequence[Record]) -> np.ndarray:
-    """Rows of round-trip pairs: every round trip and the human text it was made from."""
+    """Rows of round-trip pairs: every round trip and the human texts of its kind in its group.
+
+    The human side is the group's texts of the kind the round trip was made
+    from (an original, a document's professional translations, an author's
+    essays), as ``training.dataset.matched_pairs_of`` pairs them.
+    """
     rows = np.zeros(len(records), dtype=bool)
     for kind, machine, humans in matched_pairs_of(records):
         if kind.startswith("RT"):
@@ -131,49 +136,62 @@ def roundtrip_rows(records: Sequence[Record]) -> np.ndarray:
     return rows
 
 
+def native_records(texts: Sequence[str]) -> list[Record]:
+    """Native news documents as unpaired human rows of the roundtrip model."""
+    return [
+        Record(text, "ORIG", f"native-news:{i}", NATIVE_SOURCE, "en", "original")
+        for i, text in enumerate(texts)
+    ]
+
+
+def roundtrip_fit_rows(records: Sequence[Record], n_native: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows the roundtrip model is fitted on, and their weights.
+
+    ``records`` ends with ``n_native`` native news rows, all fitted on; the
+    rest only where they belong to a round-trip pair. Each kind of pair
+    (originals, translations, essays) carries the same total weight; the
+    native rows, unpaired, ``single_share`` of the human side.
+    """
+    rows = roundtrip_rows(records)
+    rows[len(records) - n_native :] = True
+    weights = np.zeros(len(records))
+    weights[rows] = sample_weights([records[i] for i in np.flatnonzero(rows)])
+    return rows, weights
+
+
+def human_ceiling(records: Sequence[Record], scores: np.ndarray) -> float:
+    """The highest score among the human texts of ``records`` (their out-of-fold scores)."""
+    human = np.array([r.label in CEILING_LABELS for r in records], dtype=bool)
+    return float(scores[human].max(initial=-np.inf))
+
+
 def fit_roundtrip(
-    records: Sequence[Record],
-    val: Sequence[Record],
-    params: dict[str, Any],
-    native: Sequence[str] = (),
+    records: Sequence[Record], params: dict[str, Any], native: Sequence[str] = ()
 ) -> StyleFit:
     """The ``roundtrip`` model: fitted on round-trip pairs, its zero at the human ceiling.
 
     Every row of ``records`` is scored out of fold (grouped by source
-    document); the model is fitted on round trips and their own sources, each
-    kind of pair (originals, professional translations, learner essays) with
-    the same total weight, and on ``native`` news documents as human text of
-    their own (``single_share`` of the human side, as ``sample_weights`` gives
-    unpaired rows). Why those: a round trip turns "Electronics Association"
-    into "Association of Electronics", and names like "Bank of England" look
-    the same once masked; native news, which is full of them, teaches the
-    model they are English. The intercept (and the out-of-fold scores,
-    returned for ``records`` only) are then shifted by the highest score of
-    any human text: training rows and native documents out of fold, and the
-    validation rows, so that a score above 0 is one no human text reached.
+    document); the model is fitted on round trips and the texts they were
+    made from (partial round trips of originals included), and on ``native``
+    news documents as human text of their own. Why those: a round trip turns
+    "Electronics Association" into "Association of Electronics", and names
+    like "Bank of England" look the same once masked; native news, which is
+    full of them, teaches the model they are English. The intercept (and the
+    out-of-fold scores, returned for ``records`` only) are then shifted by the
+    highest out-of-fold score of any human training text or native document,
+    so that a score above 0 is one no human text in training reached.
+    Validation text plays no part, so that the threshold and calibration
+    chosen there see the feature fire on human text as it would on new text.
     """
-    natives = [
-        Record(text, "ORIG", f"native-news:{i}", NATIVE_SOURCE, "en", "original")
-        for i, text in enumerate(native)
-    ]
-    rows_in = [*records, *natives]
-    val = list(val)
+    rows_in = [*records, *native_records(native)]
     model = FunctionWordModel(**params)
     streams = [model.symbols(r.text) for r in rows_in]
     model.fit_vocabulary(streams)
     matrix = model.vectorise(streams)
-    rows = roundtrip_rows(rows_in)
-    rows[len(records) :] = True
+    fit_on, weights = roundtrip_fit_rows(rows_in, len(native))
     y = np.array([r.y for r in rows_in])
-    w = np.zeros(len(rows_in))
-    w[rows] = sample_weights([rows_in[i] for i in np.flatnonzero(rows)])
-    fit = out_of_fold(model, matrix, y, w, [r.group for r in rows_in], fit_on=rows)
-    human = np.array([r.label in CEILING_LABELS for r in rows_in])
-    val_human = [r.text for r in val if r.label in CEILING_LABELS]
-    ceiling = max(
-        float(fit.oof[human].max(initial=-np.inf)),
-        float(fit.model.decision_function(val_human).max(initial=-np.inf)),
-    )
+    fit = out_of_fold(model, matrix, y, weights, [r.group for r in rows_in], fit_on=fit_on)
+    ceiling = human_ceiling(rows_in, fit.oof)
     fit.model.intercept_ -= ceiling
     return StyleFit(fit.model, fit.oof[: len(records)] - ceiling)
 

@@ -148,7 +148,9 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
                 "train": summary(parts["train"]),
                 "val": summary(parts["val"]),
                 "test_held_out": summary(parts["test"]),
-                "roundtrip_model_extra": {name: summary(part) for name, part in extra.items()},
+                "roundtrip_model_extra": {
+                    name: summary(part) for name, part in extra.items() if "roundtrip" in families
+                },
                 "roundtrip_model_native_news": NATIVE_NEGATIVES if "roundtrip" in families else 0,
                 "roundtrips": roundtrips,
                 "partial_roundtrips": bool(roundtrips and partial),
@@ -215,7 +217,6 @@ def _stack_patterns(
         if family == "roundtrip":
             fit = fit_roundtrip(
                 parts["train"] + extra["train"],
-                parts["val"] + extra["val"],
                 PATTERN_PARAMS[family],
                 native=native_news("roundtrip_negatives", NATIVE_NEGATIVES),
             )

@@ -15,10 +15,10 @@ theirs, and its strongest patterns are shown as spans like any other evidence.
   professional translation, a learner essay), so translationese and
   learners' errors are on both sides and only what the round trip added
   counts; native news documents are among its human texts too. Its
-  intercept is set so that 0 is the highest score any human text in
-  training or validation reached; the feature is the score above that
-  ceiling, and 0 below it, so text like any human text seen never gets a
-  round-trip push.
+  intercept is set so that 0 is the highest out-of-fold score any of its
+  human training texts reached; the feature is the score above that
+  ceiling, and 0 below it, so text like the human texts it learned from
+  never gets a round-trip push.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ across experiments, so that their tables can be read side by side.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,37 +91,58 @@ class Experiment:
             extra=extra,
         )
 
-    def pattern_scores(self, params: dict[str, Any], fit_on: np.ndarray) -> dict[str, np.ndarray]:
+    def pattern_scores(
+        self, params: dict[str, Any], fit_on: np.ndarray, extra_texts: Sequence[str] = ()
+    ) -> dict[str, np.ndarray]:
         """A pattern model fitted on ``fit_on`` training rows.
 
-        Out-of-fold scores for the training rows, the full model's elsewhere.
+        Out-of-fold scores for the training rows, the full model's elsewhere
+        (``extra_texts`` too, under the key "extra").
         """
         model = FunctionWordModel(**params)
         streams = {name: [model.symbols(r.text) for r in self.parts[name]] for name in SPLITS}
         streams["seeds"] = [model.symbols(doc) for doc in self.seed_docs]
+        streams["extra"] = [model.symbols(text) for text in extra_texts]
         model.fit_vocabulary(streams["train"])
         matrices = {name: model.vectorise(rows) for name, rows in streams.items()}
         fit = out_of_fold(
             model, matrices["train"], self.y["train"], self.w, self.groups, fit_on=fit_on
         )
         out = {"train": fit.oof}
-        for name in SCORED:
+        for name in (*SCORED, "extra"):
             out[name] = matrices[name] @ fit.model.coef_ + fit.model.intercept_
         return out
 
-    def roundtrip_scores(self) -> dict[str, np.ndarray]:
+    def roundtrip_scores(self, extra_texts: Sequence[str] = ()) -> dict[str, np.ndarray]:
         """``roundtrip.score`` as train.py computes it: out of fold on train, clamped at 0."""
         fit = fit_roundtrip(
             self.parts["train"] + self.extra["train"],
-            self.parts["val"] + self.extra["val"],
             PARAMS["roundtrip"],
             native=native_news("roundtrip_negatives", NATIVE_NEGATIVES),
         )
         out = {"train": np.maximum(fit.oof[: len(self.parts["train"])], 0.0)}
-        for name in SCORED:
-            docs = self.seed_docs if name == "seeds" else [r.text for r in self.parts[name]]
+        for name in (*SCORED, "extra"):
+            if name == "seeds":
+                docs: Sequence[Any] = self.seed_docs
+            elif name == "extra":
+                docs = extra_texts
+            else:
+                docs = [r.text for r in self.parts[name]]
             out[name] = np.maximum(fit.model.decision_function(docs), 0.0)
         return out
+
+    def stack_rows(
+        self,
+        names: list[str],
+        dense: np.ndarray,
+        trained: dict[str, dict[str, np.ndarray]],
+        key: str,
+    ) -> np.ndarray:
+        """Rows in ``names`` order for texts outside the splits: their dense features and
+        each trained family's scores under ``key``."""
+        return stack_columns(
+            names, self.dense_names, dense, {k: v[key] for k, v in trained.items()}
+        )
 
     def stacked(
         self, trained: dict[str, dict[str, np.ndarray]], drop: str = "\0"

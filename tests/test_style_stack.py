@@ -222,3 +222,38 @@ def test_native_news_counts_as_human_text_and_raises_the_ceiling() -> None:
     trip = "The council roughly the budget of city it enters the Tuesday."
     assert taught.model.decision_function([trip])[0] < plain.model.decision_function([trip])[0]
     assert all(s <= 0 for s in taught.model.decision_function(native))
+
+
+def test_evaluation_refits_the_roundtrip_model_exactly_as_training_fits_it() -> None:
+    from types import SimpleNamespace
+
+    from training.evaluate import Context
+    from training.style_stack import fit_roundtrip, native_records
+
+    records = roundtrip_corpus()
+    main, extra = records[:4] + records[12:], records[4:12]  # scorer rows, extra round trips
+    native = ["Shares rose two percent as the fund entered the market on Monday."]
+    params = {"max_n": 2, "min_df": 1, "max_features": 1000, "C": 10.0, "keep_lowercase": True}
+    shipped = fit_roundtrip(main + extra, params, native=native)
+    trip = new_round_trip("The council roughly the budget of city it enters the Tuesday.")
+    test = [trip, *main[:2]]
+    ctx = SimpleNamespace(
+        train=main,
+        extra_train=extra,
+        roundtrip_natives=native_records(native),
+        test=test,
+        memo={},
+        pattern_model=lambda family: shipped.model,
+    )
+    oof, scores = Context.roundtrip_refit(ctx, np.ones(len(main), dtype=bool))
+    np.testing.assert_allclose(oof, np.maximum(shipped.oof[: len(main)], 0.0), atol=1e-9)
+    expected = np.maximum(shipped.model.decision_function([r.text for r in test]), 0.0)
+    np.testing.assert_allclose(scores, expected, atol=1e-9)
+    assert scores[0] > 0  # the round trip is lifted, as the shipped model lifts it
+
+
+def new_round_trip(text: str):  # type: ignore[no-untyped-def]
+    """A round trip of a text outside the corpus, for scoring."""
+    from training.corpus import Record
+
+    return Record(text, "RT", "new", "test", "spa", "apertium-spa")

@@ -114,14 +114,16 @@ def render_markdown(r: dict[str, Any]) -> str:
     split_rows.append(
         ["test (evaluated)", ", ".join(f"{k} {v}" for k, v in m["test_split"].items())]
     )
-    for name, counts in (td.get("roundtrip_model_extra") or {}).items():
-        if counts:
-            split_rows.append(
-                [
-                    f"{name}: roundtrip model only",
-                    ", ".join(f"{k} {v}" for k, v in counts.items()),
-                ]
-            )
+    extra = td.get("roundtrip_model_extra") or {}
+    if extra:
+        natives = td.get("roundtrip_model_native_news", 0)
+        split_rows.append(
+            [
+                "train, roundtrip model only",
+                ", ".join(f"{k} {v}" for k, v in extra.items())
+                + (f", native news {natives}" if natives else ""),
+            ]
+        )
     out += _table(["split", "documents by label"], split_rows)
     out += [
         f"Split: {td.get('split', 'by source document')}; documents under "

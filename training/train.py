@@ -148,9 +148,9 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
                 "train": summary(parts["train"]),
                 "val": summary(parts["val"]),
                 "test_held_out": summary(parts["test"]),
-                "roundtrip_model_extra": {
-                    name: summary(part) for name, part in extra.items() if "roundtrip" in families
-                },
+                # what only the roundtrip model learns from: train-split round trips of
+                # translations and essays, and native news documents
+                "roundtrip_model_extra": summary(extra["train"]) if "roundtrip" in families else {},
                 "roundtrip_model_native_news": NATIVE_NEGATIVES if "roundtrip" in families else 0,
                 "roundtrips": roundtrips,
                 "partial_roundtrips": bool(roundtrips and partial),

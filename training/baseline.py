@@ -204,14 +204,12 @@ def evaluate_baseline(ctx: Context) -> dict[str, Any]:
     if ctx.extra_train or ctx.roundtrip_natives:
         narrow = fit_baseline(ctx.train, val)
         narrow_scores = score(narrow, [r.text for r in ctx.test])
+        narrow_lolo = [_lolo_auc(ctx, narrow_scores[f"lolo:{lang}"], lang) for lang in ev.LANGS]
         scorer_rows_only = {
             **comparable_metrics(ctx, narrow_scores["main"]),
             "C": narrow.C,
+            "lolo_mean": ev.rounded(float(np.mean([v for v in narrow_lolo if v is not None]))),
         }
-        narrow_lolo = [_lolo_auc(ctx, narrow_scores[f"lolo:{lang}"], lang) for lang in ev.LANGS]
-        scorer_rows_only["lolo_mean"] = ev.rounded(
-            float(np.mean([v for v in narrow_lolo if v is not None]))
-        )
     ours_lolo = _our_lolo(ctx)
     theirs_lolo = {lang: _lolo_auc(ctx, scores[f"lolo:{lang}"], lang) for lang in ev.LANGS}
     seeds = []

@@ -37,9 +37,9 @@ from mtdetect.resources import data_path
 from mtdetect.signals.names import NameSignal
 from mtdetect.telltales import RATES_FILE, TELLTALE_KINDS, events
 from training.build_gazetteer import count_sources, gazetteer_from
-from training.corpus import NEWS_QUARTERS, news_lm_documents
+from training.corpus import NEWS_QUARTERS, NEWS_STEP, news_lm_documents
 
-STEP = 4
+STEP = NEWS_STEP  # one document in STEP is measured: the corpus's telltale-rate quarter
 
 
 def measured(index: int) -> bool:

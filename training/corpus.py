@@ -175,6 +175,7 @@ def news_lm_documents(limit: int | None = None) -> Iterator[str]:
 # quarter (document index mod 4), so no document serves two of them: the
 # telltale base rates, the false positives reported by evaluate.py, choices
 # made in training/experiments, and the roundtrip model's human texts.
+NEWS_STEP = 4
 NEWS_QUARTERS = {"telltale_rates": 0, "evaluation": 1, "selection": 2, "roundtrip_negatives": 3}
 
 
@@ -183,7 +184,7 @@ def native_news(use: str, n: int, min_words: int = MIN_WORDS) -> list[str]:
     quarter = NEWS_QUARTERS[use]
     out: list[str] = []
     for i, text in enumerate(news_lm_documents()):
-        if i % 4 == quarter and len(text.split()) >= min_words:
+        if i % NEWS_STEP == quarter and len(text.split()) >= min_words:
             out.append(text)
             if len(out) == n:
                 break

@@ -39,6 +39,7 @@ from sklearn.metrics import roc_auc_score
 
 from mtdetect.bundle import Bundle, default_path, load_bundle
 from mtdetect.features import TRAINED_FAMILIES, model_parameter, score_feature
+from mtdetect.signals.style import above_ceiling
 from training.corpus import (
     EXTRA_ROUNDTRIP_LABELS,
     HUMAN_LABELS,
@@ -53,10 +54,9 @@ from training.model_card import fmt, render_markdown, target_checks, verdict
 from training.modeling import SEED, fit_scorer
 from training.style_stack import (
     NATIVE_NEGATIVES,
-    human_ceiling,
+    fit_roundtrip_classifier,
     native_records,
     out_of_fold,
-    roundtrip_fit_rows,
     stack_columns,
     untrained_families,
 )
@@ -530,13 +530,12 @@ class Context:
     def roundtrip_refit(
         self, keep: np.ndarray, keep_extra: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The roundtrip model refitted as ``fit_roundtrip`` fits it, on the kept rows only.
+        """The roundtrip model refitted as training fits it, on the kept rows only.
 
         The kept rows, the kept round trips of translations and essays, and the
-        native news negatives, out of fold; its zero re-set at the highest
-        out-of-fold score of a kept human text; scores clamped at 0, as the
-        signal clamps them. The vocabulary is the shipped model's, as for the
-        other pattern models' refits.
+        native news negatives go through ``fit_roundtrip_classifier``, with the
+        shipped model's vocabulary as for the other pattern models' refits;
+        scores become the feature as the signal makes it.
         """
         if keep_extra is None:
             keep_extra = np.ones(len(self.extra_train), dtype=bool)
@@ -552,21 +551,12 @@ class Context:
                     for records in (rows, self.test)
                 )
             train, test = self.memo["roundtrip-matrices"]
-            records = [r for r, k in zip(rows, both, strict=True) if k]
-            fit_on, weights = roundtrip_fit_rows(records, len(natives))
-            fit = out_of_fold(
-                model,
-                train[np.flatnonzero(both)],
-                np.array([r.y for r in records]),
-                weights,
-                [r.group for r in records],
-                fit_on=fit_on,
+            kept = [r for r, k in zip(rows, both, strict=True) if k]
+            fit = fit_roundtrip_classifier(model, train[np.flatnonzero(both)], kept, len(natives))
+            self.memo[key] = (
+                above_ceiling(fit.oof[: int(keep.sum())]),
+                above_ceiling(test @ fit.model.coef_ + fit.model.intercept_),
             )
-            # the shipped model's intercept was shifted; a refit's is its own
-            ceiling = human_ceiling(records, fit.oof)
-            oof = np.maximum(fit.oof[: int(keep.sum())] - ceiling, 0.0)
-            scores = np.maximum(test @ fit.model.coef_ + fit.model.intercept_ - ceiling, 0.0)
-            self.memo[key] = (oof, scores)
         return self.memo[key]
 
     @cached_property
@@ -1190,16 +1180,15 @@ def evaluate_seeds(ctx: Context) -> dict[str, Any]:
 
 
 def evaluate_native_news(ctx: Context, n: int = NATIVE_NEWS_DOCS) -> dict[str, Any]:
-    """False positives on native English news the classifier never saw.
+    """False positives on native English news no model learned from.
 
-    The news corpus (``english-news-lm``) trains no classifier: it is the
-    reference for the n-gram and compound tables, the gazetteer and the
-    telltale base rates. So its names and word pairs are known to those
-    resources, and this rate is optimistic for the ``names`` and ``phrases``
-    families; for the pattern models (style, wording, roundtrip) these are
-    new documents: the evaluation quarter of the corpus, which neither the
-    telltale rates nor the roundtrip model's native negatives come from
-    (``training.corpus.NEWS_QUARTERS``), its first ``n`` documents of 60 words or more.
+    The news corpus (``english-news-lm``) is the reference for the n-gram and
+    compound tables, the gazetteer and the telltale base rates, so its names
+    and word pairs are known to those resources, and this rate is optimistic
+    for the ``names`` and ``phrases`` families. These documents are the
+    corpus's evaluation quarter (``training.corpus.NEWS_QUARTERS``; the
+    roundtrip model's native negatives are another), its first ``n`` of 60
+    words or more, so for the pattern models they are new.
     """
     texts = native_news("evaluation", n)
     X = featurize(ctx.extractor, texts, label="native-news")
@@ -1211,9 +1200,9 @@ def evaluate_native_news(ctx: Context, n: int = NATIVE_NEWS_DOCS) -> dict[str, A
         "flagged": int(flagged.sum()),
         "max_probability": rounded(float(probability.max()) if len(texts) else None),
     }
-    for family, index in ctx.pattern_columns.items():
-        if family == "roundtrip":
-            out["share_with_roundtrip_score_above_0"] = rounded(rate(X[:, index] > 0))
+    if "roundtrip" in ctx.pattern_columns:
+        above = X[:, ctx.pattern_columns["roundtrip"]] > 0
+        out["share_with_roundtrip_score_above_0"] = rounded(rate(above))
     return out
 
 

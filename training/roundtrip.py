@@ -493,6 +493,13 @@ def roundtrip_records(
     """Round-trip records for each pivot, generating (progress on stderr) what is not cached."""
     chosen = sources(kinds, limit)
     generate(pivots, limit, workers, chosen, cache_dir)
+    return read_records(pivots, chosen, cache_dir)
+
+
+def read_records(
+    pivots: Sequence[str], chosen: Sequence[Original], cache_dir: Path = CACHE
+) -> list[Record]:
+    """The cached round trips of ``chosen`` for each pivot; every batch must be there."""
     records: list[Record] = []
     for pivot in pivots:
         for batch in source_batches(chosen):
@@ -534,12 +541,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     limit = args.limit or None
     start = time.monotonic()
+    chosen = sources(args.of, limit)
     try:
-        ran = generate(args.pivots, limit, args.workers, sources(args.of, limit))
+        ran = generate(args.pivots, limit, args.workers, chosen)
     except ApertiumMissing as error:
         _log(str(error))
         return 1
-    records = roundtrip_records(args.pivots, limit, args.workers, kinds=args.of)
+    records = read_records(args.pivots, chosen)
     elapsed = time.monotonic() - start
     for pivot in args.pivots:
         for kind in args.of:

@@ -146,56 +146,52 @@ def native_records(texts: Sequence[str]) -> list[Record]:
     ]
 
 
-def roundtrip_fit_rows(records: Sequence[Record], n_native: int) -> tuple[np.ndarray, np.ndarray]:
-    """Which rows the roundtrip model is fitted on, and their weights.
-
-    ``records`` ends with ``n_native`` native news rows, all fitted on; the
-    rest only where they belong to a round-trip pair. Each kind of pair
-    (originals, translations, essays) carries the same total weight; the
-    native rows, unpaired, ``single_share`` of the human side.
-    """
-    rows = roundtrip_rows(records)
-    rows[len(records) - n_native :] = True
-    weights = np.zeros(len(records))
-    weights[rows] = sample_weights([records[i] for i in np.flatnonzero(rows)])
-    return rows, weights
-
-
-def human_ceiling(records: Sequence[Record], scores: np.ndarray) -> float:
-    """The highest score among the human texts of ``records`` (their out-of-fold scores)."""
-    human = np.array([r.label in CEILING_LABELS for r in records], dtype=bool)
-    return float(scores[human].max(initial=-np.inf))
-
-
 def fit_roundtrip(
     records: Sequence[Record], params: dict[str, Any], native: Sequence[str] = ()
 ) -> StyleFit:
     """The ``roundtrip`` model: fitted on round-trip pairs, its zero at the human ceiling.
 
-    Every row of ``records`` is scored out of fold (grouped by source
-    document); the model is fitted on round trips and the texts they were
-    made from (partial round trips of originals included), and on ``native``
-    news documents as human text of their own. Why those: a round trip turns
-    "Electronics Association" into "Association of Electronics", and names
-    like "Bank of England" look the same once masked; native news, which is
-    full of them, teaches the model they are English. The intercept (and the
-    out-of-fold scores, returned for ``records`` only) are then shifted by the
-    highest out-of-fold score of any human training text or native document,
-    so that a score above 0 is one no human text in training reached.
-    Validation text plays no part, so that the threshold and calibration
-    chosen there see the feature fire on human text as it would on new text.
+    The vocabulary is learned from ``records`` and the ``native`` news
+    documents; :func:`fit_roundtrip_classifier` does the rest. Returned
+    out-of-fold scores are for ``records`` only.
     """
     rows_in = [*records, *native_records(native)]
     model = FunctionWordModel(**params)
     streams = [model.symbols(r.text) for r in rows_in]
     model.fit_vocabulary(streams)
-    matrix = model.vectorise(streams)
-    fit_on, weights = roundtrip_fit_rows(rows_in, len(native))
-    y = np.array([r.y for r in rows_in])
-    fit = out_of_fold(model, matrix, y, weights, [r.group for r in rows_in], fit_on=fit_on)
-    ceiling = human_ceiling(rows_in, fit.oof)
+    fit = fit_roundtrip_classifier(model, model.vectorise(streams), rows_in, len(native))
+    return StyleFit(fit.model, fit.oof[: len(records)])
+
+
+def fit_roundtrip_classifier(
+    model: FunctionWordModel, matrix: sparse.csr_matrix, rows: Sequence[Record], n_native: int
+) -> StyleFit:
+    """The roundtrip model's classifier on a fitted vocabulary, its zero at the human ceiling.
+
+    ``rows`` (one per row of ``matrix``) ends with ``n_native`` native news
+    documents. Every row is scored out of fold (grouped by source document);
+    the classifier is fitted on round trips and the texts they were made from
+    (partial round trips of originals included), each kind of pair with the
+    same total weight, and on the native documents as unpaired human text.
+    Why those: a round trip turns "Electronics Association" into "Association
+    of Electronics", and names like "Bank of England" look the same once
+    masked; native news, which is full of them, teaches the model they are
+    English. The intercept and the out-of-fold scores are then shifted by the
+    highest out-of-fold score of any human text, so that a score above 0 is
+    one no human text in training reached. Validation text plays no part, so
+    that the threshold and calibration chosen there see the feature fire on
+    human text as it would on new text.
+    """
+    fit_on = roundtrip_rows(rows)
+    fit_on[len(rows) - n_native :] = True
+    weights = np.zeros(len(rows))
+    weights[fit_on] = sample_weights([rows[i] for i in np.flatnonzero(fit_on)])
+    y = np.array([r.y for r in rows])
+    fit = out_of_fold(model, matrix, y, weights, [r.group for r in rows], fit_on=fit_on)
+    human = np.array([r.label in CEILING_LABELS for r in rows], dtype=bool)
+    ceiling = float(fit.oof[human].max(initial=-np.inf))
     fit.model.intercept_ -= ceiling
-    return StyleFit(fit.model, fit.oof[: len(records)] - ceiling)
+    return StyleFit(fit.model, fit.oof - ceiling)
 
 
 def _with_vocabulary(model: FunctionWordModel) -> FunctionWordModel:

@@ -22,6 +22,7 @@ from sklearn.metrics import roc_auc_score
 
 from mtdetect.bundle import Bundle, default_path, save_bundle
 from mtdetect.features import TRAINED_FAMILIES, FeatureExtractor, model_parameter, score_feature
+from mtdetect.signals.style import above_ceiling
 from training.augment import partial_roundtrips
 from training.corpus import (
     EXTRA_ROUNDTRIP_LABELS,
@@ -58,16 +59,16 @@ C_GRID = (0.03, 0.1, 0.3)
 SHRINK_GRID = (1.0, 0.3, 0.1, 0.03)
 
 
-def split_records(records: list[Record]) -> dict[str, list[Record]]:
-    parts: dict[str, list[Record]] = {"train": [], "val": [], "test": []}
+def scorer_and_extra(
+    records: list[Record],
+) -> tuple[dict[str, list[Record]], dict[str, list[Record]]]:
+    """Per split: the rows of the scorer and of every headline metric, and the round
+    trips of translations and essays, which only the roundtrip model learns from."""
+    parts: dict[str, list[Record]] = {name: [] for name in ("train", "val", "test")}
+    extra: dict[str, list[Record]] = {name: [] for name in parts}
     for record in records:
-        parts[record.split].append(record)
-    return parts
-
-
-def main_rows(records: list[Record]) -> list[Record]:
-    """The rows of the scorer and of every headline metric: no round trips of HT or essays."""
-    return [r for r in records if r.label not in EXTRA_ROUNDTRIP_LABELS]
+        (extra if record.label in EXTRA_ROUNDTRIP_LABELS else parts)[record.split].append(record)
+    return parts, extra
 
 
 def summary(records: list[Record]) -> dict[str, int]:
@@ -77,13 +78,7 @@ def summary(records: list[Record]) -> dict[str, int]:
 def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool = True) -> dict:
     started = time.perf_counter()
     records = load_records(roundtrips=roundtrips)
-    everything = split_records(records)
-    parts = {name: main_rows(part) for name, part in everything.items()}
-    # round trips of translations and essays: the roundtrip model's extra pairs only
-    extra = {
-        name: [r for r in part if r.label in EXTRA_ROUNDTRIP_LABELS]
-        for name, part in everything.items()
-    }
+    parts, extra = scorer_and_extra(records)
     if roundtrips and partial:
         originals = {r.group: r for r in records if r.label == "ORIG"}
         parts["train"] += partial_roundtrips(parts["train"], originals)
@@ -220,22 +215,22 @@ def _stack_patterns(
                 PATTERN_PARAMS[family],
                 native=native_news("roundtrip_negatives", NATIVE_NEGATIVES),
             )
-            # the scorer's rows come first; the feature is clamped at 0, as the signal does
-            oof = np.maximum(fit.oof[: len(parts["train"])], 0.0)
-            val = np.maximum(fit.model.decision_function(val_texts), 0.0)
+            # the scorer's rows come first
+            oof = above_ceiling(fit.oof[: len(parts["train"])])
+            val = above_ceiling(fit.model.decision_function(val_texts))
+            # 0 for most rows by design: say what it lifts instead of an AUC
+            whole = np.array(
+                [r.label == "RT" and "partial" not in r.system for r in parts["train"]]
+            )
+            quality = f"train round trips above the human ceiling {np.mean(oof[whole] > 0):.4f}"
         else:
             fit = fit_style(texts, y_train, w_train, groups, PATTERN_PARAMS[family])
             oof, val = fit.oof, fit.model.decision_function(val_texts)
+            auc = roc_auc_score(y_train, oof, sample_weight=w_train)
+            quality = f"out-of-fold train AUC {auc:.4f}"
         models[model_parameter(family)] = fit.model
         train_cols[score_feature(family)] = oof
         val_cols[score_feature(family)] = val
-        if family == "roundtrip":  # 0 for most rows by design: say what it lifts instead
-            train = parts["train"]
-            whole = np.array([r.label == "RT" and "partial" not in r.system for r in train])
-            quality = f"train round trips above the human ceiling {np.mean(oof[whole] > 0):.4f}"
-        else:
-            auc = roc_auc_score(y_train, oof, sample_weight=w_train)
-            quality = f"out-of-fold train AUC {auc:.4f}"
         print(
             f"{family}: {len(fit.model.keys_)} patterns, {quality} "
             f"({time.perf_counter() - started:.0f}s)"

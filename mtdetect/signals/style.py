@@ -23,6 +23,8 @@ theirs, and its strongest patterns are shown as spans like any other evidence.
 
 from __future__ import annotations
 
+import numpy as np
+
 from mtdetect.evidence import Evidence
 from mtdetect.features import model_parameter, score_feature
 from mtdetect.signals.base import Signal
@@ -72,6 +74,15 @@ class WordingSignal(PatternSignal):
     name = "wording"
 
 
+def above_ceiling(score: float | np.ndarray) -> np.ndarray:
+    """``roundtrip.score`` from the roundtrip model's log-odds: the excess over 0, else 0.
+
+    Training and evaluation compute the feature for many texts at once with
+    this same function, so it is the signal's value exactly.
+    """
+    return np.maximum(score, 0.0)
+
+
 class RoundTripSignal(PatternSignal):
     """``roundtrip.score``: how far round-trip patterns go beyond any human text seen.
 
@@ -86,4 +97,4 @@ class RoundTripSignal(PatternSignal):
 
     def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
         (score,), evidence = super().extract(doc)
-        return [max(score, 0.0)], evidence
+        return [float(above_ceiling(score))], evidence

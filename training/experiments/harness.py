@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+from mtdetect.calibration import SigmoidCalibrator
 from mtdetect.features import FeatureExtractor
+from mtdetect.signals.style import above_ceiling
 from mtdetect.style import FunctionWordModel
 from training.augment import partial_roundtrips
 from training.corpus import (
-    EXTRA_ROUNDTRIP_LABELS,
     HUMAN_LABELS,
     Record,
     load_records,
@@ -36,7 +37,7 @@ from training.style_stack import (
     out_of_fold,
     stack_columns,
 )
-from training.train import main_rows, split_records
+from training.train import scorer_and_extra
 
 DENSE = ("names", "phrases", "surface", "profile")
 C, SHRINK = 0.03, 0.03  # what train.py selects for the shipped recipe
@@ -65,12 +66,7 @@ class Experiment:
     @classmethod
     def load(cls) -> Experiment:
         records = load_records(roundtrips=True)
-        everything = split_records(records)
-        parts = {name: main_rows(part) for name, part in everything.items()}
-        extra = {
-            name: [r for r in part if r.label in EXTRA_ROUNDTRIP_LABELS]
-            for name, part in everything.items()
-        }
+        parts, extra = scorer_and_extra(records)
         originals = {r.group: r for r in records if r.label == "ORIG"}
         parts["train"] += partial_roundtrips(parts["train"], originals)
         train = parts["train"]
@@ -120,15 +116,14 @@ class Experiment:
             PARAMS["roundtrip"],
             native=native_news("roundtrip_negatives", NATIVE_NEGATIVES),
         )
-        out = {"train": np.maximum(fit.oof[: len(self.parts["train"])], 0.0)}
-        for name in (*SCORED, "extra"):
-            if name == "seeds":
-                docs: Sequence[Any] = self.seed_docs
-            elif name == "extra":
-                docs = extra_texts
-            else:
-                docs = [r.text for r in self.parts[name]]
-            out[name] = np.maximum(fit.model.decision_function(docs), 0.0)
+        docs: dict[str, Sequence[Any]] = {
+            "val": [r.text for r in self.parts["val"]],
+            "test": [r.text for r in self.parts["test"]],
+            "seeds": self.seed_docs,
+            "extra": extra_texts,
+        }
+        out = {name: above_ceiling(fit.model.decision_function(d)) for name, d in docs.items()}
+        out["train"] = above_ceiling(fit.oof[: len(self.parts["train"])])
         return out
 
     def stack_rows(
@@ -156,8 +151,8 @@ class Experiment:
             for name in (*SPLITS, "seeds")
         }
 
-    def verdicts(self, decision: dict[str, np.ndarray]) -> tuple[int, np.ndarray]:
-        """Seeds right, and which test rows are flagged, at the threshold train.py would set.
+    def threshold_rule(self, val_decision: np.ndarray) -> tuple[SigmoidCalibrator, float]:
+        """The calibrator and probability threshold train.py would set from validation scores.
 
         As in training: Platt-calibrated on validation machine vs HT+ORIG rows,
         threshold at 1% FPR on the validation human rows.
@@ -165,11 +160,16 @@ class Experiment:
         label = np.array([r.label for r in self.parts["val"]])
         human = np.isin(label, list(HUMAN_LABELS))
         news = human | (self.y["val"] == 1)
-        calibrator = fit_platt(decision["val"][news], self.y["val"][news])
+        calibrator = fit_platt(val_decision[news], self.y["val"][news])
+        probability = calibrator.predict_proba(val_decision.reshape(-1, 1))[:, 1]
+        return calibrator, threshold_for_fpr(probability[human], 0.01)
+
+    def verdicts(self, decision: dict[str, np.ndarray]) -> tuple[int, np.ndarray]:
+        """Seeds right, and which test rows are flagged, at the threshold train.py would set."""
+        calibrator, cut = self.threshold_rule(decision["val"])
         probability = {
             k: calibrator.predict_proba(decision[k].reshape(-1, 1))[:, 1] for k in SCORED
         }
-        cut = threshold_for_fpr(probability["val"][human], 0.01)
         right = int(np.sum((probability["seeds"] >= cut) == self.spun))
         return right, probability["test"] >= cut
 

@@ -42,11 +42,12 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from mtdetect.features import FeatureExtractor
+from mtdetect.signals.style import above_ceiling
 from training.corpus import HUMAN_LABELS, native_news
 from training.dataset import featurize
 from training.evaluate import tpr_at_fpr
 from training.experiments.harness import DENSE, SCORED, SHRINK, C, Experiment, metrics
-from training.modeling import ROUNDTRIP_FEATURE, fit_platt, fit_scorer, threshold_for_fpr
+from training.modeling import ROUNDTRIP_FEATURE, fit_scorer
 from training.style_stack import NATIVE_NEGATIVES, PARAMS, fit_roundtrip, matched_pairs
 
 WEIGHTS: tuple[float | None, ...] = (None, 0.0, 2.0, 4.0, 8.0, 16.0, 32.0)
@@ -55,7 +56,7 @@ SELECTION_DOCS = 2000
 
 
 def nested_roundtrip(exp: Experiment, natives: list[str]) -> list[tuple[np.ndarray, ...]]:
-    """Per outer fold: (held-out rows, roundtrip.score of the other rows, of the held-out rows).
+    """Per outer fold: (other rows, held-out rows, roundtrip.score of each).
 
     The model is fitted without the fold's source documents (their round
     trips of translations and essays included), as train.py fits it.
@@ -68,8 +69,8 @@ def nested_roundtrip(exp: Experiment, natives: list[str]) -> list[tuple[np.ndarr
         kept_extra = [r for r in extra if r.group not in held_groups]
         rows = [train[i] for i in inner]
         fit = fit_roundtrip(rows + kept_extra, PARAMS["roundtrip"], native=natives)
-        inner_score = np.maximum(fit.oof[: len(rows)], 0.0)
-        held_score = np.maximum(fit.model.decision_function([train[i].text for i in held]), 0.0)
+        inner_score = above_ceiling(fit.oof[: len(rows)])
+        held_score = above_ceiling(fit.model.decision_function([train[i].text for i in held]))
         out.append((inner, held, inner_score, held_score))
         print(f"  fold {k + 1}/{FOLDS}: roundtrip model refitted", file=sys.stderr, flush=True)
     return out
@@ -98,23 +99,22 @@ def main(argv: list[str] | None = None) -> int:
     label = np.array([r.label for r in exp.parts["train"]])
     whole = np.array(["partial" not in r.system for r in exp.parts["train"]])
     human = np.isin(label, list(HUMAN_LABELS))
-    val_label = np.array([r.label for r in exp.parts["val"]])
-    val_human = np.isin(val_label, list(HUMAN_LABELS))
-    val_news = val_human | (y["val"] == 1)
     test_learner = np.array([r.label == "LEARNER" for r in exp.parts["test"]])
     print(
         "| weight | out of fold: RT | MT | human texts above their ceiling | native news flagged "
         "| val: RT | MT | test: RT | MT | AUC | RT vs ORIG AUC | seeds | test learners flagged |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    # which human texts rise above a ceiling they did not set: the same for every weight
     above = np.zeros(len(label), dtype=bool)
+    for _, held, _, held_score in folds:
+        above[held] = held_score > 0
     for weight in WEIGHTS:
         prior = {"roundtrip_prior": weight}
         decision_oof = np.zeros(len(label))
         for inner, held, inner_score, held_score in folds:
             X_inner, X_held = S["train"][inner].copy(), S["train"][held].copy()
             X_inner[:, column], X_held[:, column] = inner_score, held_score
-            above[held] = held_score > 0
             scorer = fit_scorer(
                 X_inner, y["train"][inner], exp.w[inner], C, names, shrink=SHRINK, **prior
             )
@@ -122,10 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         scorer = fit_scorer(S["train"], y["train"], exp.w, C, names, shrink=SHRINK, **prior)
         decision = {k: scorer.decision_function(S[k]) for k in SCORED}
         right, flagged = exp.verdicts(decision)
-        # native news at the threshold train.py would set (Platt on validation, 1% FPR)
-        calibrator = fit_platt(decision["val"][val_news], y["val"][val_news])
-        val_p = calibrator.predict_proba(decision["val"].reshape(-1, 1))[:, 1]
-        cut = threshold_for_fpr(val_p[val_human], 0.01)
+        calibrator, cut = exp.threshold_rule(decision["val"])  # native news at that threshold
         news_p = calibrator.predict_proba(scorer.decision_function(X_selection).reshape(-1, 1))
         val = metrics(decision["val"], exp.parts["val"])
         test = metrics(decision["test"], exp.parts["test"])

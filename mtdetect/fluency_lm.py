@@ -1,0 +1,247 @@
+"""A pruned Kneser-Ney trigram model of native news, loaded once, scored in bulk.
+
+Why: neural MT decoders prefer the likeliest English and rule-based MT writes
+English nobody would predict. How predictable each word of a document is
+under a model of native news (its surprisal, and whether it is the model's
+first or one of its ten likeliest next words, GLTR's idea) measures both, for
+the ``fluency`` signal. All lookups for a document are a few numpy
+``searchsorted`` calls.
+
+File format (``news_lm.npz``, built by ``training/build_fluency.py``); ids are
+16-bit, log-probabilities are base 2, ``lp_step`` is their quantisation step
+(a uint8 ``q`` means ``-q * lp_step``; float arrays are stored as they are):
+
+* ``vocab``: UTF-8 tokens joined by newlines (id = position, by descending
+  corpus count after :data:`SPECIALS`);
+* ``uni_lp``, ``uni_bow``: log P(w), and the backoff weight of w as a history;
+* ``hist_top``: [V, 2] log-probability of the 1st and 10th likeliest next
+  token after a one-word history;
+* ``bi_n`` (kept bigrams per first word), ``bi_w`` (their second words, in
+  order), ``bi_lp``;
+* ``ctx_delta``: the sorted two-word histories ``(u << 16) | v`` that have
+  kept trigrams, delta-encoded; ``ctx_bow``, ``ctx_top`` ([C, 2]) as above;
+  ``tri_n`` (kept trigrams per history), ``tri_w``, ``tri_lp``.
+
+Keys are rebuilt on loading (``np.repeat`` + ``cumsum``), so the file holds
+about three bytes per n-gram.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+
+from mtdetect.resources import data_path, file_sha256
+from mtdetect.text import Document
+
+UNK, NUM, BOUNDARY = 0, 1, 2
+SPECIALS = ("<unk>", "<num>", "<s>")
+FILENAME = "news_lm.npz"
+TOP_K = 10  # "within the model's top 10" (GLTR's middle bucket)
+# a token's log-probability and a context's k-th best are quantised apart: a
+# tie may come out this far below the k-th best (half a step, plus float16)
+_TIE = 0.06
+
+
+# Number tokens of mtdetect.text.TOKEN_RE: a digit never continues a word
+# token, so scanning for this pattern alone finds exactly the same spans.
+_NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*%?")
+
+
+@dataclass(frozen=True, slots=True)
+class LmTokens:
+    """A document as the language model reads it: words and numbers, no punctuation.
+
+    Why no punctuation: quote style, dashes and layout must not change what
+    the model sees, and sentence boundaries (``<s>``) carry the rest.
+    """
+
+    source: np.ndarray  # index into doc.lower_words, or -1 for a number ("<num>")
+    starts: np.ndarray  # character offsets into the document's text
+    sentence: np.ndarray  # index into doc.sentences, non-decreasing
+
+    def strings(self, doc: Document) -> list[str]:
+        words = doc.lower_words
+        return [words[i] if i >= 0 else "<num>" for i in self.source.tolist()]
+
+
+def lm_tokens(doc: Document) -> LmTokens:
+    """The token stream of ``doc``: the same at build time and at run time."""
+    starts = np.array([t[1] for t in doc.words], dtype=np.int64)
+    source = np.arange(len(starts))
+    numbers = [m.start() for m in _NUMBER_RE.finditer(doc.norm)]
+    if numbers:
+        starts = np.concatenate([starts, np.array(numbers, dtype=np.int64)])
+        source = np.concatenate([source, np.full(len(numbers), -1)])
+        order = np.argsort(starts, kind="stable")
+        starts, source = starts[order], source[order]
+    sentence_starts = np.array([s.start for s in doc.sentences], dtype=np.int64)
+    sentence = np.searchsorted(sentence_starts, starts, side="right") - 1
+    return LmTokens(source, starts, sentence)
+
+
+def with_boundaries(ids: np.ndarray, sentence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``<s> s1 <s> s2 ... <s>`` from token ids and their sentence indices.
+
+    Returns the stream and the stream position of each token.
+    """
+    n = len(ids)
+    if n == 0:
+        return np.array([BOUNDARY], dtype=np.int64), np.zeros(0, dtype=np.int64)
+    opens = np.ones(n, dtype=bool)
+    opens[1:] = sentence[1:] != sentence[:-1]
+    positions = np.arange(n) + np.cumsum(opens)
+    stream = np.full(n + int(opens.sum()) + 1, BOUNDARY, dtype=np.int64)
+    stream[positions] = ids
+    return stream, positions
+
+
+def histories(stream: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two-word history ``(u, v)`` of each position; a sentence start cuts it.
+
+    After ``<s>`` the earlier word is ``<s>`` too, so a sentence's first word
+    never depends on the previous sentence.
+    """
+    v = stream[positions - 1]
+    u = np.where(positions >= 2, stream[np.maximum(positions - 2, 0)], BOUNDARY)
+    u = np.where(v == BOUNDARY, BOUNDARY, u)
+    return u, v
+
+
+@dataclass(frozen=True, slots=True)
+class TokenScores:
+    """Per token of :func:`lm_tokens`: log2 probability and GLTR-style rank flags."""
+
+    ids: np.ndarray
+    logprob: np.ndarray  # log2 P(token | two-word history), <= 0
+    top1: np.ndarray  # bool: the model's likeliest next token
+    top10: np.ndarray  # bool: among its 10 likeliest
+    tokens: LmTokens
+
+    @property
+    def surprisal(self) -> np.ndarray:
+        """Bits: -log2 P."""
+        return -self.logprob
+
+
+def _find(keys: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """Index of each wanted key in sorted ``keys``, or -1."""
+    if len(keys) == 0:
+        return np.full(len(want), -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    return np.where(keys[pos] == want, pos, -1)
+
+
+def _lp(values: np.ndarray, step: float) -> np.ndarray:
+    """Log-probabilities as float32, dequantised if stored as uint8."""
+    if values.dtype == np.uint8:
+        return values.astype(np.float32) * np.float32(-step)
+    return values.astype(np.float32)
+
+
+class NewsLanguageModel:
+    """The trigram model: token ids, backoff lookups, k-th best per history."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray], path: Path | None = None) -> None:
+        step = float(arrays["lp_step"][0])
+        self.vocab: list[str] = bytes(arrays["vocab"]).decode("utf-8").split("\n")
+        self.index: dict[str, int] = {w: i for i, w in enumerate(self.vocab)}
+        self.uni_lp = arrays["uni_lp"].astype(np.float32)
+        self.uni_bow = arrays["uni_bow"].astype(np.float32)
+        self.hist_top = _lp(arrays["hist_top"], step)
+        first = np.repeat(np.arange(len(self.vocab), dtype=np.uint64), arrays["bi_n"])
+        self.bi_keys = (first << np.uint64(16)) | arrays["bi_w"].astype(np.uint64)
+        self.bi_lp = _lp(arrays["bi_lp"], step)
+        ctx_keys = np.cumsum(arrays["ctx_delta"], dtype=np.uint64)
+        # one spare row at the end, which a history index of -1 reads (and discards)
+        self.ctx_bow = np.append(arrays["ctx_bow"].astype(np.float32), np.float32(0.0))
+        self.ctx_top = np.vstack([_lp(arrays["ctx_top"], step).reshape(-1, 2), np.zeros((1, 2))])
+        history = np.repeat(ctx_keys, arrays["tri_n"])
+        # each trigram's history, as an index into ctx_bow / ctx_top
+        self.tri_ctx = np.repeat(np.arange(len(ctx_keys), dtype=np.int32), arrays["tri_n"])
+        keys = (history << np.uint64(16)) | arrays["tri_w"].astype(np.uint64)
+        # a sentinel above every real key (ids stay below 0xFFFF), so that a
+        # search's insertion point is always a valid index
+        self.tri_keys = np.append(keys, np.uint64(2**64 - 1))
+        self.tri_ctx = np.append(self.tri_ctx, np.int32(0))
+        self.tri_lp = np.append(_lp(arrays["tri_lp"], step), np.float32(0.0))
+        self.path = path
+
+    @classmethod
+    def load(cls, path: Path) -> NewsLanguageModel:
+        with np.load(path) as data:
+            return cls({name: data[name] for name in data.files}, path)
+
+    def ids(self, tokens: Sequence[str]) -> np.ndarray:
+        """Ids of :func:`lm_tokens` tokens; words outside the vocabulary are ``<unk>``."""
+        found = map(self.index.get, tokens, repeat(UNK, len(tokens)))  # no Python-level loop
+        return np.fromiter(found, dtype=np.int64, count=len(tokens))
+
+    def logprob(self, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """log2 P(w | u v), and the log2 probabilities of the 1st and k-th best next
+        tokens after ``u v`` ([n, 2]), for arrays of ids.
+
+        One search in the trigram keys finds both the trigram and its history:
+        a history's trigrams are contiguous, so if it has any, the insertion
+        point or the key before it belongs to it. Bigrams are searched only
+        for the trigrams that missed.
+        """
+        sixteen = np.uint64(16)
+        history = (u.astype(np.uint64) << sixteen) | v.astype(np.uint64)
+        want = (history << sixteen) | w.astype(np.uint64)
+        keys = self.tri_keys
+        last = len(keys) - 1
+        pos = np.searchsorted(keys, want)
+        at, before = np.minimum(pos, last), np.maximum(pos - 1, 0)
+        found = keys[at] == want
+        ctx = np.where(
+            (keys[at] >> sixteen) == history,
+            self.tri_ctx[at],
+            np.where((pos > 0) & ((keys[before] >> sixteen) == history), self.tri_ctx[before], -1),
+        )
+        lp = np.where(found, self.tri_lp[at], 0.0).astype(np.float32)
+        miss = np.flatnonzero(~found)
+        if len(miss):
+            vm, wm = v[miss], w[miss]
+            bi = _find(self.bi_keys, (vm.astype(np.uint64) << sixteen) | wm.astype(np.uint64))
+            lp2 = np.where(bi >= 0, self.bi_lp[bi], self.uni_bow[vm] + self.uni_lp[wm])
+            cm = ctx[miss]
+            lp[miss] = np.minimum(np.where(cm >= 0, self.ctx_bow[cm], 0.0) + lp2, 0.0)
+        top = np.where((ctx >= 0)[:, None], self.ctx_top[ctx], self.hist_top[v])
+        return lp, top
+
+    def score(self, doc: Document) -> TokenScores:
+        """Score every word and number of ``doc`` against its two-word history."""
+        toks = lm_tokens(doc)
+        words = self.ids(doc.lower_words)
+        ids = np.where(toks.source >= 0, words[toks.source] if len(words) else 0, NUM)
+        stream, positions = with_boundaries(ids, toks.sentence)
+        u, v = histories(stream, positions)
+        lp, top = self.logprob(u, v, ids)
+        known = ids != UNK
+        top1 = known & (lp >= top[:, 0] - _TIE)
+        top10 = known & (lp >= top[:, 1] - _TIE)
+        return TokenScores(ids, lp, top1, top10, toks)
+
+    def fingerprint(self) -> str:
+        return file_sha256(self.path)[:16] if self.path is not None else ""
+
+
+_LOCK = threading.Lock()
+_MODEL: NewsLanguageModel | None = None
+
+
+def news_lm() -> NewsLanguageModel:
+    """The shared model, loaded on first use (thread-safe)."""
+    global _MODEL
+    if _MODEL is None:
+        with _LOCK:
+            if _MODEL is None:
+                _MODEL = NewsLanguageModel.load(data_path(FILENAME))
+    return _MODEL

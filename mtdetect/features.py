@@ -29,6 +29,7 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "style": ("mtdetect.signals.style", "StyleSignal"),
     "wording": ("mtdetect.signals.style", "WordingSignal"),
     "roundtrip": ("mtdetect.signals.style", "RoundTripSignal"),
+    "fluency": ("mtdetect.signals.fluency", "FluencySignal"),
 }
 # Families that need nothing but the shipped resources; "style", "wording" and
 # "roundtrip" also need a FunctionWordModel trained on labelled data

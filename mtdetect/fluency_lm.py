@@ -130,11 +130,23 @@ class TokenScores:
         return -self.logprob
 
 
+def _search(keys: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(keys, want)``, with the queries sorted first.
+
+    Why: numpy starts each search from the previous answer when queries
+    ascend, and neighbouring queries share cache lines; a third faster here.
+    """
+    order = np.argsort(want)
+    pos = np.empty(len(want), dtype=np.int64)
+    pos[order] = np.searchsorted(keys, want[order])
+    return pos
+
+
 def _find(keys: np.ndarray, want: np.ndarray) -> np.ndarray:
     """Index of each wanted key in sorted ``keys``, or -1."""
     if len(keys) == 0:
         return np.full(len(want), -1, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    pos = np.minimum(_search(keys, want), len(keys) - 1)
     return np.where(keys[pos] == want, pos, -1)
 
 
@@ -197,7 +209,7 @@ class NewsLanguageModel:
         want = (history << sixteen) | w.astype(np.uint64)
         keys = self.tri_keys
         last = len(keys) - 1
-        pos = np.searchsorted(keys, want)
+        pos = _search(keys, want)
         at, before = np.minimum(pos, last), np.maximum(pos - 1, 0)
         found = keys[at] == want
         ctx = np.where(

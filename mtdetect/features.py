@@ -29,13 +29,14 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "style": ("mtdetect.signals.style", "StyleSignal"),
     "wording": ("mtdetect.signals.style", "WordingSignal"),
     "roundtrip": ("mtdetect.signals.style", "RoundTripSignal"),
+    "neural": ("mtdetect.signals.style", "NeuralSignal"),
     "fluency": ("mtdetect.signals.fluency", "FluencySignal"),
 }
-# Families that need nothing but the shipped resources; "style", "wording" and
-# "roundtrip" also need a FunctionWordModel trained on labelled data
-# (``style_model``, ``wording_model``, ``roundtrip_model``).
+# Families that need nothing but the shipped resources; "style", "wording",
+# "roundtrip" and "neural" also need a FunctionWordModel trained on labelled
+# data (``style_model``, ``wording_model``, ``roundtrip_model``, ``neural_model``).
 DEFAULT_FAMILIES: tuple[str, ...] = ("names", "phrases", "surface", "profile", "syntax")
-TRAINED_FAMILIES: tuple[str, ...] = ("style", "wording", "roundtrip")
+TRAINED_FAMILIES: tuple[str, ...] = ("style", "wording", "roundtrip", "neural")
 
 
 def model_parameter(family: str) -> str:
@@ -98,6 +99,10 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         The same for the ``roundtrip`` family (``roundtrip.score``): a model
         like ``wording_model`` fitted on round trips matched with their
         sources, its intercept set so that 0 is the human ceiling.
+    neural_model:
+        The same for the ``neural`` family (``neural.score``): a model like
+        ``wording_model`` fitted only on neural MT matched with the human
+        translations of the same documents.
     """
 
     def __init__(
@@ -109,6 +114,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         style_model: object | None = None,
         wording_model: object | None = None,
         roundtrip_model: object | None = None,
+        neural_model: object | None = None,
     ) -> None:
         self.families = families
         self.gazetteer = gazetteer
@@ -117,6 +123,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         self.style_model = style_model
         self.wording_model = wording_model
         self.roundtrip_model = roundtrip_model
+        self.neural_model = neural_model
 
     # -- scikit-learn API -------------------------------------------------
     def fit(self, X: Iterable[str], y: object = None) -> FeatureExtractor:

@@ -33,6 +33,7 @@ from training.corpus import (
     seed_expectations,
 )
 from training.dataset import featurize, sample_weights
+from training.heads import NEURAL_PREFIXES, fit_two_heads, neural_head_rows
 from training.modeling import (
     assemble,
     fit_platt,
@@ -42,8 +43,10 @@ from training.modeling import (
 )
 from training.style_stack import (
     NATIVE_NEGATIVES,
+    fit_neural,
     fit_roundtrip,
     fit_style,
+    neural_rows,
     stack_columns,
     untrained_families,
 )
@@ -54,7 +57,17 @@ REPORTS = Path(__file__).resolve().parent / "reports"
 # columns) is left out, though available to --families: two rounds of
 # ablation showed it adding nothing to AUC or to unseen languages while it
 # cost round-trip ranking and 0.7 ms per article (closing note of issue #4).
-SHIPPED_FAMILIES = ("names", "phrases", "surface", "profile", "style", "wording", "roundtrip")
+SHIPPED_FAMILIES = (
+    "names",
+    "phrases",
+    "surface",
+    "profile",
+    "fluency",
+    "style",
+    "wording",
+    "roundtrip",
+    "neural",
+)
 C_GRID = (0.03, 0.1, 0.3)
 SHRINK_GRID = (1.0, 0.3, 0.1, 0.03)
 
@@ -109,7 +122,13 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
         print(f"  C={C:<5} shrink={shrink:<5} grouped 5-fold AUC {auc:.4f}")
     # ties (to 4 decimals) go to the stronger prior: smaller C, smaller shrink
     best_c, best_shrink = max(cv, key=lambda k: (round(cv[k], 4), -k[0], -k[1]))
-    scorer = fit_scorer(X["train"], y["train"], w_train, best_c, names, shrink=best_shrink)
+    if any(name.startswith(NEURAL_PREFIXES) for name in names):
+        rows, neural_w = neural_head_rows(parts["train"])
+        scorer = fit_two_heads(
+            X["train"], y["train"], w_train, names, rows, neural_w, best_c, best_shrink
+        )
+    else:
+        scorer = fit_scorer(X["train"], y["train"], w_train, best_c, names, shrink=best_shrink)
 
     val_decision = scorer.decision_function(X["val"])
     # calibrated on the validation split's machine and HT+ORIG rows as they come
@@ -223,6 +242,12 @@ def _stack_patterns(
                 [r.label == "RT" and "partial" not in r.system for r in parts["train"]]
             )
             quality = f"train round trips above the human ceiling {np.mean(oof[whole] > 0):.4f}"
+        elif family == "neural":
+            fit = fit_neural(parts["train"], PATTERN_PARAMS[family])
+            oof, val = fit.oof, fit.model.decision_function(val_texts)
+            neural = neural_rows(parts["train"])
+            auc = roc_auc_score(y_train[neural], oof[neural])
+            quality = f"out-of-fold AUC on neural MT pairs {auc:.4f}"
         else:
             fit = fit_style(texts, y_train, w_train, groups, PATTERN_PARAMS[family])
             oof, val = fit.oof, fit.model.decision_function(val_texts)

@@ -19,6 +19,10 @@ theirs, and its strongest patterns are shown as spans like any other evidence.
   human training texts reached; the feature is the score above that
   ceiling, and 0 below it, so text like the human texts it learned from
   never gets a round-trip push.
+- ``neural.score``: ``wording``'s kind of model trained only on neural MT
+  (WMT system outputs) matched with the professional translations of the
+  same documents: the word choice of fluent neural output, which rule-based
+  round trips would otherwise drown out.
 """
 
 from __future__ import annotations
@@ -72,6 +76,13 @@ class WordingSignal(PatternSignal):
     """``wording.score``: the word pattern model trained on matched pairs."""
 
     name = "wording"
+
+
+class NeuralSignal(PatternSignal):
+    """``neural.score``: the word pattern model trained on neural MT pairs only."""
+
+    name = "neural"
+    typical_of = "fluent neural machine translation"
 
 
 def above_ceiling(score: float | np.ndarray) -> np.ndarray:

@@ -235,9 +235,10 @@ class Detector:
             probabilities = self._direct(features)
         else:
             probabilities = self._probabilities_checked(features)
-        scale, coef = self._contribution_basis
-        contributions = features / scale * coef if coef is not None else np.zeros_like(features)
-        return probabilities, contributions
+        centre, scale, coef = self._contribution_basis
+        if coef is None:
+            return probabilities, np.zeros_like(features)
+        return probabilities, (features - centre) / scale * coef
 
     def _probabilities_checked(self, features: np.ndarray) -> np.ndarray:
         """Probabilities through scikit-learn's own (input-validating) calls."""
@@ -360,21 +361,32 @@ def _direct_scorer(
     return direct
 
 
-def _linear_basis(pipeline: Any) -> tuple[np.ndarray, np.ndarray | None]:
-    """Per-feature factors turning a raw value into its log-odds contribution.
+# Dense statistics that every document has (how predictable its words are):
+# their evidence is weighed against a typical training document, not against 0.
+CENTRED_PREFIXES = ("fluency.",)
+
+
+def _linear_basis(pipeline: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Per-feature centre and factors turning a raw value into its log-odds contribution.
 
     For scaler + linear classifier, a feature's contribution relative to the
-    same document without that evidence (value 0) is ``coef * x / scale``.
+    same document without that evidence (value 0) is ``coef * x / scale``; for
+    a dense statistic (``CENTRED_PREFIXES``) it is relative to the training
+    mean, ``coef * (x - mean) / scale``.
     """
     steps = dict(pipeline.steps)
     clf = steps.get("clf")
     coef = getattr(clf, "coef_", None)
     scaler = steps.get("scale")
-    n = len(pipeline[0].get_feature_names_out())
+    names = [str(name) for name in pipeline[0].get_feature_names_out()]
+    n = len(names)
     scale = np.asarray(getattr(scaler, "scale_", None) if scaler is not None else np.ones(n))
+    mean = getattr(scaler, "mean_", None)
+    centred = np.array([name.startswith(CENTRED_PREFIXES) for name in names], dtype=bool)
+    centre = np.where(centred, mean, 0.0) if mean is not None else np.zeros(n)
     if coef is None:
-        return np.ones(n), None
-    return np.where(scale > 0, scale, 1.0), np.asarray(coef, dtype=np.float64).ravel()
+        return centre, np.ones(n), None
+    return centre, np.where(scale > 0, scale, 1.0), np.asarray(coef, dtype=np.float64).ravel()
 
 
 def _weigh(

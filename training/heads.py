@@ -71,7 +71,7 @@ def fit_neural_head(
     """Fitted on ``rows`` (neural MT and human text: no round trips)."""
     columns = neural_columns(feature_names)
     if not columns.any():
-        raise ValueError(f"no neural head columns ({', '.join(NEURAL_PREFIXES)}) among the features")
+        raise ValueError(f"no neural head columns ({NEURAL_PREFIXES}) among the features")
     scaler = StandardScaler().fit(X[rows][:, columns])
     clf = LogisticRegression(C=C, max_iter=2000, random_state=SEED)
     clf.fit(scaler.transform(X[rows][:, columns]), y[rows], sample_weight=w[rows])

@@ -133,7 +133,9 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
 
     # -- the steps, exposed so training can fit the vocabulary once -----------------
     def tokens(self, doc: Document) -> list[tuple[str, int, int]]:
-        return masked_tokens(doc, self.keep_lowercase)
+        """The masked stream, shared with every model that masks the same way."""
+        lower = bool(self.keep_lowercase)
+        return doc.view(("masked", lower), lambda: masked_tokens(doc, lower))
 
     def symbols(self, text: str | Document) -> list[str]:
         """The masked symbol stream of a text (patterns are built from it on the fly)."""

@@ -8,9 +8,12 @@ of the input, character for character, and all offsets point into the input.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 # One-to-one replacements: curly quotes, primes and dashes become ASCII, and
 # every kind of whitespace (newlines included) becomes a plain space, so
@@ -141,9 +144,22 @@ class Document:
 
     text: str
     norm: str = field(init=False)
+    _views: dict[object, object] = field(
+        init=False, default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self.norm = normalise(self.text)
+
+    def view(self, key: object, compute: Callable[[], T]) -> T:
+        """A derived view of the document, computed once and shared by every family.
+
+        Why: several families read the same derived stream (the pattern
+        models' masked tokens); the first one to ask pays for it.
+        """
+        if key not in self._views:
+            self._views[key] = compute()
+        return self._views[key]  # type: ignore[return-value]
 
     @cached_property
     def tokens(self) -> list[Token]:

@@ -328,14 +328,13 @@ def cached_roundtrips() -> tuple[list[Record], dict[str, Any]]:
         originals = rt.sources()
         records: list[Record] = []
         found = missing = 0
-        for pivot in rt.PIVOTS:
-            for batch in rt.source_batches(originals):
-                cached = rt.read_cached(pivot, batch)
-                if cached is None:
-                    missing += 1
-                    continue
-                found += 1
-                records.extend(cached)
+        for pivot, batch in rt.planned_batches(originals):  # as load_records reads them
+            cached = rt.read_cached(pivot, batch)
+            if cached is None:
+                missing += 1
+                continue
+            found += 1
+            records.extend(cached)
     except (ImportError, AttributeError, KeyError, TypeError, ValueError) as exc:
         return [], {"available": False, "reason": f"{type(exc).__name__}: {exc}"}
     kept = [r for r in records if r.n_words >= MIN_WORDS]

@@ -9,14 +9,17 @@ own round trips, matched with them, teach the ``roundtrip`` pattern model what
 a round trip adds on top of translationese or a learner's errors, so that it
 learns the artefacts and not the kind of text. Each round trip keeps its
 source's group, so a text and its round trips always land in the same split
-and the model can never see one while tested on the other.
+and the model can never see one while tested on the other. Spanish and
+Catalan round-trip every text; the extra pivots of ``training/pivots.py``
+(Serbo-Croatian, Spanish-French-Spanish) only the first originals, as RT.
 
 Apertium's start-up is slow, so many documents go through one shell pipeline
-(``apertium -u eng-X | apertium -u X-eng``), joined by a separator paragraph
-that Apertium passes through as an unknown word. Segments are joined by blank
-lines, not single newlines: Apertium reads a single newline as plain whitespace
-and would reorder words across segment boundaries (a headline without a full
-stop gets fused with the next sentence), while a blank line ends a sentence.
+(``apertium -u eng-X | apertium -u X-eng``, or a longer chain), joined by a
+separator paragraph that Apertium passes through as an unknown word. Segments
+are joined by blank lines, not single newlines: Apertium reads a single newline
+as plain whitespace and would reorder words across segment boundaries (a
+headline without a full stop gets fused with the next sentence), while a blank
+line ends a sentence.
 Outputs are cached per (pivot, batch content hash), so reruns are instant.
 """
 
@@ -24,10 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -41,8 +41,20 @@ if __name__ == "__main__" and __package__ in (None, ""):
 
 from mtdetect.text import Document
 from training.corpus import MIN_WORDS, Record, original_records, uniform_layout
+from training.pivots import (
+    EXTRA_PIVOT_LIMIT,
+    EXTRA_PIVOTS,
+    PIVOTS,
+    UNREPAIRED,
+    ApertiumMissing,
+    check_apertium,
+    command,
+    repair_glitches,
+    restore_entities,
+    run_pipeline,
+    strip_markers,
+)
 
-PIVOTS: tuple[str, ...] = ("spa", "cat")
 CACHE = Path(__file__).resolve().parent / "cache" / "roundtrip"
 SEPARATOR = "ZZDOCSEPZZ"
 BATCH_DOCS = 16
@@ -53,21 +65,11 @@ DEFAULT_WORKERS = 2
 # all are used. ``--limit N`` still takes the first N (cache entries are shared).
 DEFAULT_LIMIT: int | None = None
 # Bump when the joining, splitting or command changes: old cache entries then miss.
+# The key holds the pivot's name, not its command (spa and cat keys predate chains).
 PIPELINE_VERSION = "1"
-INSTALL_HINT = "apt-get install apertium apertium-eng-spa apertium-eng-cat"
-BATCH_TIMEOUT_S = 900
 
 _SEPARATOR_LINE = re.compile(rf"^[ \t]*{SEPARATOR}[ \t]*\.?[ \t]*$", re.MULTILINE)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_MARKED = re.compile(r"(?<![\w*#@])([*#@])(?=\w)")
-# A generation failure inside a multiword lemma leaves "darse# cuenta", "take# out".
-_MULTIWORD_MARK = re.compile(r"(\w+)#(?=\s)")
-# Morphological tags leaking from a transfer rule ("there <pri> being").
-_TAG = re.compile(r" ?<[a-z][a-z0-9_]*>")
-# Some BBC originals carry numeric HTML entities ("&#233;"); Catalan turns the
-# "&" into "i" ("i#233;"). Put back what the original had, so the damage to a
-# corpus artefact is no label cue.
-_MANGLED_ENTITY = re.compile(r"[&iy]?#(\d{2,5});")
 
 
 # What each kind of human text becomes when round-tripped.
@@ -87,27 +89,6 @@ class Original:
     segments: tuple[str, ...]
     kind: str = "ORIG"
     lang: str = "en"
-
-
-class ApertiumMissing(RuntimeError):
-    """Raised when round trips must be generated but Apertium is not installed."""
-
-
-def command(pivot: str) -> str:
-    """The true round trip as one shell pipeline: English to the pivot and back."""
-    return f"apertium -u eng-{pivot} | apertium -u {pivot}-eng"
-
-
-def check_apertium(pivots: Iterable[str] = PIVOTS) -> None:
-    """Fail with the install command when Apertium or a language pair is missing."""
-    if shutil.which("apertium") is None:
-        raise ApertiumMissing(f"Apertium is not installed; run: {INSTALL_HINT}")
-    listed = subprocess.run(["apertium", "-l"], capture_output=True, text=True, check=False)
-    modes = set(listed.stdout.split())
-    for pivot in pivots:
-        for mode in (f"eng-{pivot}", f"{pivot}-eng"):
-            if mode not in modes:
-                raise ApertiumMissing(f"Apertium mode {mode} is missing; run: {INSTALL_HINT}")
 
 
 def selection_key(group: str) -> str:
@@ -189,24 +170,6 @@ def batch_key(pivot: str, originals: Sequence[Original]) -> str:
 
 def cache_path(pivot: str, key: str, cache_dir: Path = CACHE) -> Path:
     return cache_dir / pivot / f"{key}.json"
-
-
-def run_pipeline(pivot: str, text: str) -> str:
-    """Run one round-trip pipeline on ``text``; pipefail so a failing stage is seen."""
-    env = dict(os.environ, LC_ALL="C.UTF-8")
-    done = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", command(pivot)],
-        input=text,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=BATCH_TIMEOUT_S,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{command(pivot)} failed ({done.returncode}): {done.stderr[-500:]}")
-    return done.stdout
 
 
 Runner = Callable[[str, str], str]
@@ -309,46 +272,17 @@ def translate_batch(
     return result
 
 
-def strip_markers(output: str, original: str) -> str:
-    """Drop Apertium's marks: ``*``, ``#``, ``@`` before a word, ``#`` inside a multiword, tags.
+def postprocess(segments: Sequence[str], original: Original, repair: bool = False) -> str:
+    """The same layout normalisation as every other source, after mark stripping.
 
-    ``-u`` hides unknown-word stars but not generation errors (``darse# cuenta``,
-    about one document in 300) or the odd leaked ``<pri>`` tag. Hashtags, e-mail
-    handles, footnote stars and "C#" are real text: of each mark before a word,
-    as many as the original has (first first) are kept; "word#" and tags are kept
-    only when the original has them.
+    ``repair`` also undoes the Serbo-Croatian pair's glitches (:func:`repair_glitches`);
+    Spanish and Catalan records are left as the shipped model learned them.
     """
-    output = _MULTIWORD_MARK.sub(
-        lambda m: m.group() if m.group() in original else m.group(1), output
-    )
-    output = _TAG.sub(lambda m: m.group() if m.group().strip() in original else "", output)
-    allowed = {c: len(re.findall(rf"(?<![\w*#@]){re.escape(c)}(?=\w)", original)) for c in "*#@"}
-
-    def replace(match: re.Match[str]) -> str:
-        mark = match.group(1)
-        if allowed[mark] > 0:
-            allowed[mark] -= 1
-            return mark
-        return ""
-
-    return _MARKED.sub(replace, output)
-
-
-def restore_entities(output: str, original: str) -> str:
-    """Rewrite a numeric entity mangled by the pivot as the original spelled it."""
-
-    def replace(match: re.Match[str]) -> str:
-        entity = f"&#{match.group(1)};"
-        return entity if entity in original else match.group()
-
-    return _MANGLED_ENTITY.sub(replace, output)
-
-
-def postprocess(segments: Sequence[str], original: Original) -> str:
-    """The same layout normalisation as every other source, after mark stripping."""
     source = "\n".join(original.segments)
     text = uniform_layout(list(segments))
     text = strip_markers(restore_entities(text, source), source)
+    if repair:
+        text = repair_glitches(text, source)
     return uniform_layout(text.split("\n"))
 
 
@@ -356,33 +290,62 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def generate(
+Job = tuple[str, list[Original]]  # a pivot and one batch of texts to round-trip through it
+
+
+def planned_batches(
+    chosen: Sequence[Original],
     pivots: Sequence[str] = PIVOTS,
-    limit: int | None = DEFAULT_LIMIT,
-    workers: int = DEFAULT_WORKERS,
-    originals: Sequence[Original] | None = None,
-    cache_dir: Path = CACHE,
+    extra_pivots: Sequence[str] = EXTRA_PIVOTS,
+    extra_limit: int = EXTRA_PIVOT_LIMIT,
     batch_docs: int = BATCH_DOCS,
+) -> list[Job]:
+    """Every (pivot, batch): ``pivots`` of all of ``chosen``, then ``extra_pivots`` of originals.
+
+    The extra pivots take the first ``extra_limit`` originals in the selection
+    order, so a larger limit extends a smaller one. The main pivots' batches
+    come first and as before, so their records (and partial round trips'
+    seeds) keep their order. A (pivot, batch) named twice is planned once.
+    """
+    firsts = [o for o in chosen if o.kind == "ORIG"][:extra_limit]
+    jobs = [(p, b) for p in pivots for b in source_batches(chosen, batch_docs)]
+    jobs += [(p, b) for p in extra_pivots for b in batches(firsts, batch_docs)]
+    seen: set[tuple[str, str]] = set()
+    out: list[Job] = []
+    for pivot, batch in jobs:
+        key = (pivot, batch_key(pivot, batch))
+        if key not in seen:
+            seen.add(key)
+            out.append((pivot, batch))
+    return out
+
+
+def generate(
+    jobs: Sequence[Job],
+    workers: int = DEFAULT_WORKERS,
+    cache_dir: Path = CACHE,
+    runner: Runner = run_pipeline,
 ) -> dict[str, int]:
-    """Fill the cache for every missing (pivot, batch); returns batches run per pivot."""
-    if originals is None:
-        originals = select_originals(original_records(), limit)
+    """Fill the cache for every missing (pivot, batch); returns batches run per pivot.
+
+    ``runner`` stands in for Apertium in tests; only the real one needs it installed.
+    """
     todo = [
         (pivot, batch)
-        for pivot in pivots
-        for batch in source_batches(originals, batch_docs)
+        for pivot, batch in jobs
         if not cache_path(pivot, batch_key(pivot, batch), cache_dir).exists()
     ]
-    ran = {pivot: 0 for pivot in pivots}
+    ran = {pivot: 0 for pivot, _ in jobs}
     if not todo:
         return ran
-    check_apertium(pivots)
+    if runner is run_pipeline:
+        check_apertium(sorted({pivot for pivot, _ in todo}))
     n_docs = sum(len(b) for _, b in todo)
     _log(f"roundtrip: {len(todo)} batches, {n_docs} documents to translate, {workers} workers")
     start = time.monotonic()
     done_docs = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_run_and_store, p, b, cache_dir): (p, b) for p, b in todo}
+        futures = {pool.submit(_run_and_store, p, b, cache_dir, runner): (p, b) for p, b in todo}
         for future in as_completed(futures):
             pivot, batch = futures[future]
             result = future.result()
@@ -403,9 +366,11 @@ def generate(
     return ran
 
 
-def _run_and_store(pivot: str, batch: Sequence[Original], cache_dir: Path) -> BatchResult:
+def _run_and_store(
+    pivot: str, batch: Sequence[Original], cache_dir: Path, runner: Runner = run_pipeline
+) -> BatchResult:
     start = time.monotonic()
-    result = translate_batch(pivot, batch)
+    result = translate_batch(pivot, batch, runner)
     path = cache_path(pivot, batch_key(pivot, batch), cache_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     entry = {
@@ -437,7 +402,7 @@ def make_record(pivot: str, original: Original, segments: Sequence[str]) -> Reco
     if original.kind == "HT":
         meta.append(("source_lang", original.lang))
     return Record(
-        text=postprocess(segments, original),
+        text=postprocess(segments, original, repair=pivot not in UNREPAIRED),
         label=ROUNDTRIP_LABELS[original.kind],
         group=original.group,
         source=f"apertium-{pivot}",
@@ -489,25 +454,24 @@ def roundtrip_records(
     workers: int = DEFAULT_WORKERS,
     cache_dir: Path = CACHE,
     kinds: Sequence[str] = SOURCE_KINDS,
+    extra_pivots: Sequence[str] = EXTRA_PIVOTS,
+    extra_limit: int = EXTRA_PIVOT_LIMIT,
 ) -> list[Record]:
-    """Round-trip records for each pivot, generating (progress on stderr) what is not cached."""
-    chosen = sources(kinds, limit)
-    generate(pivots, limit, workers, chosen, cache_dir)
-    return read_records(pivots, chosen, cache_dir)
+    """Round trips of every planned batch, generating what is missing (progress on stderr)."""
+    jobs = planned_batches(sources(kinds, limit), pivots, extra_pivots, extra_limit)
+    generate(jobs, workers, cache_dir)
+    return read_records(jobs, cache_dir)
 
 
-def read_records(
-    pivots: Sequence[str], chosen: Sequence[Original], cache_dir: Path = CACHE
-) -> list[Record]:
-    """The cached round trips of ``chosen`` for each pivot; every batch must be there."""
+def read_records(jobs: Sequence[Job], cache_dir: Path = CACHE) -> list[Record]:
+    """The cached round trips of every (pivot, batch), in order; every batch must be there."""
     records: list[Record] = []
-    for pivot in pivots:
-        for batch in source_batches(chosen):
-            cached = read_cached(pivot, batch, cache_dir)
-            if cached is None:
-                path = cache_path(pivot, batch_key(pivot, batch), cache_dir)
-                raise RuntimeError(f"cache entry {path} is missing or not for its batch; delete it")
-            records.extend(cached)
+    for pivot, batch in jobs:
+        cached = read_cached(pivot, batch, cache_dir)
+        if cached is None:
+            path = cache_path(pivot, batch_key(pivot, batch), cache_dir)
+            raise RuntimeError(f"cache entry {path} is missing or not for its batch; delete it")
+        records.extend(cached)
     return records
 
 
@@ -523,7 +487,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pivots", nargs="+", default=list(PIVOTS))
+    parser.add_argument("--pivots", nargs="+", default=list(PIVOTS), help="of every text")
+    parser.add_argument(
+        "--extra-pivots",
+        nargs="*",
+        default=list(EXTRA_PIVOTS),
+        help="of the first --extra-limit originals only (none: give the flag alone)",
+    )
+    parser.add_argument("--extra-limit", type=int, default=EXTRA_PIVOT_LIMIT)
     parser.add_argument(
         "--limit",
         type=int,
@@ -542,16 +513,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     limit = args.limit or None
     start = time.monotonic()
     chosen = sources(args.of, limit)
+    jobs = planned_batches(chosen, args.pivots, args.extra_pivots, args.extra_limit)
     try:
-        ran = generate(args.pivots, limit, args.workers, chosen)
+        ran = generate(jobs, args.workers)
     except ApertiumMissing as error:
         _log(str(error))
         return 1
-    records = read_records(args.pivots, chosen)
+    records = read_records(jobs)
     elapsed = time.monotonic() - start
-    for pivot in args.pivots:
+    for pivot in ran:
         for kind in args.of:
             mine = [r for r in records if r.lang == pivot and r.label == ROUNDTRIP_LABELS[kind]]
+            if not mine:
+                continue
             words = sum(r.n_words for r in mine)
             print(
                 f"{pivot} {ROUNDTRIP_LABELS[kind]}: {len(mine)} round trips, {words} words, "

@@ -50,12 +50,14 @@ from training.corpus import (
     seed_expectations,
 )
 from training.dataset import featurize, sample_weights
+from training.heads import fit_model
 from training.model_card import fmt, render_markdown, target_checks, verdict
-from training.modeling import SEED, fit_scorer
+from training.modeling import SEED
 from training.style_stack import (
     NATIVE_NEGATIVES,
     fit_roundtrip_classifier,
     native_records,
+    neural_rows,
     out_of_fold,
     stack_columns,
     untrained_families,
@@ -516,12 +518,18 @@ class Context:
         if key not in self.memo:
             train, test = self.pattern_matrices(family)
             rows = [r for r, k in zip(self.train, keep, strict=True) if k]
+            weights, fit_on = sample_weights(rows), None
+            if family == "neural":  # neural MT pairs only, weighted among themselves
+                fit_on = neural_rows(rows)
+                weights = np.zeros(len(rows))
+                weights[fit_on] = sample_weights([rows[i] for i in np.flatnonzero(fit_on)])
             fit = out_of_fold(
                 self.pattern_model(family),
                 train[np.flatnonzero(keep)],
                 self.y_train[keep],
-                sample_weights(rows),
+                weights,
                 [r.group for r in rows],
+                fit_on=fit_on,
             )
             self.memo[key] = (fit.oof, test @ fit.model.coef_ + fit.model.intercept_)
         return self.memo[key]
@@ -945,13 +953,14 @@ def _refit_auc(
     for family, index in ctx.pattern_columns.items():
         if index in columns:
             X_train[:, index], X_test[:, index] = ctx.pattern_refit(family, keep_train, keep_extra)
-    scorer = fit_scorer(
+    scorer = fit_model(
         X_train[:, columns],
         ctx.y_train[keep_train],
         sample_weights(train),
-        ctx.C,
         [ctx.feature_names[i] for i in columns],
-        shrink=ctx.shrink,
+        train,
+        ctx.C,
+        ctx.shrink,
     )
     decision = scorer.decision_function(X_test[:, columns])
     return {name: rounded(auc(ctx.y[mask], decision[mask])) for name, mask in eval_sets.items()}
@@ -1288,6 +1297,9 @@ def evaluate(
         print(f"  {name}: {ctx.timings[f'{name}_s']}s", file=sys.stderr)
 
     png = out_dir / "reliability.png" if out_dir is not None else None
+    loso_json = REPORTS / "loso.json"  # python -m training.loso_report (refits; run apart)
+    if loso_json.is_file():
+        report["loso"] = json.loads(loso_json.read_text(encoding="utf-8"))
     timed("headline", lambda: evaluate_headline(ctx))
     timed("threshold", lambda: evaluate_threshold(ctx))
     timed("roundtrips", lambda: evaluate_roundtrips(ctx))

@@ -123,3 +123,28 @@ def fold(main: Pipeline, head: NeuralHead, artefact: np.ndarray) -> Pipeline:
     clf.coef_, clf.intercept_ = coef.reshape(1, -1), np.array([intercept])
     clf.n_features_in_ = d
     return Pipeline([("scale", scaler), ("clf", clf)])
+
+
+def fit_model(
+    X: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    feature_names: Sequence[str],
+    records: Sequence[Record],
+    C: float,
+    shrink: float,
+) -> Pipeline:
+    """The shipped recipe for any feature set: two heads when there are neural columns.
+
+    Training, evaluation's refits and the leave-one-system-out report all fit
+    through here, so what they measure is what ships.
+    """
+    names = list(feature_names)
+    if not neural_columns(names).any():
+        return fit_scorer(X, y, w, C, names, shrink=shrink)
+    if neural_columns(names).all():  # the neural head alone (an ablation)
+        rows, neural_w = neural_head_rows(records)
+        head = fit_neural_head(X, y, neural_w, names, rows)
+        return Pipeline([("scale", head.scaler), ("clf", head.clf)])
+    rows, neural_w = neural_head_rows(records)
+    return fit_two_heads(X, y, w, names, rows, neural_w, C, shrink)

@@ -44,7 +44,7 @@ from training.baseline import make_vectorizer
 from training.corpus import HUMAN_LABELS, Record, load_records, native_news
 from training.dataset import CACHE as FEATURE_CACHE
 from training.dataset import featurize, matched_pairs_of, sample_weights
-from training.heads import fit_two_heads, neural_head_rows
+from training.heads import fit_model, neural_columns
 from training.modeling import SEED, fit_scorer
 from training.style_stack import (
     NATIVE_NEGATIVES,
@@ -232,8 +232,14 @@ def run(C: float, shrink: float, systems: tuple[str, ...]) -> dict[str, Any]:
     patterns = PatternColumns(train, test, extra)
     X_base, X_base_test = baseline_matrices(train, test)
     y = patterns.y
-    recipes = {"before": BEFORE_FAMILIES, "ours": after_families}
-    names = {k: feature_names(v) for k, v in recipes.items()}
+    ours = feature_names(after_families)
+    neural = [n for n, keep in zip(ours, neural_columns(ours), strict=True) if keep]
+    recipes = {
+        "before": feature_names(BEFORE_FAMILIES),
+        "ours": ours,
+        "artefact_head": [n for n in ours if n not in neural],
+        "neural_head": neural,
+    }
     table = []
     for fold in loso.folds(train, test, systems):
         started = time.perf_counter()
@@ -242,23 +248,24 @@ def run(C: float, shrink: float, systems: tuple[str, ...]) -> dict[str, Any]:
         w = sample_weights(kept)
         test_cols = patterns.test_columns(keep)
         scores: dict[str, np.ndarray] = {}
-        for recipe, cols in names.items():
+        for recipe, cols in recipes.items():
             X = full_matrix(cols, dense_names, X_dense, patterns.train_columns())[keep]
             X_test = full_matrix(cols, dense_names, X_dense_test, test_cols)
-            if recipe == "before":
+            if recipe in ("before", "artefact_head"):  # one monotone scorer, as before
                 scorer = fit_scorer(X, y[keep], w, C, cols, shrink=shrink)
             else:
-                rows, neural_w = neural_head_rows(kept)
-                scorer = fit_two_heads(X, y[keep], w, cols, rows, neural_w, C, shrink)
+                scorer = fit_model(X, y[keep], w, cols, kept, C, shrink)
             scores[recipe] = scorer.decision_function(X_test)
         clf = LogisticRegression(C=BASELINE_C, solver="liblinear", max_iter=1000, random_state=SEED)
         clf.fit(X_base[np.flatnonzero(keep)], y[keep], sample_weight=w)
         scores["baseline"] = clf.decision_function(X_base_test)
         groups = [r.group for r in test]
         row = loso.compare(scores["ours"], scores["baseline"], fold, groups)
-        before = loso.compare(scores["before"], scores["baseline"], fold, groups, n_boot=0)
-        for measure in loso.MEASURES:
-            row[measure]["before"] = before[measure]["ours"]
+        for recipe in recipes:
+            if recipe != "ours":
+                other = loso.compare(scores[recipe], scores["baseline"], fold, groups, n_boot=0)
+                for measure in loso.MEASURES:
+                    row[measure][recipe] = other[measure]["ours"]
         table.append(row)
         _log(f"loso: {fold.system} {json.dumps(row)} ({time.perf_counter() - started:.0f}s)")
     return {
@@ -273,24 +280,41 @@ def run(C: float, shrink: float, systems: tuple[str, ...]) -> dict[str, Any]:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    lines = [
-        "| held-out system | machine / human docs | AUC before | AUC ours | AUC baseline "
-        "| AUC gap (95% CI) | TPR@1% before | TPR@1% ours | TPR@1% baseline | TPR gap (95% CI) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for row in report["folds"]:
-        cells = [row["system"], f"{row['n_machine']} / {row['n_human']}"]
-        for measure in loso.MEASURES:
+    """Per held-out system: before, ours and the baseline, the paired gap, then head ablations."""
+    lines = []
+    for measure, title in (("auc", "AUC"), ("tpr_at_1pct_fpr", "TPR at 1% FPR")):
+        lines += [
+            f"{title}, each system held out in turn:",
+            "",
+            "| held-out system | machine / human docs | before | ours | baseline "
+            "| ours − baseline (95% CI) | artefact head only | neural head only |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for row in report["folds"]:
             m = row[measure]
-            low, high = m["interval"]
-            cells += [
+            low, high = m.get("interval", [float("nan")] * 2)
+            cells = [
+                row["system"],
+                f"{row['n_machine']} / {row['n_human']}",
                 f"{m['before']:.3f}",
-                f"{m['ours']:.3f}",
+                f"**{m['ours']:.3f}**",
                 f"{m['baseline']:.3f}",
                 f"{m['gap']:+.3f} [{low:+.3f}, {high:+.3f}]",
+                f"{m['artefact_head']:.3f}",
+                f"{m['neural_head']:.3f}",
             ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+            lines.append("| " + " | ".join(cells) + " |")
+        means = {
+            k: np.mean([row[measure][k] for row in report["folds"]])
+            for k in ("before", "ours", "baseline", "artefact_head", "neural_head")
+        }
+        lines.append(
+            f"| mean | | {means['before']:.3f} | **{means['ours']:.3f}** | "
+            f"{means['baseline']:.3f} | {means['ours'] - means['baseline']:+.3f} | "
+            f"{means['artefact_head']:.3f} | {means['neural_head']:.3f} |"
+        )
+        lines.append("")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,11 +33,10 @@ from training.corpus import (
     seed_expectations,
 )
 from training.dataset import featurize, sample_weights
-from training.heads import NEURAL_PREFIXES, fit_two_heads, neural_head_rows
+from training.heads import fit_model
 from training.modeling import (
     assemble,
     fit_platt,
-    fit_scorer,
     grouped_cv_auc,
     threshold_for_fpr,
 )
@@ -122,13 +121,7 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
         print(f"  C={C:<5} shrink={shrink:<5} grouped 5-fold AUC {auc:.4f}")
     # ties (to 4 decimals) go to the stronger prior: smaller C, smaller shrink
     best_c, best_shrink = max(cv, key=lambda k: (round(cv[k], 4), -k[0], -k[1]))
-    if any(name.startswith(NEURAL_PREFIXES) for name in names):
-        rows, neural_w = neural_head_rows(parts["train"])
-        scorer = fit_two_heads(
-            X["train"], y["train"], w_train, names, rows, neural_w, best_c, best_shrink
-        )
-    else:
-        scorer = fit_scorer(X["train"], y["train"], w_train, best_c, names, shrink=best_shrink)
+    scorer = fit_model(X["train"], y["train"], w_train, names, parts["train"], best_c, best_shrink)
 
     val_decision = scorer.decision_function(X["val"])
     # calibrated on the validation split's machine and HT+ORIG rows as they come

@@ -7,14 +7,14 @@ import math
 import numbers
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
 
 from mtdetect.bundle import Bundle, ModelError, load_bundle
-from mtdetect.evidence import Evidence
+from mtdetect.evidence import Evidence, exact_spans
 from mtdetect.features import Extraction, FeatureExtractor
 from mtdetect.telltales import SUMMARY_FEATURES, TELLTALE_KINDS
 
@@ -219,9 +219,13 @@ class Detector:
         if verdict is not None:
             return self._abstain("not_english", verdict, cut, prepared.boilerplate)
         try:
-            return self._extractor.extract_prepared(prepared)
+            extraction = self._extractor.extract_prepared(prepared)
         except Exception as exc:
             return self._abstain("error", f"feature extraction failed: {exc}", cut)
+        if prepared.offsets is None:
+            return extraction
+        # a span that joined lines around removed boilerplate names all it covers
+        return replace(extraction, evidence=exact_spans(extraction.evidence, text))
 
     def _abstain(
         self, status: str, reason: str, cut: float, boilerplate: tuple[Evidence, ...] = ()

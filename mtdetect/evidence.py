@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+
+#: added to the message of an item whose span reaches over removed boilerplate
+ACROSS_BOILERPLATE = " (the span reaches over page boilerplate removed before scoring)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +46,23 @@ class Evidence:
             "message": self.message,
             "weight": round(self.weight, 4),
         }
+
+
+def exact_spans(items: Iterable[Evidence], source: str) -> tuple[Evidence, ...]:
+    """``items`` with each one's ``text`` exactly ``source[start:end]``.
+
+    Why: a signal finds a span in the text with boilerplate removed; mapped
+    back to the caller's text, a span that joined two lines around a removed
+    one ("said.\n[ad]\nsaid") covers the removed line too. The item then
+    names everything its offsets cover, and says so in its message.
+    """
+    out = []
+    for item in items:
+        covered = source[item.start : item.end]
+        if covered != item.text:
+            message = item.message
+            if len(covered) > len(item.text) and not message.endswith(ACROSS_BOILERPLATE):
+                message += ACROSS_BOILERPLATE
+            item = replace(item, text=covered, message=message)
+        out.append(item)
+    return tuple(out)

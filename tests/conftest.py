@@ -74,3 +74,11 @@ def tiny_detector(tiny_model_path: Path):  # type: ignore[no-untyped-def]
     from mtdetect.detector import Detector
 
     return Detector.load(tiny_model_path)
+
+
+@pytest.fixture(scope="session")
+def shipped_detector():  # type: ignore[no-untyped-def]
+    """The shipped model, loaded once for the session."""
+    from mtdetect.detector import Detector
+
+    return Detector.load()

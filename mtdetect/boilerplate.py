@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mtdetect._urls import is_url_like
 from mtdetect.evidence import Evidence
 
 MESSAGE = "page boilerplate, ignored for scoring"
@@ -121,6 +122,11 @@ _YOU = re.compile(r"\byou(?:r)?\b", re.IGNORECASE)
 # ASCII: IGNORECASE also matches a few non-ASCII letters, such as long s.)
 _NOTICE_WORDS = ("rights", "may", "aggregator", "trademarks", "publish", "hyperlink")
 
+# A line of at most this many addresses, and nothing else, is page furniture:
+# a site's own address, a link, an author's handle or e-mail (issue #14).
+_MAX_ADDRESSES = 4
+_ADDRESS_SEPARATOR = re.compile(r"[\s|\u2022\u00b7,]+")
+
 # Lines made only of decoration ("*", "* * *", "-----", "•").
 _DECORATIVE = re.compile(r"^[\s*\u2022\u00b7\u25aa\u25cf~=_#|\-\u2013\u2014]+$")
 
@@ -175,11 +181,19 @@ def is_boilerplate_line(line: str) -> bool:
     n_words = len(core.split())
     if n_words <= 12 and _WHOLE_LINE.match(core):
         return True
+    if n_words <= _MAX_ADDRESSES and _is_addresses(core):
+        return True
     if n_words <= 40 and _LEADING.match(core):
         return True
     if n_words <= 100 and _has_notice(core):
         return True
     return n_words <= 120 and _is_comment_policy(core)
+
+
+def _is_addresses(core: str) -> bool:
+    """True for "www.apnews.com", "https://..." or "@handle | press@ap.org": only addresses."""
+    parts = [part for part in _ADDRESS_SEPARATOR.split(core) if part]
+    return bool(parts) and all(is_url_like(part) for part in parts)
 
 
 def _has_notice(line: str) -> bool:

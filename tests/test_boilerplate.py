@@ -193,3 +193,38 @@ def test_headline_list_after_read_more_is_cut_until_prose_returns() -> None:
 def test_short_lines_without_a_list_header_are_kept() -> None:
     text = "WASHINGTON (AP)\n\nLawmakers returned to the capital on Monday.\n"
     assert strip_boilerplate(text).removed == ()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "www.apnews.com",
+        "https://apnews.com/article/ukraine-talks-1a2b3c4d",
+        "http://example.org/news?id=4&ref=rss",
+        "apnews.com",
+        "news.bbc.co.uk/world",
+        "press@apnews.com",
+        "@AP_Politics",
+        "report-2022.pdf",
+        "  \u2022 www.example.com  ",
+        "www.example.com | @example",
+    ],
+)
+def test_a_line_that_is_only_a_url_is_furniture(line: str) -> None:
+    # issue #14 item 2: an address on its own line is page furniture, not a sentence
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read the full report at www.example.com before Friday.",
+        "https://www.winknews.com/2022/01/09/talks/ The prospects are dim",
+        "Contact press@apnews.com for details.",
+        "Example.com said on Monday that profits rose.",
+        "U.S.",
+        "e.g.",
+    ],
+)
+def test_lines_that_only_mention_a_url_are_kept(line: str) -> None:
+    assert not is_boilerplate_line(line)

@@ -104,3 +104,36 @@ def test_repeated_capitalised_word_across_sentences_is_fine() -> None:
 )
 def test_corpus_false_positives_stay_quiet(text: str) -> None:
     assert kinds(text) == set()
+
+
+# URLs, domains, e-mail addresses, handles and file names are not sentences: a
+# line holding one after a full stop is no broken join (issue #14 item 2)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks ended late on Friday.\nwww.apnews.com",
+        "The talks ended late on Friday.\nhttps://apnews.com/article/talks-1a2b3c",
+        "The talks ended late on Friday. http://example.org/news?id=4",
+        "The talks ended late on Friday.\napnews.com",
+        "The talks ended late on Friday.\nnews.bbc.co.uk/world",
+        "The talks ended late on Friday.\npress@apnews.com",
+        "The talks ended late on Friday.\n@AP_Politics",
+        "The talks ended late on Friday.\nreport-2022.pdf",
+        "The talks ended late on Friday.\nhttps://www.winknews.com/2022/01/09/talks/ Talks end",
+    ],
+)
+def test_url_like_lines_are_not_broken_joins(text: str) -> None:
+    assert kinds(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the narrow exemption leaves real breaks alone
+        "The talks ended late. www was never a word anyone used.",
+        "The talks ended late. com on Friday, there was no deal.",
+        "The talks ended late. report said that pdf files were lost.",
+    ],
+)
+def test_lower_case_words_after_a_stop_are_still_broken_joins(text: str) -> None:
+    assert "broken_join" in kinds(text)

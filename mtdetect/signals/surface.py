@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+from mtdetect._urls import url_like_at
 from mtdetect.evidence import Evidence
 from mtdetect.signals.base import Signal
 from mtdetect.text import Document, Sentence
@@ -86,6 +87,8 @@ class SurfaceSignal(Signal):
             first = _first_word(sentence)
             if first is None:
                 continue
+            if first.text[0].islower() and url_like_at(norm, first.start):
+                continue  # "www.apnews.com", "press@ap.org": an address, not a sentence
             last_word = _last_word(previous)
             terminator = previous.tokens[-1].text
             terminator_start = previous.tokens[-1].start

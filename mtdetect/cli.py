@@ -10,6 +10,7 @@ a function. No traceback ever reaches the user: every failure becomes one
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +36,9 @@ EXIT_OK, EXIT_FLAGGED, EXIT_ERROR = 0, 1, 2
 BATCH_SIZE = 64
 #: show a progress line on a terminal for batches larger than this
 PROGRESS_MIN = 20
+#: evidence lines shown by a bare --explain
+EXPLAIN_DEFAULT = 5
+_WHOLE_NUMBER = re.compile(r"[+-]?\d+\Z")
 
 EXIT_STATUS_HELP = """\
 exit status:
@@ -150,11 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
         "-e",
         nargs="?",
         type=_positive,
-        const=5,
+        const=EXPLAIN_DEFAULT,
         default=0,
         metavar="N",
-        help="text format: show the N strongest evidence spans per input (default N: 5); "
-        "json, jsonl list all evidence anyway",
+        help="text format: show the N strongest evidence spans per input (default N: "
+        f"{EXPLAIN_DEFAULT}); N is read only when the word after --explain is a whole "
+        "number (--explain 3, --explain=3), anything else is a path (write ./3 for a file "
+        "named 3); json, jsonl list all evidence anyway",
     )
     _model_options(score)
     score.add_argument(
@@ -233,8 +239,9 @@ def _max_bytes_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit status, never raise."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_explain_count_or_path(argv))
     except SystemExit as exc:  # --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     handler = getattr(args, "handler", None)
@@ -255,6 +262,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the promise: no traceback, whatever happens
         _error(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
         return EXIT_ERROR
+
+
+def _explain_count_or_path(argv: list[str]) -> list[str]:
+    """``argv`` with each bare ``--explain`` that is not followed by a count made explicit.
+
+    Why: an option with an optional value takes the next word whatever it is,
+    so ``--explain FILE`` read FILE as the count. A count is only a whole
+    number; before anything else, ``--explain`` becomes ``--explain=5``.
+    """
+    command = next((i for i, word in enumerate(argv) if not word.startswith("-")), None)
+    if command is None or argv[command] != "score":
+        return argv
+    out = list(argv)
+    for i in range(command + 1, len(out)):
+        word = out[i]
+        if word == "--":
+            break
+        explain = word == "-e" or (len(word) >= 5 and "--explain".startswith(word))
+        if explain and not (i + 1 < len(out) and _WHOLE_NUMBER.match(out[i + 1])):
+            out[i] = f"--explain={EXPLAIN_DEFAULT}"
+    return out
 
 
 def main_entry() -> None:

@@ -367,6 +367,36 @@ def test_explain_shows_the_strongest_evidence(
     assert len(out.splitlines()) == 3  # default N is 5; this text has two items
 
 
+@pytest.mark.parametrize(
+    ("flags", "shown"),
+    [
+        (["--explain"], 2),
+        (["-e"], 2),
+        (["--explain", "1"], 1),
+        (["--explain=1"], 1),
+        (["-e", "1"], 1),
+        (["-e1"], 1),
+        (["--expl"], 2),
+    ],
+)
+def test_explain_never_swallows_a_path(
+    fake: FakeDetector, tmp_path: Path, capsys: Any, flags: list[str], shown: int
+) -> None:
+    # issue #14 item 8: "--explain FILE" read FILE as the count
+    spun, plain = put(tmp_path, "b.txt", SPUN), put(tmp_path, "a.txt", ORIGINAL)
+    code, out, err = run(capsys, "score", *flags, spun, plain)
+    assert code == 1, err
+    lines = out.splitlines()
+    assert lines[0] == f"FLAGGED 0.97 {spun}"
+    assert len([line for line in lines if line.startswith("    +")]) == shown
+    assert lines[1 + shown] == f"ok      0.03 {plain}"
+
+
+def test_explain_with_a_bad_count_is_a_usage_error(fake: FakeDetector, capsys: Any) -> None:
+    code, out, err = run(capsys, "score", "--explain", "0", "a.txt")
+    assert code == 2 and "--explain" in err and out == ""
+
+
 def test_quiet_prints_nothing_but_sets_the_status(
     fake: FakeDetector, tmp_path: Path, capsys: Any
 ) -> None:

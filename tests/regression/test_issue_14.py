@@ -41,3 +41,14 @@ def test_item_3_seed_002_spans_are_the_text_they_name(shipped_detector: Detector
     assert result.evidence
     for item in result.evidence:
         assert text[item.start : item.end] == item.text
+
+
+def test_item_8_explain_before_a_path_reads_the_path(capsys: pytest.CaptureFixture[str]) -> None:
+    from mtdetect.cli import main
+
+    (path,) = SEEDS.glob("004_*.txt")
+    code = main(["score", "--explain", str(path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.startswith("FLAGGED ") and out.splitlines()[0].endswith(str(path))
+    assert len([line for line in out.splitlines() if line.startswith("    +")]) >= 3

@@ -162,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
         "number (--explain 3, --explain=3), anything else is a path (write ./3 for a file "
         "named 3); json, jsonl list all evidence anyway",
     )
+    score.add_argument(
+        "--emit-text",
+        action="store_true",
+        help="json, jsonl: add the scored text to every record as 'text' (evidence offsets "
+        "point into it); HTML pages always carry their extracted article text",
+    )
     _model_options(score)
     score.add_argument(
         "--gazetteer",
@@ -429,7 +435,15 @@ def run_score(args: argparse.Namespace) -> int:
         records = []
         for item in items:
             result = next(results) if item.ok else None
-            records.append(make_record(item, result, model_version=version, threshold=effective))
+            records.append(
+                make_record(
+                    item,
+                    result,
+                    model_version=version,
+                    threshold=effective,
+                    emit_text=args.emit_text,
+                )
+            )
         progress.clear()
         for record in records:
             tally.add(record)

@@ -22,6 +22,14 @@ from mtdetect.telltales import SUMMARY_FEATURES, TELLTALE_KINDS
 MIN_WORDS = 40
 #: a base rate closer to 0 or 1 than this is not a rate but a verdict given in advance
 MIN_BASE_RATE = 1e-6
+#: longer texts abstain as "too_long": scoring takes about 130 bytes of memory a character
+MAX_CHARS = 1_000_000
+#: HTML markup is not parsed when longer than this many times ``max_chars``
+HTML_MARKUP_FACTOR = 10
+CONTENT_TYPES = ("text", "html")
+_HTML_HINT = (
+    'looks like an HTML page, not plain text: pass content_type="html" to score its article'
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +39,9 @@ class DetectionResult:
     ``probability`` is the calibrated probability that the text is machine
     translated (None when the detector abstained or failed); ``flagged`` is
     ``probability >= threshold``; ``evidence`` lists the spans behind the
-    score, strongest first, with offsets into the text that was passed in.
+    score, strongest first, with offsets into the text that was passed in,
+    or into ``text`` when that is set: for ``content_type="html"``, ``text``
+    is the article text extracted from the page, which is what was scored.
     """
 
     probability: float | None
@@ -43,6 +53,7 @@ class DetectionResult:
     model_version: str = ""
     threshold: float | None = None
     extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    text: str | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +65,7 @@ class DetectionResult:
             "evidence": [item.to_dict() for item in self.evidence],
             "boilerplate": [item.to_dict() for item in self.boilerplate],
             "model_version": self.model_version,
+            "text": self.text,
         }
 
 
@@ -140,28 +152,62 @@ class Detector:
         }
 
     # -- scoring --------------------------------------------------------------
-    def detect(self, text: str, threshold: float | None = None) -> DetectionResult:
-        return self.detect_many([text], threshold=threshold)[0]
+    def detect(
+        self,
+        text: str,
+        threshold: float | None = None,
+        *,
+        content_type: str = "text",
+        max_chars: int | None = MAX_CHARS,
+    ) -> DetectionResult:
+        """Score one text; never raises for any input, only for bad options.
 
-    def score(self, text: str) -> float:
+        ``threshold`` overrides the model's (read on this detector's scale).
+        ``content_type="html"`` takes a web page and scores its article text
+        (``result.text``, into which the evidence offsets then point).
+        A text longer than ``max_chars`` characters (``None``: no limit)
+        abstains with status ``too_long``; HTML markup longer than
+        ``HTML_MARKUP_FACTOR`` times that is not parsed.
+        """
+        return self.detect_many(
+            [text], threshold=threshold, content_type=content_type, max_chars=max_chars
+        )[0]
+
+    def score(
+        self, text: str, *, content_type: str = "text", max_chars: int | None = MAX_CHARS
+    ) -> float:
         """Calibrated probability; NaN when the detector abstains (too short, not English)."""
-        probability = self.detect(text).probability
+        probability = self.detect(text, content_type=content_type, max_chars=max_chars).probability
         return math.nan if probability is None else probability
 
     def detect_many(
-        self, texts: Sequence[str], threshold: float | None = None, n_jobs: int = 1
+        self,
+        texts: Sequence[str],
+        threshold: float | None = None,
+        n_jobs: int = 1,
+        *,
+        content_type: str = "text",
+        max_chars: int | None = MAX_CHARS,
     ) -> list[DetectionResult]:
         """Score a batch: extract every document, then one ``predict_proba``."""
+        _check_options(content_type, max_chars)
         texts = list(texts)
         if n_jobs != 1 and len(texts) > 1:
-            return self._detect_parallel(texts, threshold, n_jobs)
+            return self._detect_parallel(texts, threshold, n_jobs, content_type, max_chars)
         cut = self.threshold if threshold is None else float(threshold)
         results: list[DetectionResult | None] = [None] * len(texts)
         scored: list[tuple[int, Extraction]] = []
+        extracted: list[str | None] = [None] * len(texts)
         for i, text in enumerate(texts):
-            outcome = self._prepare(text, cut)
+            if content_type == "html" and isinstance(text, str):
+                outcome = self._from_html(text, cut, max_chars)
+                if isinstance(outcome, DetectionResult):
+                    results[i] = outcome
+                    continue
+                text = extracted[i] = outcome
+            outcome = self._prepare(text, cut, max_chars, content_type == "text")
             if isinstance(outcome, DetectionResult):
-                results[i] = outcome
+                results[i] = replace(outcome, text=extracted[i])
             else:
                 scored.append((i, outcome))
         if scored:
@@ -181,8 +227,25 @@ class Detector:
                     boilerplate=extraction.boilerplate,
                     model_version=self.model_version,
                     threshold=cut,
+                    text=extracted[i],
                 )
         return [result for result in results if result is not None]
+
+    def _from_html(self, markup: str, cut: float, max_chars: int | None) -> str | DetectionResult:
+        """The page's article text, or an abstention when the markup is too long to parse."""
+        from mtdetect import html_text
+
+        if max_chars is not None and len(markup) > HTML_MARKUP_FACTOR * max_chars:
+            return self._abstain(
+                "too_long",
+                f"HTML page of {len(markup):,} characters; pages over {HTML_MARKUP_FACTOR} x "
+                f"max_chars ({HTML_MARKUP_FACTOR * max_chars:,}) are not parsed",
+                cut,
+            )
+        try:
+            return html_text.html_to_text(markup)
+        except Exception as exc:  # a scorer in a pipeline must not crash its host
+            return self._abstain("error", f"HTML extraction failed: {exc}", cut)
 
     def _verdicts(self, raw: np.ndarray, threshold: float | None) -> tuple[np.ndarray, np.ndarray]:
         """Re-based probabilities, and which of them are flagged.
@@ -196,9 +259,22 @@ class Detector:
             return shown, raw >= float(self.bundle.threshold)
         return shown, shown >= float(threshold)
 
-    def _prepare(self, text: object, cut: float) -> DetectionResult | Extraction:
+    def _prepare(
+        self, text: object, cut: float, max_chars: int | None = MAX_CHARS, plain: bool = True
+    ) -> DetectionResult | Extraction:
         if not isinstance(text, str):
             return self._abstain("error", f"expected str, got {type(text).__name__}", cut)
+        if max_chars is not None and len(text) > max_chars:
+            return self._abstain(
+                "too_long",
+                f"{len(text):,} characters; the detector reads at most {max_chars:,} (max_chars)",
+                cut,
+            )
+        if plain:
+            from mtdetect.html_text import looks_like_html
+
+            if looks_like_html(text):
+                return self._abstain("not_english", _HTML_HINT, cut)
         # a scorer in a pipeline must not crash its host: failures become "error"
         try:
             prepared = self._extractor.prepare(text)
@@ -250,17 +326,34 @@ class Detector:
         return self.bundle.calibrator.predict_proba(decision.reshape(-1, 1))[:, 1]
 
     def _detect_parallel(
-        self, texts: list[str], threshold: float | None, n_jobs: int
+        self,
+        texts: list[str],
+        threshold: float | None,
+        n_jobs: int,
+        content_type: str,
+        max_chars: int | None,
     ) -> list[DetectionResult]:
         from joblib import Parallel, delayed, effective_n_jobs
 
         workers = effective_n_jobs(n_jobs)
         size = max(1, -(-len(texts) // (workers * 4)))
         chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+        options = {"content_type": content_type, "max_chars": max_chars}
         parts = Parallel(n_jobs=workers)(
-            delayed(self.detect_many)(chunk, threshold, 1) for chunk in chunks
+            delayed(self.detect_many)(chunk, threshold, 1, **options) for chunk in chunks
         )
         return [result for part in parts for result in part]
+
+
+def _check_options(content_type: object, max_chars: object) -> None:
+    if content_type not in CONTENT_TYPES:
+        raise ValueError(f"content_type must be one of {CONTENT_TYPES}, got {content_type!r}")
+    if max_chars is not None and (
+        isinstance(max_chars, bool) or not isinstance(max_chars, numbers.Integral) or max_chars < 1
+    ):
+        raise ValueError(
+            f"max_chars must be a whole number of 1 or more, or None, got {max_chars!r}"
+        )
 
 
 def _prior_shift(bundle: Bundle, base_rate: float | None) -> float:
@@ -447,15 +540,23 @@ def default_detector() -> Detector:
     return _default
 
 
-def detect(text: str, threshold: float | None = None) -> DetectionResult:
-    """Score ``text`` with the shipped model."""
-    return default_detector().detect(text, threshold=threshold)
+def detect(
+    text: str,
+    threshold: float | None = None,
+    *,
+    content_type: str = "text",
+    max_chars: int | None = MAX_CHARS,
+) -> DetectionResult:
+    """Score ``text`` with the shipped model; see :meth:`Detector.detect`."""
+    return default_detector().detect(
+        text, threshold=threshold, content_type=content_type, max_chars=max_chars
+    )
 
 
-def score(text: str) -> float:
+def score(text: str, *, content_type: str = "text", max_chars: int | None = MAX_CHARS) -> float:
     """Calibrated probability that ``text`` is machine translated; NaN on abstain.
 
     NaN compares false with every threshold, so ``score(t) >= 0.5`` never
     flags a text the detector declined to judge; use :func:`detect` to see why.
     """
-    return default_detector().score(text)
+    return default_detector().score(text, content_type=content_type, max_chars=max_chars)

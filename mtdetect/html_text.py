@@ -1,17 +1,31 @@
-"""HTML to article text with the standard library's parser.
+"""HTML page to the article's main text.
 
-The detector scores prose, not markup: tags, scripts, menus and footers would
-only add noise (and words no translator touched). This keeps the text of the
-page body, drops elements that never hold article text, and turns block
-elements into paragraph breaks so sentences from different blocks never run
-together. It is deliberately simple: boilerplate *lines* that survive (share
-widgets, "Related Posts") are removed later by :mod:`mtdetect.boilerplate`.
+The detector scores prose, not markup. A page also carries text that is no
+part of the article: reader comments, menus, cookie banners, ad slots,
+related-story lists. Scored with the article, a commenter's ". biden" became
+its strongest evidence. So the page is reduced to its main text by
+trafilatura, the reference main-content extractor, with reader comments and
+tables left out, after pruning what it keeps but no article holds (ad slots
+named "advertisement", hidden elements). Each block of the main text becomes
+one paragraph, ``\n\n`` between.
+
+When trafilatura finds no main text (a fragment, a page that is all
+navigation), the standard-library extractor below gives the page's visible
+text instead. Boilerplate *lines* that survive either ("Related Posts") are
+removed later by :mod:`mtdetect.boilerplate`.
+
+Evidence offsets of an HTML input refer to this text, not to the markup.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from html.parser import HTMLParser
+from typing import Any
+
+# trafilatura logs pages it discards at WARNING; a library must not print them
+logging.getLogger("trafilatura").addHandler(logging.NullHandler())
 
 # Elements whose content is never article text.
 SKIPPED = frozenset(
@@ -30,6 +44,7 @@ BLOCKS = frozenset(
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_WHITESPACE = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -105,12 +120,91 @@ def _extract(markup: str, skipped: frozenset[str]) -> str:
 
 
 def html_to_text(markup: str) -> str:
-    """Visible article text of an HTML page, one paragraph per block, ``\\n\\n`` between."""
+    """The article's main text of an HTML page, one paragraph per block, ``\\n\\n`` between."""
+    text = main_text(markup)
+    if text is None:
+        text = visible_text(markup)
+    return text
+
+
+def visible_text(markup: str) -> str:
+    """All visible text of the page's body, less navigation, forms and hidden elements."""
     text = _extract(markup, SKIPPED)
     if not text.strip():
         text = _extract(markup, MINIMAL_SKIPPED)
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+# What trafilatura keeps but no article holds, pruned before it runs: ad slots
+# by class or id token ("ad", "ads", "advert...", "sponsored"), and elements
+# the page hides. Tokens are whole words of the attribute, so "header" or
+# "load-more" never match "ad".
+_AD_TOKENS = ("ad", "ads", "advert", "adverts", "advertisement", "advertising", "sponsored")
+_PRUNE_XPATH = [
+    "//*[@hidden or @aria-hidden='true' or contains(translate(@style, ' ', ''), 'display:none')]",
+    *(
+        f"//*[contains(concat(' ', translate(normalize-space(@{attribute}), '_-', '  '), ' '), "
+        f"' {token} ')]"
+        for attribute in ("class", "id")
+        for token in _AD_TOKENS
+    ),
+]
+# trafilatura's text blocks; <lb/> is a line break inside one
+_XML_BLOCKS = frozenset("head p list item quote table row cell code div".split())
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def main_text(markup: str) -> str | None:
+    """trafilatura's main text of the page, or None when it finds none."""
+    from trafilatura import bare_extraction
+
+    markup = _XML_DECLARATION.sub("", markup, count=1)  # lxml refuses it in a str
+    if not markup.strip():
+        return None
+    try:
+        document: Any = bare_extraction(
+            markup,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            with_metadata=False,
+            prune_xpath=_PRUNE_XPATH,
+        )
+    except Exception:  # a page that breaks the parser: the visible text will do
+        return None
+    body = getattr(document, "body", None)
+    if body is None:
+        return None
+    text = _tidy(_render(body))
+    return text or None
+
+
+def _render(body: Any) -> str:
+    """trafilatura's body as text: blocks become paragraphs, whitespace inside collapses."""
+    from lxml import etree
+
+    parts: list[str] = []
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag == "lb":
+                parts.append("\n")
+            elif tag in _XML_BLOCKS:
+                parts.append("\n\n")
+            if element.text:
+                parts.append(_WHITESPACE.sub(" ", element.text))
+        else:
+            if tag in _XML_BLOCKS:
+                parts.append("\n\n")
+            if element.tail and element is not body:
+                parts.append(_WHITESPACE.sub(" ", element.tail))
+    return "".join(parts)
 
 
 def looks_like_html(text: str) -> bool:

@@ -23,6 +23,9 @@ from mtdetect.html_text import html_to_text, looks_like_html
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_GLOBS = ("*.txt", "*.html", "*.htm", "*.md")
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+HTML_NOTE = (
+    "HTML page: scored the article's main text, not the markup; evidence offsets refer to that text"
+)
 
 # How much of the start of a file the binary sniffing looks at.
 _SNIFF_BYTES = 8192
@@ -47,6 +50,8 @@ class InputText:
     text: str | None
     notes: tuple[str, ...] = ()
     error: str | None = None
+    #: the text is the article text extracted from an HTML page, not the input itself
+    from_html: bool = False
 
     @property
     def ok(self) -> bool:
@@ -101,12 +106,14 @@ def decode_input(
     if decoded is None:
         return InputText(name, None, tuple(notes), "binary file, not text")
     text = decoded.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if html or looks_like_html(text):
+    del decoded  # a large input is held once, not twice
+    from_html = html or looks_like_html(text)
+    if from_html:
         text = html_to_text(text)
-        notes.append("HTML page: scored the visible text, not the markup")
+        notes.append(HTML_NOTE)
     if not text.strip():
-        notes.append("no text found" if decoded.strip() else "file is empty")
-    return InputText(name, text, tuple(notes), None)
+        notes.append("no text found" if from_html and data.strip() else "file is empty")
+    return InputText(name, text, tuple(notes), None, from_html)
 
 
 def _decode(data: bytes, notes: list[str], *, final: bool, html: bool) -> str | None:

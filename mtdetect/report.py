@@ -39,8 +39,15 @@ def make_record(
     *,
     model_version: str = "",
     threshold: float | None = None,
+    emit_text: bool = False,
 ) -> dict[str, Any]:
-    """One input's outcome as a JSON-ready dict; ``result`` is None when unread."""
+    """One input's outcome as a JSON-ready dict; ``result`` is None when unread.
+
+    ``text`` is the text that was scored, into which evidence offsets point:
+    given for an HTML page (its extracted article text), and for every input
+    with ``emit_text``; None otherwise (the offsets then point into the input
+    as read, line ends made ``\\n``).
+    """
     if result is None:
         return {
             "path": item.path,
@@ -53,6 +60,7 @@ def make_record(
             "boilerplate": 0,
             "notes": list(item.notes),
             "model_version": model_version,
+            "text": None,
         }
     probability = result.probability
     own_threshold = getattr(result, "threshold", None)
@@ -67,6 +75,7 @@ def make_record(
         "boilerplate": len(result.boilerplate),
         "notes": list(item.notes),
         "model_version": result.model_version or model_version,
+        "text": item.text if emit_text or getattr(item, "from_html", False) else None,
     }
 
 

@@ -320,6 +320,37 @@ def test_jsonl_fields(fake: FakeDetector, tmp_path: Path, capsys: Any) -> None:
     }
 
 
+def test_html_records_carry_the_text_their_offsets_point_into(
+    fake: FakeDetector, tmp_path: Path, capsys: Any
+) -> None:
+    # issue #14 item 1: evidence offsets of a page refer to its extracted article text
+    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in SPUN.split(". "))
+    page = (
+        "<!DOCTYPE html><html><body><nav><a href='/'>Home</a></nav><article>"
+        f"{paragraphs}</article><section id='comments'><p>lol Brinken</p></section>"
+        "</body></html>"
+    )
+    path = put(tmp_path, "page.html", page)
+    code, out, _ = run(capsys, "score", "-f", "jsonl", path)
+    (record,) = jsonl(out)
+    assert code == 1
+    text = record["text"]
+    assert text.startswith("Secretary of State Anthony Brinken") and "lol" not in text
+    top = record["evidence"][0]  # the fake's only real span
+    assert text[top["start"] : top["end"]] == top["text"] == "Brinken"
+    assert any("offsets" in note for note in record["notes"])
+
+
+def test_emit_text_adds_the_scored_text_to_every_record(
+    fake: FakeDetector, tmp_path: Path, capsys: Any
+) -> None:
+    path = put(tmp_path, "a.txt", ORIGINAL.replace(". ", ".\r\n"))
+    _, out, _ = run(capsys, "score", "-f", "jsonl", path)
+    assert jsonl(out)[0]["text"] is None
+    _, out, _ = run(capsys, "score", "-f", "json", "--emit-text", path)
+    assert json.loads(out)[0]["text"] == ORIGINAL.replace(". ", ".\n")
+
+
 def test_json_is_one_array(fake: FakeDetector, tmp_path: Path, capsys: Any) -> None:
     a, b = put(tmp_path, "a.txt", ORIGINAL), put(tmp_path, "b.txt", SPUN)
     _, out, _ = run(capsys, "score", "--format", "json", a, b)

@@ -193,3 +193,96 @@ def test_rebasing_never_moves_a_text_across_the_default_threshold(
     shown, flagged = detector._verdicts(raw, None)
     assert np.array_equal(flagged, steps >= 0)
     assert np.all(np.diff(shown) >= 0)  # re-basing keeps the order
+
+
+# -- HTML pages and the size cap (issue #14 items 4 and 6) ---------------------------
+
+
+def page(body: str) -> str:
+    return (
+        "<!DOCTYPE html><html><head><title>News</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article>"
+        + "".join(f"<p>{sentence}.</p>" for sentence in body.split(". "))
+        + "</article><section id='comments'><div class='comment'><p>lol . biden dont know "
+        "what he doing. , sad</p></div></section></body></html>"
+    )
+
+
+def test_html_is_scored_on_its_article_text(tiny_detector: Detector) -> None:
+    from mtdetect.html_text import html_to_text
+
+    markup = page(SPUN[1])
+    result = tiny_detector.detect(markup, content_type="html")
+    assert result.status == "scored"
+    assert result.text == html_to_text(markup)
+    assert "biden" not in result.text
+    assert result.evidence
+    for item in result.evidence:
+        assert result.text[item.start : item.end] == item.text
+    assert result.to_dict()["text"] == result.text
+
+
+def test_html_scores_like_its_article(tiny_detector: Detector) -> None:
+    bare = tiny_detector.detect(CLEAN[0])
+    html = tiny_detector.detect(page(CLEAN[0]), content_type="html")
+    assert html.probability == pytest.approx(bare.probability, abs=0.05)
+
+
+def test_plain_text_results_carry_no_copy_of_the_text(tiny_detector: Detector) -> None:
+    result = tiny_detector.detect(CLEAN[0])
+    assert result.text is None and result.to_dict()["text"] is None
+
+
+def test_a_page_passed_as_text_points_to_content_type_html(tiny_detector: Detector) -> None:
+    result = tiny_detector.detect(page(CLEAN[0]))
+    assert result.status == "not_english"
+    assert 'content_type="html"' in result.reason
+
+
+def test_detect_many_takes_html_too(tiny_detector: Detector) -> None:
+    results = tiny_detector.detect_many([page(CLEAN[0]), page(SPUN[0])], content_type="html")
+    assert [r.status for r in results] == ["scored", "scored"]
+    assert results[1].probability > results[0].probability
+
+
+@pytest.mark.parametrize("content_type", ["pdf", "HTML", None])
+def test_an_unknown_content_type_is_refused(tiny_detector: Detector, content_type: object) -> None:
+    with pytest.raises(ValueError, match="content_type"):
+        tiny_detector.detect(CLEAN[0], content_type=content_type)  # type: ignore[arg-type]
+
+
+def test_text_over_max_chars_abstains_as_too_long(tiny_detector: Detector) -> None:
+    text = " ".join(CLEAN) * 3
+    result = tiny_detector.detect(text, max_chars=1000)
+    assert result.status == "too_long" and result.probability is None and not result.flagged
+    assert f"{len(text):,}" in result.reason and "max_chars" in result.reason
+    assert tiny_detector.detect(text, max_chars=len(text)).status == "scored"
+    assert tiny_detector.detect(text, max_chars=None).status == "scored"
+
+
+def test_the_default_cap_is_a_million_characters(tiny_detector: Detector) -> None:
+    from mtdetect.detector import MAX_CHARS
+
+    assert MAX_CHARS == 1_000_000
+    result = tiny_detector.detect("word " * 200_001)
+    assert result.status == "too_long"
+
+
+def test_html_over_the_cap_is_not_parsed(
+    tiny_detector: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mtdetect.html_text
+
+    def refuse(markup: str) -> str:
+        raise AssertionError("parsed a page over the cap")
+
+    monkeypatch.setattr(mtdetect.html_text, "html_to_text", refuse)
+    markup = page(CLEAN[0]) + "<p>filler</p>" * 2000
+    result = tiny_detector.detect(markup, content_type="html", max_chars=100)
+    assert result.status == "too_long"
+
+
+@pytest.mark.parametrize("max_chars", [0, -5, 2.5, "100", True])
+def test_a_bad_max_chars_is_refused(tiny_detector: Detector, max_chars: object) -> None:
+    with pytest.raises(ValueError, match="max_chars"):
+        tiny_detector.detect(CLEAN[0], max_chars=max_chars)  # type: ignore[arg-type]

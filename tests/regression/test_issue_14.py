@@ -52,3 +52,37 @@ def test_item_8_explain_before_a_path_reads_the_path(capsys: pytest.CaptureFixtu
     assert code == 1
     assert out.startswith("FLAGGED ") and out.splitlines()[0].endswith(str(path))
     assert len([line for line in out.splitlines() if line.startswith("    +")]) >= 3
+
+
+def seed_page(text: str) -> str:
+    """A news page as the issue built it: seed article, menu, ad, banner, comments."""
+    paragraphs = "".join(f"<p>{line}</p>\n" for line in text.splitlines() if line.strip())
+    return f"""<!DOCTYPE html><html><head><title>News</title></head><body>
+<div class="cookie-banner"><p>We use cookies. By browsing you agree to our use of cookies.</p></div>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav>
+<main><article>{paragraphs}
+<div class="advertisement"><p>cheap flights to paris . book now , save big</p></div></article>
+<aside class="related"><h3>Related stories</h3><ul><li><a href="/a">oil prices rise again</a>
+</li></ul></aside>
+<section id="comments"><h3>2 Comments</h3>
+<div class="comment"><p>this is all lies. biden dont know what he doing . wake up</p></div>
+<div class="comment"><p>agree with above. putin will win this , mark my words. . sad</p></div>
+</section></main><footer><p>Copyright 2024 Example News</p></footer></body></html>"""
+
+
+def test_item_1_reader_comments_and_furniture_do_not_count(shipped_detector: Detector) -> None:
+    bare = seed("001")
+    result = shipped_detector.detect(seed_page(bare), content_type="html")
+    assert result.status == "scored" and result.text is not None
+    for word in ("biden dont", "cheap flights", "cookies", "oil prices"):
+        assert word not in result.text
+    assert result.probability == pytest.approx(shipped_detector.detect(bare).probability, abs=0.05)
+
+
+def test_item_4_the_api_reads_html_when_told_and_says_so_when_not() -> None:
+    import mtdetect
+
+    markup = seed_page(seed("001"))
+    plain = mtdetect.detect(markup)
+    assert plain.status == "not_english" and 'content_type="html"' in plain.reason
+    assert mtdetect.detect(markup, content_type="html").status == "scored"

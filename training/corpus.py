@@ -110,6 +110,38 @@ def wmt_records() -> Iterator[Record]:
         )
 
 
+LIV_BLOCK = 8  # liv-en segments joined into one document
+
+
+def liv_blocks(size: int = LIV_BLOCK) -> list[Record]:
+    """liv-en as documents: blocks of ``size`` consecutive segments, per system.
+
+    Why: liv-en is the one real neural round trip in the corpus (English
+    sources, translated into Livonian by people, machine-translated back by
+    neural systems), but one sentence a document, too short to score. Joined
+    in blocks of consecutive segment ids, each system's round trip and the
+    English original of the same block share a group.
+    """
+    blocks: dict[tuple[str, str, int], list[tuple[int, str]]] = {}
+    for row in _read_jsonl(CORPUS / "x-en_2021-2022.jsonl.gz"):
+        if row["pair"] != "liv-en":
+            continue
+        segment = int(row["doc_id"])
+        key = (row["label"], row["system"], segment // size)
+        blocks.setdefault(key, []).append((segment, row["english_text"]))
+    return [
+        Record(
+            text=uniform_layout([text for _, text in sorted(segments)]),
+            label=label,
+            group=f"liv-block:{block}",
+            source="liv-blocks",
+            lang="liv",
+            system=system,
+        )
+        for (label, system, block), segments in sorted(blocks.items())
+    ]
+
+
 # In part of the BBC set, names were cut out of the text, leaving lines that
 # start with a comma or colon ("won by\n, who had to ..."): broken text that
 # no writer produced. Such documents would teach that broken joins are human.

@@ -49,10 +49,14 @@ def held_out(record: Record, system: str) -> bool:
 
 
 def folds(
-    train: Sequence[Record], test: Sequence[Record], systems: Sequence[str] = HELD_OUT_SYSTEMS
+    train: Sequence[Record],
+    test: Sequence[Record],
+    systems: Sequence[str] = HELD_OUT_SYSTEMS,
+    human: np.ndarray | None = None,
 ) -> list[Fold]:
-    """One fold per system; test records include native news labelled ORIG."""
-    human = np.array([r.label in HUMAN_LABELS for r in test])
+    """One fold per system; ``human`` (default: HT and ORIG test records) are the negatives."""
+    if human is None:
+        human = np.array([r.label in HUMAN_LABELS for r in test])
     out = []
     for system in systems:
         keep = np.array([not held_out(r, system) for r in train])

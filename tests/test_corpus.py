@@ -248,3 +248,14 @@ def test_apertium_round_trip_keeps_segments_apart() -> None:
     assert not result.fallback
     first, second = result.segments[0]
     assert "dog" in second.lower() and "dog" not in first.lower()
+
+
+def test_liv_blocks_pair_each_round_trip_with_its_original() -> None:
+    from training.corpus import liv_blocks
+
+    blocks = liv_blocks()
+    originals = {r.group for r in blocks if r.label == "ORIG"}
+    trips = [r for r in blocks if r.label == "MT-roundtrip"]
+    assert len(originals) > 40 and len(trips) == 5 * len(originals)
+    assert {r.group for r in trips} == originals
+    assert sum(r.n_words >= 60 for r in blocks) > 0.9 * len(blocks)

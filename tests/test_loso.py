@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from training.corpus import Record
-from training.loso import auc, compare, cut_at_fpr, folds, tpr_at_fpr
+from training.loso import auc, compare, cut_at_fpr, folds, markdown, tpr_at_fpr
 
 
 def test_auc_counts_ties_half() -> None:
@@ -59,3 +59,25 @@ def test_paired_gap_is_positive_when_ours_separates_and_baseline_does_not() -> N
     assert 0 < low < row["auc"]["gap"] < high
     same = compare(ours, ours, fold, [r.group for r in test], n_boot=50)
     assert same["auc"]["interval"] == [0.0, 0.0]
+
+
+def test_markdown_shows_every_model_and_the_liv_row() -> None:
+    measure = {
+        "before": 0.7,
+        "ours": 0.8,
+        "baseline": 0.6,
+        "baseline_wmt": 0.75,
+        "artefact_head": 0.55,
+        "neural_head": 0.78,
+        "gap": 0.2,
+        "interval": [0.1, 0.3],
+        "gap_wmt": 0.05,
+        "interval_wmt": [-0.01, 0.11],
+    }
+    row = {"system": "Online-A", "n_machine": 10, "n_human": 20}
+    row |= {"auc": measure, "tpr_at_1pct_fpr": measure}
+    liv = {**row, "system": "liv-en round trips"}
+    text = markdown({"folds": [row], "liv_roundtrips": liv})
+    assert "| Online-A | 10 / 20 | 0.700 | **0.800** | 0.600 | +0.200 [+0.100, +0.300] |" in text
+    assert "+0.050 [-0.010, +0.110]" in text
+    assert "| liv-en round trips |" in text and text.count("| mean |") == 2

@@ -335,66 +335,6 @@ def compare_all(scores: dict[str, np.ndarray], fold: loso.Fold, groups: list[str
     return row
 
 
-COLUMNS = ("before", "ours", "baseline", "baseline_wmt", "artefact_head", "neural_head")
-
-
-def _interval(m: dict[str, Any], gap: str, interval: str) -> str:
-    low, high = m.get(interval) or (float("nan"), float("nan"))
-    return f"{m[gap]:+.3f} [{low:+.3f}, {high:+.3f}]"
-
-
-def _cells(row: dict[str, Any], measure: str) -> list[str]:
-    m = row[measure]
-    return [
-        row["system"],
-        f"{row['n_machine']} / {row['n_human']}",
-        f"{m['before']:.3f}",
-        f"**{m['ours']:.3f}**",
-        f"{m['baseline']:.3f}",
-        _interval(m, "gap", "interval"),
-        f"{m['baseline_wmt']:.3f}",
-        _interval(m, "gap_wmt", "interval_wmt"),
-        f"{m['artefact_head']:.3f}",
-        f"{m['neural_head']:.3f}",
-    ]
-
-
-def markdown(report: dict[str, Any]) -> str:
-    """Per held-out system: before, ours, both baselines with paired gaps, head ablations."""
-    lines = []
-    for measure, title in (("auc", "AUC"), ("tpr_at_1pct_fpr", "TPR at 1% FPR")):
-        lines += [
-            f"{title}, each system held out in turn:",
-            "",
-            "| held-out system | machine / human docs | before | ours | baseline, same rows "
-            "| ours − it (95% CI) | baseline, rows without round trips | ours − it (95% CI) "
-            "| artefact head only | neural head only |",
-            "|---|---|---|---|---|---|---|---|---|---|",
-        ]
-        lines += ["| " + " | ".join(_cells(row, measure)) + " |" for row in report["folds"]]
-        means = {k: np.mean([row[measure][k] for row in report["folds"]]) for k in COLUMNS}
-        lines.append(
-            f"| mean | | {means['before']:.3f} | **{means['ours']:.3f}** | "
-            f"{means['baseline']:.3f} | {means['ours'] - means['baseline']:+.3f} | "
-            f"{means['baseline_wmt']:.3f} | {means['ours'] - means['baseline_wmt']:+.3f} | "
-            f"{means['artefact_head']:.3f} | {means['neural_head']:.3f} |"
-        )
-        liv = report.get("liv_roundtrips")
-        if liv:
-            lines.append("| " + " | ".join(_cells(liv, measure)) + " |")
-        lines.append("")
-    if report.get("liv_roundtrips"):
-        lines.append(
-            "The last row is not a fold: liv-en's real neural round trips (English sources, "
-            "translated into Livonian by people and back into English by five neural "
-            "systems), joined in blocks of 8 consecutive segments and set against the "
-            "English originals of the same blocks, scored by models fitted on every train "
-            "row (no liv-en text is long enough to be a training row)."
-        )
-        lines.append("")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--C", type=float, default=0.03)
@@ -405,8 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     report = run(args.C, args.shrink, tuple(args.systems.split(",")))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
-    args.out.with_suffix(".md").write_text(markdown(report))
-    print(markdown(report))
+    args.out.with_suffix(".md").write_text(loso.markdown(report))
+    print(loso.markdown(report))
     return 0
 
 

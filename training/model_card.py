@@ -155,7 +155,7 @@ def render_markdown(r: dict[str, Any]) -> str:
         "",
     ]
     if "loso" in r:
-        from training.loso_report import markdown as loso_markdown
+        from training.loso import markdown as loso_markdown
 
         out += [
             "## Headline: neural MT systems held out",

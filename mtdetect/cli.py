@@ -1,7 +1,8 @@
 """The ``mtdetect`` command: argument parsing on top of the library, nothing more.
 
 As in trafilatura, the command line only parses arguments and hands them
-to library code (``reading``, ``report``, ``Detector``); ``main(argv)``
+to library code (``_batch`` runs a scoring job: reading, worker processes,
+progress; ``_records`` reads JSON Lines; ``report`` writes); ``main(argv)``
 returns an exit status instead of exiting, so it can be called and tested as
 a function. No traceback ever reaches the user: every failure becomes one
 ``mtdetect: error: ...`` line and exit status 2.
@@ -14,28 +15,20 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from mtdetect import _batch
+from mtdetect._records import record_tasks
 from mtdetect._version import __version__
-from mtdetect.reading import (
-    DEFAULT_GLOBS,
-    DEFAULT_MAX_BYTES,
-    InputText,
-    iter_paths,
-    read_input,
-    read_stdin,
-)
-from mtdetect.report import FORMATS, Tally, Writer, make_record
+from mtdetect.reading import DEFAULT_GLOBS, DEFAULT_MAX_BYTES, iter_paths, read_input
+from mtdetect.report import FORMATS, Writer, describe
 
 PROG = "mtdetect"
 # the Detector's bound (mtdetect.detector.MIN_BASE_RATE), repeated so that parsing
 # arguments does not import numpy; tests/test_cli.py checks that the two agree
 MIN_BASE_RATE = 1e-6
 EXIT_OK, EXIT_FLAGGED, EXIT_ERROR = 0, 1, 2
-#: inputs scored together in one ``detect_many`` call
-BATCH_SIZE = 64
-#: show a progress line on a terminal for batches larger than this
-PROGRESS_MIN = 20
+INPUT_FORMATS = ("files", "jsonl")
 #: evidence lines shown by a bare --explain
 EXPLAIN_DEFAULT = 5
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+\Z")
@@ -132,6 +125,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("paths", nargs="+", metavar="PATH", help="file, directory, or -")
     score.add_argument(
+        "--input-format",
+        "-i",
+        choices=INPUT_FORMATS,
+        default="files",
+        help="files: each PATH is one article (text or HTML; default); jsonl: each PATH "
+        "(or - for standard input) holds one JSON object per line, "
+        '{"id": ..., "text": "..."} or {"id": ..., "html": "..."}, and each is scored',
+    )
+    score.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write the results to FILE instead of standard output (even with --quiet)",
+    )
+    score.add_argument(
         "--format", "-f", choices=FORMATS, default="text", help="output format (default: text)"
     )
     score.add_argument(
@@ -175,7 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="extra trusted name spellings (see 'mtdetect gazetteer build')",
     )
     score.add_argument(
-        "--jobs", "-j", type=_jobs, default=1, metavar="N", help="worker processes (-1: all)"
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="score in N worker processes, each loading the model once (-1: one per core)",
     )
     score.add_argument(
         "--quiet", "-q", action="store_true", help="print nothing; only set the exit status"
@@ -349,114 +362,39 @@ def _expand(paths: Sequence[str], globs: Sequence[str] | None, quiet: bool) -> l
     return expanded
 
 
-class _Reader:
-    """Reads inputs in order; standard input can be read only once."""
-
-    def __init__(self, stdin: IO[Any], max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-        self.stdin = stdin
-        self.max_bytes = max_bytes
-        self.stdin_used = False
-
-    def read(self, path: str) -> InputText:
-        if path != "-":
-            return read_input(path, max_bytes=self.max_bytes)
-        if self.stdin_used:
-            return InputText("-", None, (), "standard input was already read")
-        self.stdin_used = True
-        return read_stdin(self.stdin, max_bytes=self.max_bytes)
-
-
-def _score_batch(
-    detector: Any, items: list[InputText], threshold: float | None, jobs: int
-) -> list[Any]:
-    """Results for the readable items; a failure costs only the inputs it hit."""
-    texts = [item.text or "" for item in items]
-    try:
-        results = list(detector.detect_many(texts, threshold=threshold, n_jobs=jobs))
-        if len(results) == len(texts):
-            return results
-    except Exception:
-        pass
-    # fall back to one at a time, so a failure is pinned on the input that caused it
-    results = []
-    for text in texts:
-        try:
-            results.append(detector.detect(text, threshold=threshold))
-        except Exception as exc:
-            results.append(_Failed(f"scoring failed: {exc}"))
-    return results
-
-
-class _Failed:
-    """Stands in for a result when the detector raised on one input."""
-
-    def __init__(self, reason: str) -> None:
-        self.probability, self.flagged, self.status, self.reason = None, False, "error", reason
-        self.evidence: tuple[Any, ...] = ()
-        self.boilerplate: tuple[Any, ...] = ()
-        self.model_version = ""
-
-
-class _Progress:
-    """'scored 40/120' on a terminal's stderr, cleared before output is written."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.enabled, self.shown = total, enabled, False
-
-    def show(self, done: int) -> None:
-        if self.enabled:
-            sys.stderr.write(f"\rscored {done}/{self.total}")
-            sys.stderr.flush()
-            self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-            self.shown = False
-
-
 def run_score(args: argparse.Namespace) -> int:
     detector = _detector(args)
-    paths = _expand(args.paths, args.glob, args.quiet)
+    records_in = args.input_format == "jsonl"
+    if records_in:
+        tasks, total = record_tasks(args.paths, sys.stdin, args.max_bytes), None
+    else:
+        paths = _expand(args.paths, args.glob, args.quiet)
+        tasks, total = _batch.file_tasks(paths, sys.stdin, args.max_bytes), len(paths)
     threshold = args.threshold
-    version = str(getattr(detector, "model_version", ""))
-    effective = threshold if threshold is not None else getattr(detector, "threshold", None)
-    out = sys.stdout
-    writer = None if args.quiet else Writer(out, args.format, explain=args.explain)
+    options = _batch.Options(
+        threshold=threshold,
+        shown_threshold=getattr(detector, "threshold", None) if threshold is None else threshold,
+        model_version=str(getattr(detector, "model_version", "")),
+        emit_text=args.emit_text,
+        max_bytes=args.max_bytes,
+    )
+    spec = _batch.ModelSpec(args.model, args.gazetteer, args.base_rate)
     stderr_tty = bool(getattr(sys.stderr, "isatty", lambda: False)())
-    progress = _Progress(len(paths), len(paths) > PROGRESS_MIN and stderr_tty and not args.quiet)
-    reader = _Reader(sys.stdin, args.max_bytes)
-    tally = Tally()
-    for start in range(0, len(paths), BATCH_SIZE):
-        items = [reader.read(path) for path in paths[start : start + BATCH_SIZE]]
-        readable = [item for item in items if item.ok]
-        results = iter(_score_batch(detector, readable, threshold, args.jobs) if readable else [])
-        records = []
-        for item in items:
-            result = next(results) if item.ok else None
-            records.append(
-                make_record(
-                    item,
-                    result,
-                    model_version=version,
-                    threshold=effective,
-                    emit_text=args.emit_text,
-                )
-            )
-        progress.clear()
-        for record in records:
-            tally.add(record)
-            if writer is not None:
-                writer.write(record)
-        if writer is not None:
-            out.flush()
-        progress.show(min(start + BATCH_SIZE, len(paths)))
-    progress.clear()
-    if writer is not None:
-        writer.close()
-        if args.format == "text" and tally.total > 1:
-            out.write(tally.summary() + "\n")
+    big = total is None or total > _batch.PROGRESS_MIN
+    progress = _batch.Progress(total, big and stderr_tty and not args.quiet)
+    try:
+        out = _batch.open_output(args.output)
+        try:
+            writer = None
+            if args.output is not None or not args.quiet:
+                writer = Writer(out, args.format, explain=args.explain, ids=records_in)
+            batches = _batch.run(tasks, detector, options, args.jobs, spec)
+            tally = _batch.report(batches, writer, out, progress, summary=args.format == "text")
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    except _batch.RunError as exc:
+        raise CliError(str(exc)) from exc
     if tally.errors:
         return EXIT_ERROR
     return EXIT_FLAGGED if tally.flagged else EXIT_OK
@@ -471,29 +409,8 @@ def run_info(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(info, indent=2, sort_keys=False, default=str))
     else:
-        print("\n".join(_describe(info)))
+        print("\n".join(describe(info)))
     return EXIT_OK
-
-
-def _describe(value: Any, indent: int = 0) -> list[str]:
-    """A nested dict as indented 'key: value' lines."""
-    pad = "  " * indent
-    lines: list[str] = []
-    for key, item in value.items():
-        label = str(key).replace("_", " ")
-        if isinstance(item, dict):
-            if item:
-                lines.append(f"{pad}{label}:")
-                lines.extend(_describe(item, indent + 1))
-            else:
-                lines.append(f"{pad}{label}: -")
-        elif isinstance(item, list | tuple):
-            lines.append(f"{pad}{label}: {', '.join(str(part) for part in item) or '-'}")
-        elif isinstance(item, float):
-            lines.append(f"{pad}{label}: {item:.4g}")
-        else:
-            lines.append(f"{pad}{label}: {'-' if item is None else item}")
-    return lines
 
 
 def run_gazetteer_build(args: argparse.Namespace) -> int:
@@ -501,14 +418,13 @@ def run_gazetteer_build(args: argparse.Namespace) -> int:
     from mtdetect.gazetteer import build_from_texts
 
     paths = _expand(args.paths, args.glob, quiet=False)
-    reader = _Reader(sys.stdin, args.max_bytes)
     texts: list[str] = []
     failed = 0
-    for path in paths:
-        item = reader.read(path)
+    for task in _batch.file_tasks(paths, sys.stdin, args.max_bytes, keep_html=False):
+        item = task.item or read_input(task.path, max_bytes=args.max_bytes)
         if not item.ok:
             failed += 1
-            _warn(f"skipped {path}: {item.error}")
+            _warn(f"skipped {task.path}: {item.error}")
             continue
         texts.append(strip_boilerplate(item.text or "").text)
     if not texts:

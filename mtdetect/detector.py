@@ -26,6 +26,9 @@ MIN_BASE_RATE = 1e-6
 MAX_CHARS = 1_000_000
 #: HTML markup is not parsed when longer than this many times ``max_chars``
 HTML_MARKUP_FACTOR = 10
+#: nor is the page's main text extracted when the page holds more text than this
+#: many times ``max_chars`` (extraction time grows faster than the page)
+HTML_TEXT_FACTOR = 2
 CONTENT_TYPES = ("text", "html")
 _HTML_HINT = (
     'looks like an HTML page, not plain text: pass content_type="html" to score its article'
@@ -166,8 +169,9 @@ class Detector:
         ``content_type="html"`` takes a web page and scores its article text
         (``result.text``, into which the evidence offsets then point).
         A text longer than ``max_chars`` characters (``None``: no limit)
-        abstains with status ``too_long``; HTML markup longer than
-        ``HTML_MARKUP_FACTOR`` times that is not parsed.
+        abstains with status ``too_long``, and so does a page whose markup is
+        over ``HTML_MARKUP_FACTOR`` times that or whose text (scripts and
+        styles aside) is over ``HTML_TEXT_FACTOR`` times that.
         """
         return self.detect_many(
             [text], threshold=threshold, content_type=content_type, max_chars=max_chars
@@ -243,7 +247,16 @@ class Detector:
                 cut,
             )
         try:
-            return html_text.html_to_text(markup)
+            return html_text.html_to_text(
+                markup, None if max_chars is None else HTML_TEXT_FACTOR * max_chars
+            )
+        except html_text.PageTooLong as exc:
+            return self._abstain(
+                "too_long",
+                f"HTML page with {exc.chars:,} characters of text; pages with over "
+                f"{HTML_TEXT_FACTOR} x max_chars ({exc.limit:,}) are not extracted",
+                cut,
+            )
         except Exception as exc:  # a scorer in a pipeline must not crash its host
             return self._abstain("error", f"HTML extraction failed: {exc}", cut)
 

@@ -50,16 +50,23 @@ class InputText:
     text: str | None
     notes: tuple[str, ...] = ()
     error: str | None = None
-    #: the text is the article text extracted from an HTML page, not the input itself
-    from_html: bool = False
+    #: the input is an HTML page: ``text`` is its article text, or its markup when read
+    #: with ``keep_html`` (for the detector's ``content_type="html"``)
+    html: bool = False
 
     @property
     def ok(self) -> bool:
         return self.error is None and self.text is not None
 
 
-def read_input(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> InputText:
-    """Read one file as text; never raises for anything a user can cause."""
+def read_input(
+    path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, *, keep_html: bool = False
+) -> InputText:
+    """Read one file as text; never raises for anything a user can cause.
+
+    An HTML page becomes its article text, or stays markup with ``keep_html``
+    (``html`` is set either way).
+    """
     name = str(path)
     target = Path(path)
     try:
@@ -76,10 +83,12 @@ def read_input(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> InputTex
     except OSError as exc:
         return InputText(name, None, (), f"cannot read file: {exc.strerror or exc}")
     html_hint = target.suffix.lower() in HTML_SUFFIXES
-    return decode_input(name, data, max_bytes=max_bytes, html=html_hint)
+    return decode_input(name, data, max_bytes=max_bytes, html=html_hint, keep_html=keep_html)
 
 
-def read_stdin(stream: IO[Any], max_bytes: int = DEFAULT_MAX_BYTES) -> InputText:
+def read_stdin(
+    stream: IO[Any], max_bytes: int = DEFAULT_MAX_BYTES, *, keep_html: bool = False
+) -> InputText:
     """Read standard input (path ``"-"``), bytes when the stream offers them."""
     source = getattr(stream, "buffer", stream)
     try:
@@ -88,11 +97,16 @@ def read_stdin(stream: IO[Any], max_bytes: int = DEFAULT_MAX_BYTES) -> InputText
         return InputText("-", None, (), f"cannot read standard input: {exc}")
     if isinstance(data, str):
         data = data.encode("utf-8", errors="surrogatepass")
-    return decode_input("-", data, max_bytes=max_bytes)
+    return decode_input("-", data, max_bytes=max_bytes, keep_html=keep_html)
 
 
 def decode_input(
-    name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, html: bool = False
+    name: str,
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    html: bool = False,
+    keep_html: bool = False,
 ) -> InputText:
     """Turn raw bytes into normalised text: encoding, binary check, HTML, line ends."""
     notes: list[str] = []
@@ -107,13 +121,15 @@ def decode_input(
         return InputText(name, None, tuple(notes), "binary file, not text")
     text = decoded.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     del decoded  # a large input is held once, not twice
-    from_html = html or looks_like_html(text)
-    if from_html:
-        text = html_to_text(text)
+    is_html = html or looks_like_html(text)
+    if is_html:
         notes.append(HTML_NOTE)
+        if keep_html:
+            return InputText(name, text, tuple(notes), None, True)
+        text = html_to_text(text)
     if not text.strip():
-        notes.append("no text found" if from_html and data.strip() else "file is empty")
-    return InputText(name, text, tuple(notes), None, from_html)
+        notes.append("no text found" if is_html and data.strip() else "file is empty")
+    return InputText(name, text, tuple(notes), None, is_html)
 
 
 def _decode(data: bytes, notes: list[str], *, final: bool, html: bool) -> str | None:

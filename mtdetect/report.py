@@ -44,9 +44,10 @@ def make_record(
     """One input's outcome as a JSON-ready dict; ``result`` is None when unread.
 
     ``text`` is the text that was scored, into which evidence offsets point:
-    given for an HTML page (its extracted article text), and for every input
-    with ``emit_text``; None otherwise (the offsets then point into the input
-    as read, line ends made ``\\n``).
+    given for an HTML page (its extracted article text, None when the page
+    was not extracted), and for every input with ``emit_text``; None
+    otherwise (the offsets then point into the input as read, line ends
+    made ``\\n``).
     """
     if result is None:
         return {
@@ -75,8 +76,22 @@ def make_record(
         "boilerplate": len(result.boilerplate),
         "notes": list(item.notes),
         "model_version": result.model_version or model_version,
-        "text": item.text if emit_text or getattr(item, "from_html", False) else None,
+        "text": _scored_text(item, result, emit_text),
     }
+
+
+def _scored_text(item: InputText, result: ResultLike, emit_text: bool) -> str | None:
+    """The text the offsets point into: a page's extracted text, or the input with ``emit_text``."""
+    extracted = getattr(result, "text", None)
+    if extracted is not None:
+        return str(extracted)
+    return item.text if emit_text and not item.html else None
+
+
+def _csv_id(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _span(text: str) -> str:
@@ -85,8 +100,13 @@ def _span(text: str) -> str:
 
 
 def text_line(record: dict[str, Any]) -> str:
-    """The one-line verdict: label, score, path (path last, so it may hold spaces)."""
+    """The one-line verdict: label, score, path (path last, so it may hold spaces).
+
+    A JSONL record's path is ``FILE:LINE``, and its id follows.
+    """
     status, path = record["status"], record["path"]
+    if record.get("id") is not None:
+        path = f"{path} (id {json.dumps(record['id'], ensure_ascii=False)})"
     if status == "scored":
         label = "FLAGGED" if record["flagged"] else "ok"
         probability = record["probability"]
@@ -111,15 +131,17 @@ def explain_lines(record: dict[str, Any], n: int) -> list[str]:
 class Writer:
     """Streams records in one format; ``close`` finishes the document."""
 
-    def __init__(self, stream: IO[str], fmt: str = "text", explain: int = 0) -> None:
+    def __init__(
+        self, stream: IO[str], fmt: str = "text", explain: int = 0, ids: bool = False
+    ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-        self.stream, self.fmt, self.explain = stream, fmt, explain
+        self.stream, self.fmt, self.explain, self.ids = stream, fmt, explain, ids
         self.count = 0
         self._csv: Any = None
         if fmt == "csv":
             self._csv = csv.writer(stream, lineterminator="\n")
-            self._csv.writerow(CSV_COLUMNS)
+            self._csv.writerow(("id", *CSV_COLUMNS) if ids else CSV_COLUMNS)
         elif fmt == "json":
             stream.write("[")
 
@@ -133,7 +155,8 @@ class Writer:
             top = record["evidence"][0]["text"] if record["evidence"] else ""
             probability = record["probability"]
             self._csv.writerow(
-                [
+                ([_csv_id(record.get("id"))] if self.ids else [])
+                + [
                     record["path"],
                     "" if probability is None else f"{probability:.4f}",
                     "true" if record["flagged"] else "false",
@@ -187,3 +210,24 @@ class Tally:
             f"{self.total} inputs: {self.flagged} flagged, {self.ok} ok, "
             f"{self.abstained} abstained, {self.errors} error{'' if self.errors == 1 else 's'}"
         )
+
+
+def describe(value: Any, indent: int = 0) -> list[str]:
+    """A nested dict as indented 'key: value' lines (``mtdetect info``)."""
+    pad = "  " * indent
+    lines: list[str] = []
+    for key, item in value.items():
+        label = str(key).replace("_", " ")
+        if isinstance(item, dict):
+            if item:
+                lines.append(f"{pad}{label}:")
+                lines.extend(describe(item, indent + 1))
+            else:
+                lines.append(f"{pad}{label}: -")
+        elif isinstance(item, list | tuple):
+            lines.append(f"{pad}{label}: {', '.join(str(part) for part in item) or '-'}")
+        elif isinstance(item, float):
+            lines.append(f"{pad}{label}: {item:.4g}")
+        else:
+            lines.append(f"{pad}{label}: {'-' if item is None else item}")
+    return lines

@@ -10,16 +10,18 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mtdetect import cli
+from mtdetect import _batch, cli
 from mtdetect._version import __version__
 from mtdetect.boilerplate import strip_boilerplate
 from mtdetect.detector import DetectionResult
 from mtdetect.evidence import Evidence
+from mtdetect.html_text import html_to_text
 from mtdetect.language import english_verdict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,12 +75,22 @@ class FakeDetector:
         }
 
     def detect_many(
-        self, texts: Sequence[str], threshold: float | None = None, n_jobs: int = 1
+        self,
+        texts: Sequence[str],
+        threshold: float | None = None,
+        n_jobs: int = 1,
+        *,
+        content_type: str = "text",
     ) -> list[DetectionResult]:
-        self.batches.append((len(texts), n_jobs))
-        return [self.detect(text, threshold) for text in texts]
+        self.batches.append((len(texts), content_type))
+        return [self.detect(text, threshold, content_type=content_type) for text in texts]
 
-    def detect(self, text: str, threshold: float | None = None) -> DetectionResult:
+    def detect(
+        self, text: str, threshold: float | None = None, *, content_type: str = "text"
+    ) -> DetectionResult:
+        if content_type == "html":
+            page = html_to_text(text)
+            return replace(self.detect(page, threshold), text=page)
         if "EXPLODE" in text:
             raise RuntimeError("the scorer blew up")
         cut = self.threshold if threshold is None else threshold
@@ -453,15 +465,17 @@ def test_bad_threshold_is_a_usage_error(fake: FakeDetector, capsys: Any, value: 
     assert "--threshold" in err and out == ""
 
 
-def test_batches_and_jobs_reach_detect_many(
+def test_inputs_are_scored_in_batches_pages_apart(
     fake: FakeDetector, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "BATCH_SIZE", 2)
-    paths = [put(tmp_path, f"{i}.txt", ORIGINAL) for i in range(5)]
-    code, out, _ = run(capsys, "score", "--jobs", "3", "-f", "jsonl", *paths)
+    monkeypatch.setattr(_batch, "BATCH_SIZE", 3)
+    page = f"<html><body><article><p>{ORIGINAL}</p></article></body></html>"
+    names = ["0.txt", "1.html", "2.txt", "3.txt", "4.html"]
+    paths = [put(tmp_path, name, page if name.endswith("html") else ORIGINAL) for name in names]
+    code, out, _ = run(capsys, "score", "-f", "jsonl", *paths)
     assert code == 0
     assert [r["path"] for r in jsonl(out)] == paths
-    assert fake.batches == [(2, 3), (2, 3), (1, 3)]
+    assert fake.batches == [(2, "text"), (1, "html"), (1, "text"), (1, "html")]
 
 
 class _Terminal(io.StringIO):
@@ -475,10 +489,168 @@ def test_progress_only_on_a_terminal(
 ) -> None:
     stderr = _Terminal() if tty else io.StringIO()
     monkeypatch.setattr(sys, "stderr", stderr)
-    paths = [put(tmp_path, f"{i}.txt", ORIGINAL) for i in range(cli.PROGRESS_MIN + 1)]
+    paths = [put(tmp_path, f"{i}.txt", ORIGINAL) for i in range(_batch.PROGRESS_MIN + 1)]
     assert cli.main(["score", *paths]) == 0
     assert ("scored 21/21" in stderr.getvalue()) is tty
     assert "scored" not in capsys.readouterr().out.replace("abstained", "")
+
+
+# -- JSON Lines records in, one result per record (issue #14 item 7) ----------------
+
+
+def records(*rows: object) -> str:
+    return "".join((row if isinstance(row, str) else json.dumps(row)) + "\n" for row in rows)
+
+
+def test_jsonl_records_are_scored_with_their_ids(
+    fake: FakeDetector, tmp_path: Path, capsys: Any
+) -> None:
+    page = f"<html><body><article><p>{SPUN}</p></article></body></html>"
+    path = put(
+        tmp_path,
+        "export.jsonl",
+        records({"id": 7, "text": ORIGINAL}, {"id": "b", "html": page}, {"id": None, "text": SPUN}),
+    )
+    code, out, err = run(capsys, "score", "--input-format", "jsonl", "-f", "jsonl", path)
+    rows = jsonl(out)
+    assert code == 1, err
+    assert [row["id"] for row in rows] == [7, "b", None]
+    assert [row["path"] for row in rows] == [f"{path}:1", f"{path}:2", f"{path}:3"]
+    assert [row["flagged"] for row in rows] == [False, True, True]
+    assert rows[1]["text"].startswith("Secretary of State") and rows[0]["text"] is None
+
+
+def test_bad_records_are_errors_and_the_batch_goes_on(
+    fake: FakeDetector, tmp_path: Path, capsys: Any
+) -> None:
+    path = put(
+        tmp_path,
+        "export.jsonl",
+        records(
+            {"id": 1, "text": ORIGINAL},
+            '{"id": 2, "text": "unterminated',
+            {"id": 3},
+            {"id": 4, "text": 42},
+            "[1, 2]",
+            "",
+            {"id": 5, "text": "x" * 500},
+            {"id": 6, "html": None, "text": None},
+            {"id": 7, "text": ORIGINAL},
+        ),
+    )
+    code, out, err = run(capsys, "score", "-i", "jsonl", "-f", "jsonl", "--max-bytes", "400", path)
+    rows = jsonl(out)
+    assert code == 2 and "Traceback" not in err
+    assert [row["id"] for row in rows] == [1, None, 3, 4, None, None, 6, 7]
+    assert [row["status"] for row in rows] == ["scored"] + ["error"] * 6 + ["scored"]
+    reasons = [row["reason"] for row in rows[1:7]]
+    assert reasons[0].startswith("invalid JSON")
+    assert reasons[1] == 'record has no "text" (or "html") string'
+    assert reasons[2] == '"text" is a number, not a string'
+    assert reasons[3] == "not a JSON object but an array"
+    assert reasons[4] == "record longer than 400 bytes (--max-bytes)"
+    assert [row["path"].rsplit(":", 1)[1] for row in rows] == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "7",
+        "8",
+        "9",
+    ]
+
+
+def test_jsonl_from_standard_input_and_missing_files(
+    fake: FakeDetector, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = records({"id": "a", "text": SPUN}).encode("utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbf" + data)))
+    code, out, _ = run(capsys, "score", "-i", "jsonl", "-", str(tmp_path / "gone.jsonl"))
+    assert code == 2
+    assert out.splitlines()[0] == 'FLAGGED 0.97 -:1 (id "a")'
+    assert out.splitlines()[1] == f"error   (no such file) {tmp_path / 'gone.jsonl'}"
+
+
+def test_output_file(fake: FakeDetector, tmp_path: Path, capsys: Any) -> None:
+    target = tmp_path / "out.jsonl"
+    path = put(tmp_path, "a.txt", SPUN)
+    code, out, _ = run(capsys, "score", "-f", "jsonl", "-o", str(target), path)
+    assert (code, out) == (1, "")
+    assert [row["path"] for row in jsonl(target.read_text(encoding="utf-8"))] == [path]
+    code, out, _ = run(capsys, "score", "-q", "-o", str(target), path)
+    assert (code, out) == (1, "") and target.read_text().startswith("FLAGGED 0.97")
+
+
+def test_an_output_file_that_cannot_be_written(
+    fake: FakeDetector, tmp_path: Path, capsys: Any
+) -> None:
+    path = put(tmp_path, "a.txt", SPUN)
+    code, _, err = run(capsys, "score", "-o", str(tmp_path / "no" / "dir" / "o.txt"), path)
+    assert code == 2 and err.startswith("mtdetect: error: cannot write ")
+
+
+# -- worker processes (issue #14 item 5) ----------------------------------------------
+
+
+def test_workers_load_the_model_themselves_and_keep_the_order(
+    tiny_model_path: Path, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import CLEAN
+    from conftest import SPUN as SPUN_TEXTS
+
+    from mtdetect.detector import Detector
+
+    shipped: list[str] = []
+
+    def record_pickling(self: Detector, protocol: int) -> Any:
+        shipped.append("detector")  # the old --jobs sent the model with every batch
+        return object.__reduce_ex__(self, protocol)
+
+    monkeypatch.setattr(Detector, "__reduce_ex__", record_pickling)
+    texts = (CLEAN + SPUN_TEXTS) * 6
+    paths = [put(tmp_path, f"{i:02}.txt", text) for i, text in enumerate(texts)]
+    model = ["score", "-m", str(tiny_model_path), "-f", "jsonl", *paths]
+    code, out, err = run(capsys, *model)
+    serial = jsonl(out)
+    code_2, out, err = run(capsys, *model, "--jobs", "2")
+    parallel = jsonl(out)
+    assert code == code_2 == 1, err
+    assert [r["path"] for r in parallel] == paths
+    assert [r["probability"] for r in parallel] == [r["probability"] for r in serial]
+    assert shipped == []
+
+
+def test_jsonl_through_worker_processes_in_a_real_run(
+    tiny_model_path: Path, tmp_path: Path
+) -> None:
+    from conftest import CLEAN
+
+    source = put(
+        tmp_path,
+        "export.jsonl",
+        records(
+            *({"id": i, "text": CLEAN[i % 3]} for i in range(20)),
+            "not json",
+            {
+                "id": "page",
+                "html": f"<html><body><article><p>{CLEAN[0]}</p></article></body></html>",
+            },
+        ),
+    )
+    target = tmp_path / "results.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mtdetect", "score", "-m", str(tiny_model_path), "-i", "jsonl",
+         "-f", "jsonl", "-j", "2", "-o", str(target), source],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    rows = jsonl(target.read_text(encoding="utf-8"))
+    assert [row["id"] for row in rows] == [*range(20), None, "page"]
+    assert [row["status"] for row in rows] == ["scored"] * 20 + ["error", "scored"]
+    assert rows[-1]["text"] == CLEAN[0]
 
 
 # -- errors never become tracebacks ---------------------------------------------------
@@ -511,7 +683,7 @@ def test_unexpected_failure_is_one_line(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise ValueError("something odd")
 
-    monkeypatch.setattr(cli, "make_record", broken)
+    monkeypatch.setattr(_batch, "make_record", broken)
     code, out, err = run(capsys, "score", put(tmp_path, "a.txt", ORIGINAL))
     assert code == 2
     assert err == "mtdetect: error: ValueError: something odd\n"
@@ -663,3 +835,10 @@ def test_python_dash_m(tiny_model_path: Path, tmp_path: Path) -> None:
     assert lines[0].endswith(good) and lines[0].split()[0] in ("ok", "FLAGGED")
     assert lines[1] == f"error   (no such file) {missing}"
     assert "Traceback" not in proc.stderr
+
+
+def test_csv_of_records_leads_with_the_id(fake: FakeDetector, tmp_path: Path, capsys: Any) -> None:
+    path = put(tmp_path, "e.jsonl", records({"id": "x1", "text": SPUN}, {"id": 2, "text": 5}))
+    _, out, _ = run(capsys, "score", "-i", "jsonl", "-f", "csv", path)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(row["id"], row["status"]) for row in rows] == [("x1", "scored"), ("2", "error")]

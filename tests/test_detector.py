@@ -286,3 +286,14 @@ def test_html_over_the_cap_is_not_parsed(
 def test_a_bad_max_chars_is_refused(tiny_detector: Detector, max_chars: object) -> None:
     with pytest.raises(ValueError, match="max_chars"):
         tiny_detector.detect(CLEAN[0], max_chars=max_chars)  # type: ignore[arg-type]
+
+
+def test_a_page_with_too_much_text_is_not_extracted(tiny_detector: Detector) -> None:
+    from mtdetect.detector import HTML_TEXT_FACTOR
+
+    markup = page(" ".join(CLEAN) * 4)
+    text_chars = len(" ".join(CLEAN) * 4)
+    result = tiny_detector.detect(
+        markup, content_type="html", max_chars=text_chars // (HTML_TEXT_FACTOR + 1)
+    )
+    assert result.status == "too_long" and "not extracted" in result.reason

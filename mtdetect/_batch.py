@@ -1,0 +1,317 @@
+"""A scoring run of the command line: inputs in, records out, in input order.
+
+``cli.py`` parses arguments; the work of a run is here: what the inputs are
+(files or standard input; JSON Lines records come from ``_records``),
+reading them, scoring them in batches, in this process or in worker
+processes (``--jobs``), and the progress line.
+
+Worker processes are started once per run. Each loads the model itself, in
+its initializer, and stays up until the run ends; the parent sends chunks of
+file paths (or of records it has read) and takes the records back in input
+order. Nothing as large as the model is ever sent to a worker.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import IO, Any
+
+from mtdetect.reading import DEFAULT_MAX_BYTES, InputText, read_input, read_stdin
+from mtdetect.report import Tally, Writer, make_record
+
+#: inputs scored together in one ``detect_many`` call in this process
+BATCH_SIZE = 64
+#: inputs sent to a worker process at a time: small, so workers stay evenly loaded
+CHUNK_SIZE = 8
+#: chunks in flight per worker: enough to keep each busy, few enough to bound memory
+CHUNKS_AHEAD = 4
+#: show a progress line on a terminal for runs larger than this
+PROGRESS_MIN = 20
+#: seconds between two updates of the progress line
+PROGRESS_EVERY = 0.2
+
+
+class RunError(Exception):
+    """The run cannot go on (a worker process died); printed as one line, exit status 2."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input: a file a worker reads itself, or an input already read here.
+
+    ``fields`` are put first in the input's record (a JSONL record's ``id``).
+    """
+
+    path: str
+    item: InputText | None = None
+    fields: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Options:
+    """What scoring needs besides the detector: plain data, sent to the workers."""
+
+    threshold: float | None = None  # the user's --threshold, None for the model's
+    shown_threshold: float | None = None  # the threshold recorded in each record
+    model_version: str = ""
+    emit_text: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """How a worker loads the very detector the parent loaded."""
+
+    model: str | None = None
+    gazetteer: str | None = None
+    base_rate: float | None = None
+
+
+# -- inputs --------------------------------------------------------------------------
+
+
+def file_tasks(
+    paths: Sequence[str], stdin: IO[Any], max_bytes: int, *, keep_html: bool = True
+) -> Iterator[Task]:
+    """One task per path; standard input is read here, and only once.
+
+    ``keep_html``: an HTML page on standard input stays markup, for the
+    detector's ``content_type="html"`` (files are read by whoever scores them).
+    """
+    stdin_used = False
+    for path in paths:
+        if path != "-":
+            yield Task(path)
+        elif stdin_used:
+            yield Task(path, InputText("-", None, (), "standard input was already read"))
+        else:
+            stdin_used = True
+            yield Task(path, read_stdin(stdin, max_bytes=max_bytes, keep_html=keep_html))
+
+
+def open_output(path: str | None) -> IO[str]:
+    """Standard output, or the file of ``-o``."""
+    if path is None or path == "-":
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+    except OSError as exc:
+        raise RunError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+# -- scoring -------------------------------------------------------------------------
+
+
+def run(
+    tasks: Iterable[Task],
+    detector: Any,
+    options: Options,
+    jobs: int = 1,
+    spec: ModelSpec = ModelSpec(),
+) -> Iterator[list[dict[str, Any]]]:
+    """Records for ``tasks``, in order, a batch at a time.
+
+    With ``jobs`` other than 1, the work is done by that many worker
+    processes (-1: one per core), each loading the model from ``spec``.
+    """
+    if jobs == 1:
+        for chunk in _chunks(tasks, BATCH_SIZE):
+            yield score_tasks(detector, chunk, options)
+        return
+    yield from _in_workers(tasks, options, jobs, spec)
+
+
+def score_tasks(detector: Any, tasks: Sequence[Task], options: Options) -> list[dict[str, Any]]:
+    """Read (where a task is a path), score and report a chunk of inputs."""
+    items = [
+        task.item
+        if task.item is not None
+        else read_input(task.path, max_bytes=options.max_bytes, keep_html=True)
+        for task in tasks
+    ]
+    readable = [i for i, item in enumerate(items) if item.ok]
+    results = dict(
+        zip(readable, _score(detector, [items[i] for i in readable], options), strict=True)
+    )
+    records = []
+    for i, (task, item) in enumerate(zip(tasks, items, strict=True)):
+        record = make_record(
+            item,
+            results.get(i),
+            model_version=options.model_version,
+            threshold=options.shown_threshold,
+            emit_text=options.emit_text,
+        )
+        records.append({**dict(task.fields), **record} if task.fields else record)
+    return records
+
+
+def _score(detector: Any, items: list[InputText], options: Options) -> list[Any]:
+    """One result per item: plain texts and HTML pages each in one ``detect_many`` call."""
+    results: list[Any] = [None] * len(items)
+    for content_type in ("text", "html"):
+        where = [i for i, item in enumerate(items) if item.html == (content_type == "html")]
+        if where:
+            texts = [items[i].text or "" for i in where]
+            for i, result in zip(
+                where, _detect(detector, texts, options, content_type), strict=True
+            ):
+                results[i] = result
+    return results
+
+
+def _detect(detector: Any, texts: list[str], options: Options, content_type: str) -> list[Any]:
+    """Results for ``texts``; a failure costs only the inputs it hit."""
+    kwargs: dict[str, Any] = {"threshold": options.threshold}
+    if content_type != "text":
+        kwargs["content_type"] = content_type
+    try:
+        results = list(detector.detect_many(texts, **kwargs))
+        if len(results) == len(texts):
+            return results
+    except Exception:
+        pass
+    # one at a time, so that a failure is pinned on the input that caused it
+    results = []
+    for text in texts:
+        try:
+            results.append(detector.detect(text, **kwargs))
+        except Exception as exc:
+            results.append(_Failed(f"scoring failed: {exc}"))
+    return results
+
+
+class _Failed:
+    """Stands in for a result when the detector raised on one input."""
+
+    def __init__(self, reason: str) -> None:
+        self.probability, self.flagged, self.status, self.reason = None, False, "error", reason
+        self.evidence: tuple[Any, ...] = ()
+        self.boilerplate: tuple[Any, ...] = ()
+        self.model_version = ""
+        self.text = None
+
+
+def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    iterator = iter(tasks)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+# -- worker processes ----------------------------------------------------------------
+
+_worker_detector: Any = None
+
+
+def _start_worker(spec: ModelSpec) -> None:
+    """Pool initializer: load the model once; the parent alone handles Ctrl-C."""
+    import signal
+
+    from mtdetect.detector import Detector
+
+    global _worker_detector
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    detector = Detector.load(spec.model, gazetteer=spec.gazetteer)
+    if spec.base_rate is not None:
+        detector = detector.with_base_rate(spec.base_rate)
+    _worker_detector = detector
+
+
+def _score_in_worker(tasks: list[Task], options: Options) -> list[dict[str, Any]]:
+    return score_tasks(_worker_detector, tasks, options)
+
+
+def _in_workers(
+    tasks: Iterable[Task], options: Options, jobs: int, spec: ModelSpec
+) -> Iterator[list[dict[str, Any]]]:
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    workers = (os.cpu_count() or 1) if jobs < 0 else jobs
+    # "spawn": a fresh interpreter per worker, never a copy of this process's
+    # threads and locks; each loads the model once, in the initializer
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(spec,),
+    )
+    pending: deque[Any] = deque()
+    try:
+        for chunk in _chunks(tasks, CHUNK_SIZE):
+            pending.append(pool.submit(_score_in_worker, chunk, options))
+            while len(pending) > workers * CHUNKS_AHEAD:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BrokenProcessPool as exc:
+        raise RunError(f"a worker process stopped unexpectedly ({exc})") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def report(
+    batches: Iterable[list[dict[str, Any]]],
+    writer: Writer | None,
+    stream: IO[str],
+    progress: Progress,
+    summary: bool = False,
+) -> Tally:
+    """Write each batch of records as it comes, the progress line between; count outcomes.
+
+    ``summary``: end with the one-line count when there was more than one input.
+    """
+    tally = Tally()
+    try:
+        for records in batches:
+            progress.clear()
+            for record in records:
+                tally.add(record)
+                if writer is not None:
+                    writer.write(record)
+            if writer is not None:
+                stream.flush()
+            progress.show(tally.total)
+        progress.clear()
+        if writer is not None:
+            writer.close()
+            if summary and tally.total > 1:
+                stream.write(tally.summary() + "\n")
+    finally:
+        progress.clear()
+    return tally
+
+
+# -- progress ------------------------------------------------------------------------
+
+
+class Progress:
+    """'scored 40/120' on a terminal's stderr, cleared before output is written."""
+
+    def __init__(self, total: int | None, enabled: bool, stream: IO[str] | None = None) -> None:
+        self.total, self.enabled, self.shown = total, enabled, False
+        self.stream = stream
+        self._last = 0.0
+
+    def show(self, done: int, final: bool = False) -> None:
+        now = time.monotonic()
+        if not self.enabled or (not final and now - self._last < PROGRESS_EVERY):
+            return
+        stream = self.stream or sys.stderr
+        stream.write(f"\rscored {done}" + (f"/{self.total}" if self.total is not None else ""))
+        stream.flush()
+        self.shown, self._last = True, now
+
+    def clear(self) -> None:
+        if self.shown:
+            stream = self.stream or sys.stderr
+            stream.write("\r\x1b[K")
+            stream.flush()
+            self.shown = False

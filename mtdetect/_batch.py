@@ -34,6 +34,11 @@ CHUNKS_AHEAD = 4
 PROGRESS_MIN = 20
 #: seconds between two updates of the progress line
 PROGRESS_EVERY = 0.2
+#: bytes past which no input can be scored, so reading stops there whatever
+#: --max-bytes says: a character takes at most 4 bytes, and the detector takes at
+#: most MAX_CHARS characters of text or HTML_MARKUP_FACTOR times that of a page
+#: (mtdetect.detector; repeated so that the command line loads numpy only to score)
+READ_CEILING = 4 * 10 * 1_000_000 + 4
 
 
 class RunError(Exception):

@@ -365,18 +365,19 @@ def _expand(paths: Sequence[str], globs: Sequence[str] | None, quiet: bool) -> l
 def run_score(args: argparse.Namespace) -> int:
     detector = _detector(args)
     records_in = args.input_format == "jsonl"
+    max_bytes = min(args.max_bytes, _batch.READ_CEILING)  # memory stays bounded
     if records_in:
-        tasks, total = record_tasks(args.paths, sys.stdin, args.max_bytes), None
+        tasks, total = record_tasks(args.paths, sys.stdin, max_bytes), None
     else:
         paths = _expand(args.paths, args.glob, args.quiet)
-        tasks, total = _batch.file_tasks(paths, sys.stdin, args.max_bytes), len(paths)
+        tasks, total = _batch.file_tasks(paths, sys.stdin, max_bytes), len(paths)
     threshold = args.threshold
     options = _batch.Options(
         threshold=threshold,
         shown_threshold=getattr(detector, "threshold", None) if threshold is None else threshold,
         model_version=str(getattr(detector, "model_version", "")),
         emit_text=args.emit_text,
-        max_bytes=args.max_bytes,
+        max_bytes=max_bytes,
     )
     spec = _batch.ModelSpec(args.model, args.gazetteer, args.base_rate)
     stderr_tty = bool(getattr(sys.stderr, "isatty", lambda: False)())

@@ -255,6 +255,23 @@ def test_input_over_the_cap_is_cut_with_a_note(
     assert any("only the first 400" in note for note in record["notes"])
 
 
+def test_reading_stops_where_nothing_could_be_scored(
+    fake: FakeDetector, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue #14 item 6: memory stays bounded whatever --max-bytes allows
+    monkeypatch.setattr(_batch, "READ_CEILING", 500)
+    path = put(tmp_path, "big.txt", ORIGINAL * 20)
+    _, out, _ = run(capsys, "score", "-f", "jsonl", "--max-bytes", "60000000", path)
+    (record,) = jsonl(out)
+    assert any("only the first 500" in note for note in record["notes"])
+
+
+def test_the_read_ceiling_agrees_with_the_detector() -> None:
+    from mtdetect.detector import HTML_MARKUP_FACTOR, MAX_CHARS
+
+    assert _batch.READ_CEILING == 4 * HTML_MARKUP_FACTOR * MAX_CHARS + 4
+
+
 def test_stdin(fake: FakeDetector, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SPUN.encode("utf-16"))))
     code, out, _ = run(capsys, "score", "-")

@@ -113,22 +113,17 @@ def open_output(path: str | None) -> IO[str]:
 
 
 def run(
-    tasks: Iterable[Task],
-    detector: Any,
-    options: Options,
-    jobs: int = 1,
-    spec: ModelSpec = ModelSpec(),
+    tasks: Iterable[Task], detector: Any, options: Options, workers: Workers | None = None
 ) -> Iterator[list[dict[str, Any]]]:
     """Records for ``tasks``, in order, a batch at a time.
 
-    With ``jobs`` other than 1, the work is done by that many worker
-    processes (-1: one per core), each loading the model from ``spec``.
+    Scored here by ``detector``, or by the ``workers``' own copies of it.
     """
-    if jobs == 1:
-        for chunk in _chunks(tasks, BATCH_SIZE):
-            yield score_tasks(detector, chunk, options)
+    if workers is not None:
+        yield from workers.run(tasks, options)
         return
-    yield from _in_workers(tasks, options, jobs, spec)
+    for chunk in _chunks(tasks, BATCH_SIZE):
+        yield score_tasks(detector, chunk, options)
 
 
 def score_tasks(detector: Any, tasks: Sequence[Task], options: Options) -> list[dict[str, Any]]:
@@ -211,55 +206,84 @@ def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
 # -- worker processes ----------------------------------------------------------------
 
 _worker_detector: Any = None
+_worker_error: str | None = None
+
+
+class Workers:
+    """A pool of worker processes for one run, each holding its own loaded model.
+
+    Started before the parent loads its own copy of the model (which it keeps
+    to check the model and read its threshold), so that the two loads overlap.
+    """
+
+    def __init__(self, jobs: int, spec: ModelSpec) -> None:
+        import multiprocessing
+        import os
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.size = (os.cpu_count() or 1) if jobs < 0 else jobs
+        # "spawn": a fresh interpreter per worker, never a copy of this process's
+        # threads and locks; each loads the model once, in the initializer
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.size,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(spec,),
+        )
+        for _ in range(self.size):  # a pool starts its processes as work arrives
+            self.pool.submit(_ready)
+
+    def run(self, tasks: Iterable[Task], options: Options) -> Iterator[list[dict[str, Any]]]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        pending: deque[Any] = deque()
+        try:
+            for chunk in _chunks(tasks, CHUNK_SIZE):
+                pending.append(self.pool.submit(_score_in_worker, chunk, options))
+                while len(pending) > self.size * CHUNKS_AHEAD:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        except BrokenProcessPool as exc:
+            raise RunError(f"a worker process stopped unexpectedly ({exc})") from None
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _start_worker(spec: ModelSpec) -> None:
-    """Pool initializer: load the model once; the parent alone handles Ctrl-C."""
+    """Pool initializer: load the model once; the parent alone handles Ctrl-C.
+
+    Never raises: a pool logs an initializer's exception with its traceback,
+    so a failure is kept and reported by the first task, as one line.
+    """
     import signal
 
-    from mtdetect.detector import Detector
-
-    global _worker_detector
+    global _worker_detector, _worker_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    detector = Detector.load(spec.model, gazetteer=spec.gazetteer)
-    if spec.base_rate is not None:
-        detector = detector.with_base_rate(spec.base_rate)
+    try:
+        from mtdetect.detector import Detector
+
+        detector = Detector.load(spec.model, gazetteer=spec.gazetteer)
+        if spec.base_rate is not None:
+            detector = detector.with_base_rate(spec.base_rate)
+    except Exception as exc:
+        _worker_error = f"{type(exc).__name__}: {exc}"
+        return
     _worker_detector = detector
 
 
+def _ready() -> None:
+    """A no-op task: submitted once per worker, it starts the process."""
+
+
 def _score_in_worker(tasks: list[Task], options: Options) -> list[dict[str, Any]]:
+    if _worker_error is not None:
+        raise RunError(f"a worker process cannot load the model: {_worker_error}")
     return score_tasks(_worker_detector, tasks, options)
-
-
-def _in_workers(
-    tasks: Iterable[Task], options: Options, jobs: int, spec: ModelSpec
-) -> Iterator[list[dict[str, Any]]]:
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    workers = (os.cpu_count() or 1) if jobs < 0 else jobs
-    # "spawn": a fresh interpreter per worker, never a copy of this process's
-    # threads and locks; each loads the model once, in the initializer
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(spec,),
-    )
-    pending: deque[Any] = deque()
-    try:
-        for chunk in _chunks(tasks, CHUNK_SIZE):
-            pending.append(pool.submit(_score_in_worker, chunk, options))
-            while len(pending) > workers * CHUNKS_AHEAD:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    except BrokenProcessPool as exc:
-        raise RunError(f"a worker process stopped unexpectedly ({exc})") from None
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def report(

@@ -363,7 +363,17 @@ def _expand(paths: Sequence[str], globs: Sequence[str] | None, quiet: bool) -> l
 
 
 def run_score(args: argparse.Namespace) -> int:
-    detector = _detector(args)
+    spec = _batch.ModelSpec(args.model, args.gazetteer, args.base_rate)
+    # workers load their models while this process loads its own
+    workers = _batch.Workers(args.jobs, spec) if args.jobs != 1 else None
+    try:
+        return _score(args, _detector(args), workers)
+    finally:
+        if workers is not None:
+            workers.close()
+
+
+def _score(args: argparse.Namespace, detector: Any, workers: _batch.Workers | None) -> int:
     records_in = args.input_format == "jsonl"
     max_bytes = min(args.max_bytes, _batch.READ_CEILING)  # memory stays bounded
     if records_in:
@@ -379,7 +389,6 @@ def run_score(args: argparse.Namespace) -> int:
         emit_text=args.emit_text,
         max_bytes=max_bytes,
     )
-    spec = _batch.ModelSpec(args.model, args.gazetteer, args.base_rate)
     stderr_tty = bool(getattr(sys.stderr, "isatty", lambda: False)())
     big = total is None or total > _batch.PROGRESS_MIN
     progress = _batch.Progress(total, big and stderr_tty and not args.quiet)
@@ -389,7 +398,7 @@ def run_score(args: argparse.Namespace) -> int:
             writer = None
             if args.output is not None or not args.quiet:
                 writer = Writer(out, args.format, explain=args.explain, ids=records_in)
-            batches = _batch.run(tasks, detector, options, args.jobs, spec)
+            batches = _batch.run(tasks, detector, options, workers)
             tally = _batch.report(batches, writer, out, progress, summary=args.format == "text")
         finally:
             if out is not sys.stdout:

@@ -859,3 +859,17 @@ def test_csv_of_records_leads_with_the_id(fake: FakeDetector, tmp_path: Path, ca
     _, out, _ = run(capsys, "score", "-i", "jsonl", "-f", "csv", path)
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(row["id"], row["status"]) for row in rows] == [("x1", "scored"), ("2", "error")]
+
+
+def test_a_worker_that_cannot_load_the_model_fails_in_one_line(tmp_path: Path) -> None:
+    # the initializer must not raise: a pool would log its traceback
+    import signal
+
+    handler = signal.getsignal(signal.SIGINT)
+    _batch._start_worker(_batch.ModelSpec(model=str(tmp_path / "none.joblib")))
+    try:
+        with pytest.raises(_batch.RunError, match="cannot load the model"):
+            _batch._score_in_worker([_batch.Task("a.txt")], _batch.Options())
+    finally:
+        _batch._worker_error = None
+        signal.signal(signal.SIGINT, handler)

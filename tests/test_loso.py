@@ -69,6 +69,7 @@ def test_markdown_shows_every_model_and_the_liv_row() -> None:
         "baseline_wmt": 0.75,
         "artefact_head": 0.55,
         "neural_head": 0.78,
+        "single": 0.79,
         "gap": 0.2,
         "interval": [0.1, 0.3],
         "gap_wmt": 0.05,

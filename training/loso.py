@@ -148,7 +148,15 @@ def compare(
     return out
 
 
-COLUMNS = ("before", "ours", "baseline", "baseline_wmt", "artefact_head", "neural_head")
+COLUMNS = (
+    "before",
+    "ours",
+    "baseline",
+    "baseline_wmt",
+    "artefact_head",
+    "neural_head",
+    "single",
+)
 
 
 def _interval(m: dict[str, Any], gap: str, interval: str) -> str:
@@ -169,6 +177,7 @@ def _cells(row: dict[str, Any], measure: str) -> list[str]:
         _interval(m, "gap_wmt", "interval_wmt"),
         f"{m['artefact_head']:.3f}",
         f"{m['neural_head']:.3f}",
+        f"{m['single']:.3f}",
     ]
 
 
@@ -181,8 +190,8 @@ def markdown(report: dict[str, Any]) -> str:
             "",
             "| held-out system | machine / human docs | before | ours | baseline, same rows "
             "| ours − it (95% CI) | baseline, rows without round trips | ours − it (95% CI) "
-            "| artefact head only | neural head only |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| artefact head only | neural head only | one scorer, no heads |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         lines += ["| " + " | ".join(_cells(row, measure)) + " |" for row in report["folds"]]
         means = {k: np.mean([row[measure][k] for row in report["folds"]]) for k in COLUMNS}
@@ -190,7 +199,8 @@ def markdown(report: dict[str, Any]) -> str:
             f"| mean | | {means['before']:.3f} | **{means['ours']:.3f}** | "
             f"{means['baseline']:.3f} | {means['ours'] - means['baseline']:+.3f} | "
             f"{means['baseline_wmt']:.3f} | {means['ours'] - means['baseline_wmt']:+.3f} | "
-            f"{means['artefact_head']:.3f} | {means['neural_head']:.3f} |"
+            f"{means['artefact_head']:.3f} | {means['neural_head']:.3f} | "
+            f"{means['single']:.3f} |"
         )
         liv = report.get("liv_roundtrips")
         if liv:

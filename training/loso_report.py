@@ -240,6 +240,7 @@ def run(C: float, shrink: float, systems: tuple[str, ...]) -> dict[str, Any]:
         "ours": ours,
         "artefact_head": [n for n in ours if n not in neural],
         "neural_head": neural,
+        "single": ours,  # the same features in one monotone scorer, without heads
     }
     matrices = Matrices(dense_names, X_dense, X_dense_test, patterns, X_base, X_base_test)
     in_folds = np.array([not r.group.startswith("liv-block:") for r in test_all])
@@ -301,7 +302,7 @@ def score_fold(
     for recipe, cols in recipes.items():
         X = full_matrix(cols, m.dense_names, m.X_dense, m.patterns.train_columns())[keep]
         X_test = full_matrix(cols, m.dense_names, m.X_dense_test, test_cols)
-        if recipe in ("before", "artefact_head"):  # one monotone scorer, as before
+        if recipe in ("before", "artefact_head", "single"):  # one monotone scorer
             scorer = fit_scorer(X, y, w, C, cols, shrink=shrink)
         else:
             scorer = fit_model(X, y, w, cols, kept, C, shrink)
@@ -328,7 +329,7 @@ def compare_all(scores: dict[str, np.ndarray], fold: loso.Fold, groups: list[str
         row[measure]["baseline_wmt"] = wmt[measure]["baseline"]
         row[measure]["gap_wmt"] = wmt[measure]["gap"]
         row[measure]["interval_wmt"] = wmt[measure].get("interval")
-    for recipe in ("before", "artefact_head", "neural_head"):
+    for recipe in ("before", "artefact_head", "neural_head", "single"):
         other = loso.compare(scores[recipe], scores["baseline"], fold, groups, n_boot=0)
         for measure in loso.MEASURES:
             row[measure][recipe] = other[measure]["ours"]

@@ -29,6 +29,7 @@ EVIDENCE_PREFIXES = (
     "wording.",
     "telltale.",
     "roundtrip.",
+    "neural.",
     "neural_head.",  # the neural head's log-odds (training/heads.py)
     "phrases.odd_pair_rate",
     "phrases.calque_rate",

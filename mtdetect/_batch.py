@@ -206,14 +206,23 @@ def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
 # -- worker processes ----------------------------------------------------------------
 
 _worker_detector: Any = None
-_worker_error: str | None = None
+_worker_error: tuple[str, str] | None = None  # (what failed: "model" or "base_rate", why)
+
+
+@dataclass(frozen=True)
+class WorkerModel:
+    """A worker's model as the parent needs to know it: its threshold and version."""
+
+    threshold: float | None = None
+    model_version: str = ""
+    error: tuple[str, str] | None = None
 
 
 class Workers:
     """A pool of worker processes for one run, each holding its own loaded model.
 
-    Started before the parent loads its own copy of the model (which it keeps
-    to check the model and read its threshold), so that the two loads overlap.
+    The parent never loads the model itself: :meth:`model` tells it the
+    model's threshold and version, or why the workers could not load it.
     """
 
     def __init__(self, jobs: int, spec: ModelSpec) -> None:
@@ -230,8 +239,19 @@ class Workers:
             initializer=_start_worker,
             initargs=(spec,),
         )
-        for _ in range(self.size):  # a pool starts its processes as work arrives
-            self.pool.submit(_ready)
+        # a pool starts its processes as work arrives: one task each starts them all
+        self._ready = [self.pool.submit(_ready) for _ in range(self.size)]
+
+    def model(self) -> WorkerModel:
+        """What the first worker to start knows of its model (waits for it to load)."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        done, _ = wait(self._ready, return_when=FIRST_COMPLETED)
+        try:
+            return next(iter(done)).result()
+        except BrokenProcessPool as exc:
+            raise RunError(f"a worker process stopped unexpectedly ({exc})") from None
 
     def run(self, tasks: Iterable[Task], options: Options) -> Iterator[list[dict[str, Any]]]:
         from concurrent.futures.process import BrokenProcessPool
@@ -268,21 +288,28 @@ def _start_worker(spec: ModelSpec) -> None:
         from mtdetect.detector import Detector
 
         detector = Detector.load(spec.model, gazetteer=spec.gazetteer)
-        if spec.base_rate is not None:
-            detector = detector.with_base_rate(spec.base_rate)
-    except Exception as exc:
-        _worker_error = f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # ModelError, or anything a broken bundle raises
+        _worker_error = ("model", str(exc) or type(exc).__name__)
         return
+    if spec.base_rate is not None:
+        try:
+            detector = detector.with_base_rate(spec.base_rate)
+        except Exception as exc:  # a model without a recorded calibration mix
+            _worker_error = ("base_rate", str(exc))
+            return
     _worker_detector = detector
 
 
-def _ready() -> None:
-    """A no-op task: submitted once per worker, it starts the process."""
+def _ready() -> WorkerModel:
+    """The task that starts each worker: what it knows of its model."""
+    if _worker_error is not None:
+        return WorkerModel(error=_worker_error)
+    return WorkerModel(float(_worker_detector.threshold), str(_worker_detector.model_version), None)
 
 
 def _score_in_worker(tasks: list[Task], options: Options) -> list[dict[str, Any]]:
     if _worker_error is not None:
-        raise RunError(f"a worker process cannot load the model: {_worker_error}")
+        raise RunError(f"a worker process cannot load the model: {_worker_error[1]}")
     return score_tasks(_worker_detector, tasks, options)
 
 

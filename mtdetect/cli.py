@@ -331,15 +331,22 @@ def _silence_stdout() -> None:
         pass
 
 
-def _detector(args: argparse.Namespace) -> Any:
+def _check_gazetteer(args: argparse.Namespace) -> None:
     gazetteer = getattr(args, "gazetteer", None)
     if gazetteer is not None and not Path(gazetteer).is_file():
         raise CliError(f"gazetteer file not found: {gazetteer}")
+
+
+def _model_error(args: argparse.Namespace, why: object) -> str:
+    return f"cannot load model{f' {args.model}' if args.model else ''}: {why}"
+
+
+def _detector(args: argparse.Namespace) -> Any:
+    _check_gazetteer(args)
     try:
-        detector = load_detector(args.model, gazetteer)
+        detector = load_detector(args.model, getattr(args, "gazetteer", None))
     except Exception as exc:  # ModelError, or anything a broken bundle raises
-        where = f" {args.model}" if args.model else ""
-        raise CliError(f"cannot load model{where}: {exc}") from exc
+        raise CliError(_model_error(args, exc)) from exc
     base_rate = getattr(args, "base_rate", None)
     if base_rate is None:
         return detector
@@ -363,17 +370,28 @@ def _expand(paths: Sequence[str], globs: Sequence[str] | None, quiet: bool) -> l
 
 
 def run_score(args: argparse.Namespace) -> int:
-    spec = _batch.ModelSpec(args.model, args.gazetteer, args.base_rate)
-    # workers load their models while this process loads its own
-    workers = _batch.Workers(args.jobs, spec) if args.jobs != 1 else None
+    if args.jobs == 1:
+        return _score(args, _detector(args), None)
+    # with workers, only they load the model: this process needs its threshold
+    _check_gazetteer(args)
+    workers = _batch.Workers(
+        args.jobs, _batch.ModelSpec(args.model, args.gazetteer, args.base_rate)
+    )
     try:
-        return _score(args, _detector(args), workers)
+        try:
+            model = workers.model()
+        except _batch.RunError as exc:
+            raise CliError(str(exc)) from exc
+        if model.error is not None:
+            what, why = model.error
+            raise CliError(_model_error(args, why) if what == "model" else f"--base-rate: {why}")
+        return _score(args, model, workers)
     finally:
-        if workers is not None:
-            workers.close()
+        workers.close()
 
 
 def _score(args: argparse.Namespace, detector: Any, workers: _batch.Workers | None) -> int:
+    """Score the inputs; ``detector`` scores them, or only tells the threshold to workers."""
     records_in = args.input_format == "jsonl"
     max_bytes = min(args.max_bytes, _batch.READ_CEILING)  # memory stays bounded
     if records_in:

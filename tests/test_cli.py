@@ -873,3 +873,11 @@ def test_a_worker_that_cannot_load_the_model_fails_in_one_line(tmp_path: Path) -
     finally:
         _batch._worker_error = None
         signal.signal(signal.SIGINT, handler)
+
+
+def test_workers_report_a_model_that_cannot_be_loaded(tmp_path: Path, capsys: Any) -> None:
+    path = put(tmp_path, "a.txt", ORIGINAL)
+    code, out, err = run(capsys, "score", "-j", "2", "-m", str(tmp_path / "none.joblib"), path)
+    assert (code, out) == (2, "")
+    assert err.startswith("mtdetect: error: cannot load model ") and "none.joblib" in err
+    assert "Traceback" not in err

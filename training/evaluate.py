@@ -1297,9 +1297,6 @@ def evaluate(
         print(f"  {name}: {ctx.timings[f'{name}_s']}s", file=sys.stderr)
 
     png = out_dir / "reliability.png" if out_dir is not None else None
-    loso_json = REPORTS / "loso.json"  # python -m training.loso_report (refits; run apart)
-    if loso_json.is_file():
-        report["loso"] = json.loads(loso_json.read_text(encoding="utf-8"))
     timed("headline", lambda: evaluate_headline(ctx))
     timed("threshold", lambda: evaluate_threshold(ctx))
     timed("roundtrips", lambda: evaluate_roundtrips(ctx))
@@ -1323,6 +1320,9 @@ def evaluate(
         from training.baseline import evaluate_baseline
 
         timed("baseline", lambda: evaluate_baseline(ctx))
+    loso_json = REPORTS / "loso.json"  # python -m training.loso_report (refits; run apart)
+    if loso_json.is_file():
+        report["loso"] = json.loads(loso_json.read_text(encoding="utf-8"))
     report["summary"] = summarise(report)
     ctx.timings["total_s"] = round(time.perf_counter() - started, 1)
     report["runtime"] = dict(ctx.timings)

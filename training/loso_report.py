@@ -241,6 +241,7 @@ def run(C: float, shrink: float, systems: tuple[str, ...]) -> dict[str, Any]:
         "artefact_head": [n for n in ours if n not in neural],
         "neural_head": neural,
         "single": ours,  # the same features in one monotone scorer, without heads
+        "no_neural": [n for n in ours if n != score_feature("neural")],
     }
     matrices = Matrices(dense_names, X_dense, X_dense_test, patterns, X_base, X_base_test)
     in_folds = np.array([not r.group.startswith("liv-block:") for r in test_all])
@@ -329,7 +330,7 @@ def compare_all(scores: dict[str, np.ndarray], fold: loso.Fold, groups: list[str
         row[measure]["baseline_wmt"] = wmt[measure]["baseline"]
         row[measure]["gap_wmt"] = wmt[measure]["gap"]
         row[measure]["interval_wmt"] = wmt[measure].get("interval")
-    for recipe in ("before", "artefact_head", "neural_head", "single"):
+    for recipe in ("before", "artefact_head", "neural_head", "single", "no_neural"):
         other = loso.compare(scores[recipe], scores["baseline"], fold, groups, n_boot=0)
         for measure in loso.MEASURES:
             row[measure][recipe] = other[measure]["ours"]

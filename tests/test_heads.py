@@ -92,3 +92,27 @@ def test_a_head_without_neural_columns_is_refused() -> None:
     X, y, _ = synthetic()
     with pytest.raises(ValueError):
         fit_neural_head(X[:, :3], y, np.ones(len(y)), NAMES[:3], np.ones(len(y), bool))
+
+
+def test_dense_statistics_are_weighed_against_the_training_mean() -> None:
+    """A fluency value at the training mean contributes nothing; one above it, coef * z."""
+    from sklearn.pipeline import Pipeline
+
+    from mtdetect.detector import _linear_basis
+
+    X, y, broken = synthetic()
+    w = np.ones(len(y))
+    scorer = fit_two_heads(X, y, w, NAMES, ~broken, w * ~broken, C=1.0, shrink=1.0)
+
+    class Names:
+        def get_feature_names_out(self) -> np.ndarray:
+            return np.array(NAMES, dtype=object)
+
+    pipeline = Pipeline([("features", Names()), *scorer.steps])
+    centre, scale, coef = _linear_basis(pipeline)
+    mean = scorer.named_steps["scale"].mean_
+    i, j = NAMES.index("fluency.top10_share"), NAMES.index("names.near_miss")
+    assert centre[i] == mean[i] and centre[j] == 0.0
+    row = X[0].copy()
+    row[i] = mean[i]
+    assert ((row - centre) / scale * coef)[i] == 0.0

@@ -70,6 +70,7 @@ def test_markdown_shows_every_model_and_the_liv_row() -> None:
         "artefact_head": 0.55,
         "neural_head": 0.78,
         "single": 0.79,
+        "no_neural": 0.81,
         "gap": 0.2,
         "interval": [0.1, 0.3],
         "gap_wmt": 0.05,

@@ -156,6 +156,7 @@ COLUMNS = (
     "artefact_head",
     "neural_head",
     "single",
+    "no_neural",
 )
 
 
@@ -178,6 +179,7 @@ def _cells(row: dict[str, Any], measure: str) -> list[str]:
         f"{m['artefact_head']:.3f}",
         f"{m['neural_head']:.3f}",
         f"{m['single']:.3f}",
+        f"{m['no_neural']:.3f}",
     ]
 
 
@@ -190,8 +192,8 @@ def markdown(report: dict[str, Any]) -> str:
             "",
             "| held-out system | machine / human docs | before | ours | baseline, same rows "
             "| ours − it (95% CI) | baseline, rows without round trips | ours − it (95% CI) "
-            "| artefact head only | neural head only | one scorer, no heads |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
+            "| artefact head only | neural head only | one scorer, no heads | without `neural` |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         lines += ["| " + " | ".join(_cells(row, measure)) + " |" for row in report["folds"]]
         means = {k: np.mean([row[measure][k] for row in report["folds"]]) for k in COLUMNS}
@@ -200,7 +202,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"{means['baseline']:.3f} | {means['ours'] - means['baseline']:+.3f} | "
             f"{means['baseline_wmt']:.3f} | {means['ours'] - means['baseline_wmt']:+.3f} | "
             f"{means['artefact_head']:.3f} | {means['neural_head']:.3f} | "
-            f"{means['single']:.3f} |"
+            f"{means['single']:.3f} | {means['no_neural']:.3f} |"
         )
         liv = report.get("liv_roundtrips")
         if liv:

@@ -22,29 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import _articles  # noqa: E402
+
 from mtdetect.signals.fluency import FluencySignal  # noqa: E402
 from mtdetect.text import Document  # noqa: E402
-from training.corpus import native_news  # noqa: E402
-
-ARTICLE_BYTES = (4_500, 6_000)
 
 
 def articles(n: int) -> list[str]:
-    """``n`` articles of 4.5-6 KB, each a run of whole native news documents."""
-    out: list[str] = []
-    run: list[str] = []
-    for text in native_news("selection", 8 * n):
-        if len(text) > ARTICLE_BYTES[1]:
-            continue
-        if sum(map(len, run)) + len(text) > ARTICLE_BYTES[1]:
-            run = []
-        run.append(text)
-        if sum(map(len, run)) >= ARTICLE_BYTES[0]:
-            out.append("\n".join(run))
-            run = []
-            if len(out) == n:
-                break
-    return out
+    return _articles.articles(n, joiner="\n")
 
 
 def timed(work: object) -> tuple[float, float]:

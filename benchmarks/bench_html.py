@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from mtdetect.html_text import html_to_text, visible_text  # noqa: E402
-from training.corpus import native_news  # noqa: E402
+import _articles  # noqa: E402
 
-ARTICLE_BYTES = (4_500, 6_000)
+from mtdetect.html_text import html_to_text, visible_text  # noqa: E402
+
 # one marker per kind of furniture: none may reach the extracted text
 FURNITURE = {
     "banner": "We use cookies to improve your visit",
@@ -42,20 +42,7 @@ FURNITURE = {
 
 
 def articles(n: int) -> list[list[str]]:
-    """``n`` articles of 4.5-6 KB, each a run of whole native news documents (paragraphs)."""
-    out: list[list[str]] = []
-    run: list[str] = []
-    for text in native_news("selection", 8 * n):
-        run.append(text)
-        size = sum(map(len, run))
-        if size > ARTICLE_BYTES[1]:
-            run = [text] if len(text) <= ARTICLE_BYTES[1] else []
-        elif size >= ARTICLE_BYTES[0]:
-            out.append(run)
-            run = []
-            if len(out) == n:
-                break
-    return out
+    return _articles.article_runs(n)
 
 
 def page(paragraphs: list[str], rng: random.Random) -> str:

@@ -28,28 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from training.corpus import native_news  # noqa: E402
-
-ARTICLE_BYTES = (4_500, 6_000)
+import _articles  # noqa: E402
 
 
 def articles(n: int) -> list[str]:
-    """``n`` articles of 4.5-6 KB, each a run of whole native news documents."""
-    out: list[str] = []
-    run: list[str] = []
-    for text in native_news("selection", 8 * n):
-        run.append(text)
-        size = sum(map(len, run))
-        if size > ARTICLE_BYTES[1]:
-            run = [text] if len(text) <= ARTICLE_BYTES[1] else []
-        elif size >= ARTICLE_BYTES[0]:
-            out.append("\n\n".join(run))
-            run = []
-            if len(out) == n:
-                break
-    if len(out) < n:
-        raise SystemExit(f"only {len(out)} articles could be made from the corpus")
-    return out
+    return _articles.articles(n)
 
 
 def timed_run(folder: Path, jobs: int, model: str | None) -> tuple[float, float, int]:

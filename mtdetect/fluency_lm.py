@@ -29,7 +29,6 @@ about three bytes per n-gram.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -37,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mtdetect.resources import data_path, file_sha256
+from mtdetect.resources import data_path, file_sha256, shared
 from mtdetect.text import Document
 
 UNK, NUM, BOUNDARY = 0, 1, 2
@@ -245,15 +244,6 @@ class NewsLanguageModel:
         return file_sha256(self.path)[:16] if self.path is not None else ""
 
 
-_LOCK = threading.Lock()
-_MODEL: NewsLanguageModel | None = None
-
-
 def news_lm() -> NewsLanguageModel:
     """The shared model, loaded on first use (thread-safe)."""
-    global _MODEL
-    if _MODEL is None:
-        with _LOCK:
-            if _MODEL is None:
-                _MODEL = NewsLanguageModel.load(data_path(FILENAME))
-    return _MODEL
+    return shared(FILENAME, lambda: NewsLanguageModel.load(data_path(FILENAME)))

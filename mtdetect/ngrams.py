@@ -21,13 +21,12 @@ followed by one sits in a modifier slot, like an adjective).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from mtdetect.resources import data_path, file_sha256
+from mtdetect.resources import data_path, file_sha256, shared
 
 UNK, NUM, BOUNDARY = 0, 1, 2
 SPECIALS = ("<unk>", "<num>", "<s>")
@@ -133,15 +132,6 @@ class NewsNgrams:
         return file_sha256(self.path)[:16]
 
 
-_LOCK = threading.Lock()
-_TABLE: NewsNgrams | None = None
-
-
 def news_ngrams() -> NewsNgrams:
     """The shared table, loaded on first use (thread-safe)."""
-    global _TABLE
-    if _TABLE is None:
-        with _LOCK:
-            if _TABLE is None:
-                _TABLE = NewsNgrams(data_path(FILENAME))
-    return _TABLE
+    return shared(FILENAME, lambda: NewsNgrams(data_path(FILENAME)))

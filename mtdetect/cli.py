@@ -11,6 +11,7 @@ a function. No traceback ever reaches the user: every failure becomes one
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import sys
 from collections.abc import Sequence
@@ -29,6 +30,10 @@ PROG = "mtdetect"
 MIN_BASE_RATE = 1e-6
 EXIT_OK, EXIT_FLAGGED, EXIT_ERROR = 0, 1, 2
 INPUT_FORMATS = ("files", "jsonl")
+#: modules that add subcommands of their own, imported when the parser is built: each
+#: has ``add_command(commands)``, which adds a parser whose ``handler(args) -> int``
+#: is set with ``set_defaults`` (heavy imports stay inside the handler)
+COMMAND_MODULES: tuple[str, ...] = ()
 #: evidence lines shown by a bare --explain
 EXPLAIN_DEFAULT = 5
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+\Z")
@@ -223,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     _max_bytes_option(build)
     build.set_defaults(handler=run_gazetteer_build)
     gazetteer.set_defaults(handler=None, subparser=gazetteer)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_command(commands)
     return parser
 
 

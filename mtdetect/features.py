@@ -31,12 +31,14 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "roundtrip": ("mtdetect.signals.style", "RoundTripSignal"),
     "neural": ("mtdetect.signals.style", "NeuralSignal"),
     "fluency": ("mtdetect.signals.fluency", "FluencySignal"),
+    "chars": ("mtdetect.signals.chars", "CharSignal"),
 }
 # Families that need nothing but the shipped resources; "style", "wording",
 # "roundtrip" and "neural" also need a FunctionWordModel trained on labelled
-# data (``style_model``, ``wording_model``, ``roundtrip_model``, ``neural_model``).
+# data (``style_model``, ``wording_model``, ``roundtrip_model``, ``neural_model``),
+# and "chars" a CharGramModel (``chars_model``).
 DEFAULT_FAMILIES: tuple[str, ...] = ("names", "phrases", "surface", "profile", "syntax")
-TRAINED_FAMILIES: tuple[str, ...] = ("style", "wording", "roundtrip", "neural")
+TRAINED_FAMILIES: tuple[str, ...] = ("style", "wording", "roundtrip", "neural", "chars")
 
 
 def model_parameter(family: str) -> str:
@@ -103,7 +105,13 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         The same for the ``neural`` family (``neural.score``): a model like
         ``wording_model`` fitted only on neural MT matched with the human
         translations of the same documents.
+    chars_model:
+        A fitted :class:`mtdetect.char_model.CharGramModel` for the ``chars``
+        family (``chars.score``), fitted on the same rows as ``neural_model``.
     """
+
+    #: a bundle pickled before the ``chars`` family existed has no such attribute
+    chars_model: object | None = None
 
     def __init__(
         self,
@@ -115,6 +123,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         wording_model: object | None = None,
         roundtrip_model: object | None = None,
         neural_model: object | None = None,
+        chars_model: object | None = None,
     ) -> None:
         self.families = families
         self.gazetteer = gazetteer
@@ -124,6 +133,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         self.wording_model = wording_model
         self.roundtrip_model = roundtrip_model
         self.neural_model = neural_model
+        self.chars_model = chars_model
 
     # -- scikit-learn API -------------------------------------------------
     def fit(self, X: Iterable[str], y: object = None) -> FeatureExtractor:

@@ -31,7 +31,7 @@ from training.dataset import sample_weights
 from training.modeling import SEED, fit_scorer
 
 # The neural head's inputs: what fluent neural MT changes.
-NEURAL_PREFIXES = ("fluency.", "neural.", "wording.", "style.")
+NEURAL_PREFIXES = ("fluency.", "neural.", "chars.", "wording.", "style.")
 HEAD_FEATURE = "neural_head.score"
 NEURAL_HEAD_C = 0.1
 

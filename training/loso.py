@@ -157,6 +157,7 @@ COLUMNS = (
     "neural_head",
     "single",
     "no_neural",
+    "no_chars",
 )
 
 
@@ -180,6 +181,7 @@ def _cells(row: dict[str, Any], measure: str) -> list[str]:
         f"{m['neural_head']:.3f}",
         f"{m['single']:.3f}",
         f"{m['no_neural']:.3f}",
+        f"{m.get('no_chars', float('nan')):.3f}",
     ]
 
 
@@ -192,17 +194,20 @@ def markdown(report: dict[str, Any]) -> str:
             "",
             "| held-out system | machine / human docs | before | ours | baseline, same rows "
             "| ours − it (95% CI) | baseline, rows without round trips | ours − it (95% CI) "
-            "| artefact head only | neural head only | one scorer, no heads | without `neural` |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| artefact head only | neural head only | one scorer, no heads | without `neural` "
+            "| without `chars` |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         lines += ["| " + " | ".join(_cells(row, measure)) + " |" for row in report["folds"]]
-        means = {k: np.mean([row[measure][k] for row in report["folds"]]) for k in COLUMNS}
+        means = {
+            k: np.mean([row[measure].get(k, np.nan) for row in report["folds"]]) for k in COLUMNS
+        }
         lines.append(
             f"| mean | | {means['before']:.3f} | **{means['ours']:.3f}** | "
             f"{means['baseline']:.3f} | {means['ours'] - means['baseline']:+.3f} | "
             f"{means['baseline_wmt']:.3f} | {means['ours'] - means['baseline_wmt']:+.3f} | "
             f"{means['artefact_head']:.3f} | {means['neural_head']:.3f} | "
-            f"{means['single']:.3f} | {means['no_neural']:.3f} |"
+            f"{means['single']:.3f} | {means['no_neural']:.3f} | {means['no_chars']:.3f} |"
         )
         liv = report.get("liv_roundtrips")
         if liv:

@@ -34,6 +34,7 @@ import joblib
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from mtdetect.char_model import CharGramModel
 from mtdetect.features import TRAINED_FAMILIES, FeatureExtractor, score_feature
 from mtdetect.signals.style import above_ceiling
 from mtdetect.style import FunctionWordModel
@@ -48,6 +49,7 @@ from training.dataset import featurize, matched_pairs_of, sample_weights
 from training.heads import fit_model, neural_columns, neural_head_rows
 from training.modeling import SEED, fit_scorer
 from training.style_stack import (
+    CHAR_PARAMS,
     NATIVE_NEGATIVES,
     PARAMS,
     fit_roundtrip,
@@ -100,7 +102,7 @@ class PatternColumns:
         self.groups = [r.group for r in train]
         self.w = sample_weights(train)
         clean = np.array([not any_held_out(r) for r in train])
-        self.matrices: dict[str, tuple[Any, Any, FunctionWordModel]] = {}
+        self.matrices: dict[str, tuple[Any, Any, Any]] = {}
         streams: dict[bool, tuple[list, list]] = {}
         for family in ("style", "wording", "neural"):
             model = FunctionWordModel(**PARAMS[family])
@@ -115,6 +117,15 @@ class PatternColumns:
             model.fit_vocabulary([s for s, k in zip(tr, vocab_rows, strict=True) if k])
             self.matrices[family] = (model.vectorise(tr), model.vectorise(te), model)
             _log(f"loso: {family} vocabulary {len(model.keys_)} patterns")
+        chars = CharGramModel(**CHAR_PARAMS)
+        vocab_rows = np.flatnonzero(clean & neural_rows(train))
+        chars.fit_vocabulary(chars.keys(train[i].text) for i in vocab_rows)
+        self.matrices["chars"] = (
+            chars.vectorise(chars.keys(r.text) for r in train),
+            chars.vectorise(chars.keys(r.text) for r in test),
+            chars,
+        )
+        _log(f"loso: chars vocabulary {len(chars.keys_)} n-grams")
         self.oof = {family: self._oof(family) for family in self.matrices}
         fit = fit_roundtrip(
             train + extra,
@@ -126,7 +137,7 @@ class PatternColumns:
 
     def fit_on(self, family: str, records: list[Record] | None = None) -> np.ndarray:
         records = self.train if records is None else records
-        if family == "neural":
+        if family in ("neural", "chars"):
             return neural_rows(records)
         if family == "wording":
             rows = np.zeros(len(records), dtype=bool)
@@ -138,7 +149,7 @@ class PatternColumns:
     def weights(self, family: str, keep: np.ndarray) -> np.ndarray:
         rows = self.fit_on(family) & keep
         w = np.zeros(len(self.train))
-        if family == "neural":
+        if family in ("neural", "chars"):
             w[rows] = sample_weights([self.train[i] for i in np.flatnonzero(rows)])
         else:
             w[rows] = sample_weights([self.train[i] for i in np.flatnonzero(keep)])[rows[keep]]
@@ -242,6 +253,7 @@ def run(C: float, shrink: float, systems: tuple[str, ...]) -> dict[str, Any]:
         "neural_head": neural,
         "single": ours,  # the same features in one monotone scorer, without heads
         "no_neural": [n for n in ours if n != score_feature("neural")],
+        "no_chars": [n for n in ours if n != score_feature("chars")],
     }
     matrices = Matrices(dense_names, X_dense, X_dense_test, patterns, X_base, X_base_test)
     in_folds = np.array([not r.group.startswith("liv-block:") for r in test_all])
@@ -330,7 +342,7 @@ def compare_all(scores: dict[str, np.ndarray], fold: loso.Fold, groups: list[str
         row[measure]["baseline_wmt"] = wmt[measure]["baseline"]
         row[measure]["gap_wmt"] = wmt[measure]["gap"]
         row[measure]["interval_wmt"] = wmt[measure].get("interval")
-    for recipe in ("before", "artefact_head", "neural_head", "single", "no_neural"):
+    for recipe in ("before", "artefact_head", "neural_head", "single", "no_neural", "no_chars"):
         other = loso.compare(scores[recipe], scores["baseline"], fold, groups, n_boot=0)
         for measure in loso.MEASURES:
             row[measure][recipe] = other[measure]["ours"]

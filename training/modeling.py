@@ -30,6 +30,7 @@ EVIDENCE_PREFIXES = (
     "telltale.",
     "roundtrip.",
     "neural.",
+    "chars.",
     "neural_head.",  # the neural head's log-odds (training/heads.py)
     "phrases.odd_pair_rate",
     "phrases.calque_rate",

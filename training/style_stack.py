@@ -22,6 +22,7 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold
 
+from mtdetect.char_model import CharGramModel
 from mtdetect.features import TRAINED_FAMILIES
 from mtdetect.style import FunctionWordModel
 from training.corpus import Record
@@ -60,6 +61,14 @@ PARAMS: dict[str, dict[str, Any]] = {
         "C": 1.0,
         "keep_lowercase": True,
     },
+}
+# Character n-grams (mtdetect.char_model) on the neural rows, like "neural".
+CHAR_PARAMS: dict[str, Any] = {
+    "min_n": 3,
+    "max_n": 5,
+    "min_df": 3,
+    "max_features": 200_000,
+    "C": 1.0,
 }
 # The human texts whose highest round-trip score sets the ``roundtrip`` ceiling.
 CEILING_LABELS = frozenset({"HT", "ORIG", "LEARNER"})
@@ -173,6 +182,23 @@ def fit_neural(records: Sequence[Record], params: dict[str, Any]) -> StyleFit:
     y = np.array([r.y for r in records])
     groups = [r.group for r in records]
     return out_of_fold(model, model.vectorise(streams), y, weights, groups, fit_on=fit_on)
+
+
+def fit_chars(records: Sequence[Record], params: dict[str, Any]) -> StyleFit:
+    """The ``chars`` model: character n-grams on neural MT pairs, every row out of fold.
+
+    Keys are hashed twice (vocabulary, then matrix) rather than kept: a
+    document's n-gram hashes take about 80 KB, too much for every row at once.
+    """
+    fit_on = neural_rows(records)
+    model = CharGramModel(**params)
+    model.fit_vocabulary(model.keys(records[i].text) for i in np.flatnonzero(fit_on))
+    matrix = model.vectorise(model.keys(r.text) for r in records)
+    weights = np.zeros(len(records))
+    weights[fit_on] = sample_weights([records[i] for i in np.flatnonzero(fit_on)])
+    y = np.array([r.y for r in records])
+    groups = [r.group for r in records]
+    return out_of_fold(model, matrix, y, weights, groups, fit_on=fit_on)  # type: ignore[arg-type]
 
 
 def native_records(texts: Sequence[str]) -> list[Record]:

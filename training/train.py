@@ -41,7 +41,9 @@ from training.modeling import (
     threshold_for_fpr,
 )
 from training.style_stack import (
+    CHAR_PARAMS,
     NATIVE_NEGATIVES,
+    fit_chars,
     fit_neural,
     fit_roundtrip,
     fit_style,
@@ -66,6 +68,7 @@ SHIPPED_FAMILIES = (
     "wording",
     "roundtrip",
     "neural",
+    "chars",
 )
 C_GRID = (0.03, 0.1, 0.3)
 # The threshold is the strictest of three cuts: 1% of validation HT+ORIG, 1% of
@@ -252,8 +255,11 @@ def _stack_patterns(
                 [r.label == "RT" and "partial" not in r.system for r in parts["train"]]
             )
             quality = f"train round trips above the human ceiling {np.mean(oof[whole] > 0):.4f}"
-        elif family == "neural":
-            fit = fit_neural(parts["train"], PATTERN_PARAMS[family])
+        elif family in ("neural", "chars"):
+            if family == "neural":
+                fit = fit_neural(parts["train"], PATTERN_PARAMS[family])
+            else:
+                fit = fit_chars(parts["train"], CHAR_PARAMS)
             oof, val = fit.oof, fit.model.decision_function(val_texts)
             neural = neural_rows(parts["train"])
             auc = roc_auc_score(y_train[neural], oof[neural])

@@ -1,0 +1,63 @@
+"""``chars.score``: character patterns of fluent neural MT, with the sentences that carry them.
+
+The model (``mtdetect.char_model.CharGramModel``) is fitted on neural MT
+matched with the professional translations of the same documents, so topic
+is on both sides and only the machine's habits of spelling, punctuation and
+phrasing remain. A character n-gram is not something a reader can point at
+on its own, so the evidence is the sentences whose n-grams pull hardest
+towards machine translation, each with its share of the score.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mtdetect.char_model import CharGramModel
+from mtdetect.evidence import Evidence
+from mtdetect.features import model_parameter, score_feature
+from mtdetect.signals.base import Signal
+from mtdetect.text import Document
+
+#: sentences shown as evidence, at most
+TOP_SENTENCES = 2
+MESSAGE = (
+    "this sentence's character patterns (spelling, punctuation, word endings and "
+    "joins) are typical of fluent neural machine translation"
+)
+
+
+class CharSignal(Signal):
+    """One feature, ``chars.score``: the character model's log-odds for the document."""
+
+    name = "chars"
+
+    def __init__(self, model: CharGramModel | None) -> None:
+        if model is None or not hasattr(model, "coef_"):
+            raise ValueError(
+                f"the 'chars' family needs a fitted CharGramModel "
+                f"(FeatureExtractor({model_parameter(self.name)}=...)); "
+                "it is trained by training/train.py"
+            )
+        self.model = model
+
+    def feature_names(self) -> list[str]:
+        return [score_feature(self.name)]
+
+    def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
+        text = doc.text
+        score = self.model.score(doc.norm, normalised=True)
+        if score <= 0:
+            return [score], []
+        _, share = self.model.contributions(doc.norm, normalised=True)
+        running = np.concatenate(([0.0], np.cumsum(share)))
+        pulls = [(running[s.end] - running[s.start], s.start, s.end) for s in doc.sentences]
+        kind = score_feature(self.name)
+        items = [
+            Evidence(kind, start, end, text[start:end], MESSAGE, float(pull))
+            for pull, start, end in sorted(pulls, reverse=True)[:TOP_SENTENCES]
+            if pull > 0
+        ]
+        return [score], sorted(items, key=lambda e: e.start)
+
+    def fingerprint(self) -> str:
+        return self.model.fingerprint()

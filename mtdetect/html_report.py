@@ -68,7 +68,7 @@ font-size:.75rem;color:#333}
 .mini{display:inline-block;width:6rem;height:8px;background:#eee;position:relative;
 vertical-align:middle;margin-right:.4rem}
 .mini .fill{position:absolute;left:0;top:0;bottom:0;background:#888}
-tr.flagged .mini .fill{background:#c62828}td.kind{white-space:nowrap}
+tr.v-flagged .mini .fill{background:#c62828}td.kind{white-space:nowrap}
 .mini .cut{position:absolute;top:-2px;bottom:-2px;width:1px;background:#000}
 .reason{margin:.3rem 0;color:#444}
 .legend span{display:inline-block;margin:0 .8rem .3rem 0;font-size:.85rem}
@@ -76,7 +76,8 @@ tr.flagged .mini .fill{background:#c62828}td.kind{white-space:nowrap}
 margin-right:.3rem;border:1px solid #999}
 .article{white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;border:1px solid #eee;
 padding:.8rem;max-height:40rem;overflow:auto;font-family:Georgia,serif;line-height:1.6}
-mark{background:#d9d9d9;border-radius:2px;padding:0 1px;color:inherit;border-bottom:2px solid rgba(0,0,0,.35)}
+mark{background:#d9d9d9;border-radius:2px;padding:0 1px;color:inherit;
+border-bottom:2px solid rgba(0,0,0,.35)}
 mark mark{border-bottom-style:dotted}
 mark:target{outline:3px solid #1565c0}
 .boilerplate{color:#999;text-decoration:line-through}
@@ -344,7 +345,7 @@ def _summary_rows(records: Sequence[dict[str, Any]], order: Iterable[int]) -> st
         evidence = record.get("evidence") or []
         top = escape(_short(str(evidence[0].get("text", "")))) if evidence else ""
         rows.append(
-            f'<tr{' class="flagged"' if css == "v-flagged" else ""}><td class="num">{i + 1}</td>'
+            f'<tr class="{css}"><td class="num">{i + 1}</td>'
             f'<td><span class="verdict {css}">'
             f"{escape(label)}</span></td><td>{bar}{_number(probability)}</td>"
             f'<td class="num">{len(evidence)}</td><td>{top}</td>'

@@ -68,7 +68,7 @@ font-size:.75rem;color:#333}
 .mini{display:inline-block;width:6rem;height:8px;background:#eee;position:relative;
 vertical-align:middle;margin-right:.4rem}
 .mini .fill{position:absolute;left:0;top:0;bottom:0;background:#888}
-tr.v-flagged .mini .fill{background:#c62828}td.kind{white-space:nowrap}
+tr.row-v-flagged .mini .fill{background:#c62828}td.kind{white-space:nowrap}
 .mini .cut{position:absolute;top:-2px;bottom:-2px;width:1px;background:#000}
 .reason{margin:.3rem 0;color:#444}
 .legend span{display:inline-block;margin:0 .8rem .3rem 0;font-size:.85rem}
@@ -345,7 +345,7 @@ def _summary_rows(records: Sequence[dict[str, Any]], order: Iterable[int]) -> st
         evidence = record.get("evidence") or []
         top = escape(_short(str(evidence[0].get("text", "")))) if evidence else ""
         rows.append(
-            f'<tr class="{css}"><td class="num">{i + 1}</td>'
+            f'<tr class="row-{css}"><td class="num">{i + 1}</td>'
             f'<td><span class="verdict {css}">'
             f"{escape(label)}</span></td><td>{bar}{_number(probability)}</td>"
             f'<td class="num">{len(evidence)}</td><td>{top}</td>'

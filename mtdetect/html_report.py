@@ -45,50 +45,12 @@ _OTHER_COLOUR = "#d9d9d9"
 _SPAN_CHARS = 60
 _UNSAFE_CLASS = re.compile(r"[^\w.-]+")
 
-CSS = """
-body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#222;
-background:#fafafa}
-main{max-width:60rem;margin:0 auto;padding:1rem 1.5rem 4rem}
-h1{font-size:1.4rem;margin:.5rem 0}h2{font-size:1.15rem;margin:0 0 .4rem;word-break:break-all}
-h3{font-size:1rem;margin:1rem 0 .3rem}
-.meta{color:#666;font-size:.85rem}
-section.input{background:#fff;border:1px solid #ddd;border-radius:6px;padding:1rem;
-margin:1.5rem 0}
-.verdict{display:inline-block;font-weight:700;padding:.1rem .6rem;border-radius:4px;
-color:#fff;margin-right:.5rem}
-.v-flagged{background:#c62828}.v-ok{background:#2e7d32}.v-abstain{background:#757575}
-.v-error{background:#6a1b9a}
-.scale{position:relative;height:14px;background:#eee;border:1px solid #ccc;
-border-radius:3px;margin:.5rem 0 1.2rem;max-width:30rem}
-.scale .fill{position:absolute;left:0;top:0;bottom:0;background:#888}
-.flagged .scale .fill{background:#c62828}
-.scale .cut{position:absolute;top:-4px;bottom:-4px;width:2px;background:#000}
-.scale .cut span{position:absolute;top:18px;left:-3rem;width:6rem;text-align:center;
-font-size:.75rem;color:#333}
-.mini{display:inline-block;width:6rem;height:8px;background:#eee;position:relative;
-vertical-align:middle;margin-right:.4rem}
-.mini .fill{position:absolute;left:0;top:0;bottom:0;background:#888}
-tr.row-v-flagged .mini .fill{background:#c62828}td.kind{white-space:nowrap}
-.mini .cut{position:absolute;top:-2px;bottom:-2px;width:1px;background:#000}
-.reason{margin:.3rem 0;color:#444}
-.legend span{display:inline-block;margin:0 .8rem .3rem 0;font-size:.85rem}
-.legend i{display:inline-block;width:.9rem;height:.9rem;vertical-align:-2px;
-margin-right:.3rem;border:1px solid #999}
-.article{white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;border:1px solid #eee;
-padding:.8rem;max-height:40rem;overflow:auto;font-family:Georgia,serif;line-height:1.6}
-mark{background:#d9d9d9;border-radius:2px;padding:0 1px;color:inherit;
-border-bottom:2px solid rgba(0,0,0,.35)}
-mark mark{border-bottom-style:dotted}
-mark:target{outline:3px solid #1565c0}
-.boilerplate{color:#999;text-decoration:line-through}
-table{border-collapse:collapse;width:100%;font-size:.85rem}
-th,td{border-bottom:1px solid #eee;padding:.25rem .4rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-a{color:#1565c0}
-.order{display:none}.order:target{display:block}#order-probability{display:block}
-#order-input:target~#order-probability{display:none}
-.removed li{color:#777;font-family:monospace;white-space:pre-wrap}
-"""
+
+def _css() -> str:
+    """The page's style sheet (mtdetect/data/report.css), inlined: nothing is fetched."""
+    from importlib.resources import files
+
+    return files("mtdetect.data").joinpath("report.css").read_text(encoding="utf-8")
 
 
 def _family_css() -> str:
@@ -379,14 +341,12 @@ def _summary(records: Sequence[dict[str, Any]]) -> str:
 
 
 def _counts(records: Sequence[dict[str, Any]]) -> str:
-    flagged = sum(1 for r in records if r.get("status") == "scored" and r.get("flagged"))
-    ok = sum(1 for r in records if r.get("status") == "scored" and not r.get("flagged"))
-    errors = sum(1 for r in records if r.get("status") == "error")
-    abstained = len(records) - flagged - ok - errors
-    return (
-        f"{len(records)} input{'' if len(records) == 1 else 's'}: {flagged} flagged, {ok} ok, "
-        f"{abstained} abstained, {errors} error{'' if errors == 1 else 's'}"
-    )
+    from mtdetect.report import Tally
+
+    tally = Tally()
+    for record in records:
+        tally.add(record)
+    return tally.summary()
 
 
 def render_report(
@@ -406,7 +366,7 @@ def render_report(
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title><style>{CSS}{_family_css()}{extra_css}</style></head><body><main>",
+        f"<title>{escape(title)}</title><style>{_css()}{_family_css()}{extra_css}</style></head><body><main>",
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">{escape(_counts(records))} &middot; mtdetect {escape(__version__)}'
         + (f" &middot; model {escape(', '.join(versions))}" if versions else "")

@@ -329,14 +329,14 @@ def _summary(records: Sequence[dict[str, Any]]) -> str:
             -(records[i].get("probability") or 0),
         ),
     )
+    # each order carries its own switch, so following a link keeps the switch in view
     return (
-        '<section class="summary"><h3>Summary</h3><p class="meta">Sort: '
-        '<a href="#order-probability">by probability</a> &middot; '
-        '<a href="#order-input">in input order</a></p>'
-        f'<div class="order" id="order-input">{head}'
-        f"{_summary_rows(records, range(len(records)))}</tbody></table></div>"
-        f'<div class="order" id="order-probability">{head}'
-        f"{_summary_rows(records, by_probability)}</tbody></table></div></section>"
+        '<section class="summary"><h3>Summary</h3><div class="order" id="order-input">'
+        '<p class="meta">In input order &middot; <a href="#order-probability">sort by '
+        f"probability</a></p>{head}{_summary_rows(records, range(len(records)))}</tbody>"
+        '</table></div><div class="order" id="order-probability"><p class="meta">By '
+        'probability, highest first &middot; <a href="#order-input">show in input order</a>'
+        f"</p>{head}{_summary_rows(records, by_probability)}</tbody></table></div></section>"
     )
 
 

@@ -219,7 +219,8 @@ def _legend(evidence: Sequence[dict[str, Any]], boilerplate: int) -> str:
     return f'<p class="legend">{"".join(parts)}</p>' if parts else ""
 
 
-def _evidence_table(evidence: Sequence[dict[str, Any]], prefix: str, linked: bool) -> str:
+def _evidence_table(evidence: Sequence[dict[str, Any]], prefix: str, length: int) -> str:
+    """Rows strongest first; a row links to its mark when the span was marked (is in the text)."""
     if not evidence:
         return '<p class="meta">No evidence.</p>'
     order = sorted(range(len(evidence)), key=lambda j: -float(evidence[j].get("weight", 0.0)))
@@ -227,7 +228,8 @@ def _evidence_table(evidence: Sequence[dict[str, Any]], prefix: str, linked: boo
     for j in order:
         item = evidence[j]
         shown = escape(_short(str(item.get("text", ""))))
-        span = f'<a href="#{prefix}-{j}">{shown}</a>' if linked else shown
+        marked = 0 <= int(item.get("start", -1)) < int(item.get("end", -1)) <= length
+        span = f'<a href="#{prefix}-{j}">{shown}</a>' if marked else shown
         kind = str(item.get("kind", ""))
         rows.append(
             f'<tr><td class="num">{float(item.get("weight", 0.0)):+.2f}</td>'
@@ -281,7 +283,7 @@ def render_input(record: dict[str, Any], index: int, sections: Sequence[Section]
         )
     if evidence or record.get("status") == "scored":
         body.append(f"<h3>Evidence ({len(evidence)}), strongest first</h3>")
-        body.append(_evidence_table(evidence, prefix, linked=text is not None))
+        body.append(_evidence_table(evidence, prefix, -1 if text is None else len(text)))
     body += [section(record, index) for section in sections]
     return "".join(head + body) + "</section>"
 

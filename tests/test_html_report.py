@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,8 @@ def test_spans_outside_the_text_are_left_out() -> None:
     spans = [item("names.x", 0, 5, text), {**item("names.x", 0, 5, text), "start": 10, "end": 99}]
     page = parse(f'<div class="article">{mark_text(text, spans)}</div>')
     assert "".join(page.article) == text and set(page.marks) == {"ev-0-0"}
+    links = [href for href in parse(render_report([record(text, spans)])).hrefs]
+    assert "#ev-0-0" in links and "#ev-0-1" not in links  # no link to a mark that is not there
 
 
 def test_boilerplate_is_dimmed_in_place_and_listed_apart() -> None:
@@ -265,6 +268,23 @@ def test_score_format_html_carries_the_text(tmp_path: Path, capsys: Any) -> None
     page = parse(capsys.readouterr().out)
     text = (SEEDS / "004_d606118ac6020601.txt").read_text(encoding="utf-8")
     assert "".join(page.article) == text.replace("\r\n", "\n")
+    assert any("".join(pieces) == "Zelenskiyn" for pieces in page.marks.values())
+
+
+def test_an_html_page_is_shown_as_its_extracted_text(tmp_path: Path, capsys: Any) -> None:
+    text = (SEEDS / "004_d606118ac6020601.txt").read_text(encoding="utf-8")
+    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
+    page_file = tmp_path / "page.html"
+    page_file.write_text(
+        f"<html><head><title>t</title></head><body><nav>Home | News</nav><article>{paragraphs}"
+        "</article><footer>Copyright</footer></body></html>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(page_file), "-o", str(out)]) == 1
+    page = parse(out.read_text(encoding="utf-8"))
+    shown = "".join(page.article)
+    assert "Zelenskiyn" in shown and "Home | News" not in shown and "<p>" not in shown
     assert any("".join(pieces) == "Zelenskiyn" for pieces in page.marks.values())
 
 

@@ -33,7 +33,7 @@ INPUT_FORMATS = ("files", "jsonl")
 #: modules that add subcommands of their own, imported when the parser is built: each
 #: has ``add_command(commands)``, which adds a parser whose ``handler(args) -> int``
 #: is set with ``set_defaults`` (heavy imports stay inside the handler)
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("mtdetect._report_command",)
 #: evidence lines shown by a bare --explain
 EXPLAIN_DEFAULT = 5
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+\Z")
@@ -145,7 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the results to FILE instead of standard output (even with --quiet)",
     )
     score.add_argument(
-        "--format", "-f", choices=FORMATS, default="text", help="output format (default: text)"
+        "--format",
+        "-f",
+        choices=FORMATS,
+        default="text",
+        help="output format (default: text); html: one page with the texts and their "
+        "evidence highlighted (as 'mtdetect report')",
     )
     score.add_argument(
         "--threshold",
@@ -411,7 +416,7 @@ def _score(args: argparse.Namespace, detector: Any, workers: _batch.Workers | No
         threshold=threshold,
         shown_threshold=getattr(detector, "threshold", None) if threshold is None else threshold,
         model_version=str(getattr(detector, "model_version", "")),
-        emit_text=args.emit_text,
+        emit_text=args.emit_text or args.format == "html",  # the page shows the text
         max_bytes=max_bytes,
     )
     stderr_tty = bool(getattr(sys.stderr, "isatty", lambda: False)())

@@ -16,7 +16,7 @@ from typing import IO, Any, Protocol
 from mtdetect.evidence import Evidence
 from mtdetect.reading import InputText
 
-FORMATS = ("text", "json", "jsonl", "csv")
+FORMATS = ("text", "json", "jsonl", "csv", "html")
 CSV_COLUMNS = ("path", "probability", "flagged", "status", "reason", "top_evidence")
 _SPAN_CHARS = 80
 
@@ -129,7 +129,11 @@ def explain_lines(record: dict[str, Any], n: int) -> list[str]:
 
 
 class Writer:
-    """Streams records in one format; ``close`` finishes the document."""
+    """Streams records in one format; ``close`` finishes the document.
+
+    html keeps the records until ``close``: the page opens with a summary of
+    them all (``mtdetect.html_report``), and needs each record's ``text``.
+    """
 
     def __init__(
         self, stream: IO[str], fmt: str = "text", explain: int = 0, ids: bool = False
@@ -139,6 +143,7 @@ class Writer:
         self.stream, self.fmt, self.explain, self.ids = stream, fmt, explain, ids
         self.count = 0
         self._csv: Any = None
+        self._html: list[dict[str, Any]] = []
         if fmt == "csv":
             self._csv = csv.writer(stream, lineterminator="\n")
             self._csv.writerow(("id", *CSV_COLUMNS) if ids else CSV_COLUMNS)
@@ -146,7 +151,9 @@ class Writer:
             stream.write("[")
 
     def write(self, record: dict[str, Any]) -> None:
-        if self.fmt == "jsonl":
+        if self.fmt == "html":
+            self._html.append(record)
+        elif self.fmt == "jsonl":
             self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif self.fmt == "json":
             body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
@@ -179,6 +186,10 @@ class Writer:
     def close(self) -> None:
         if self.fmt == "json":
             self.stream.write("\n]\n" if self.count else "]\n")
+        elif self.fmt == "html":
+            from mtdetect.html_report import render_report
+
+            self.stream.write(render_report(self._html))
         self.stream.flush()
 
 

@@ -19,13 +19,13 @@ _EMPTY = np.uint64(0)  # a key of exactly 0 is never stored (2**-64 odds of meet
 class HashIndex:
     """``lookup(keys)`` gives each key's position in ``vocabulary``, or -1."""
 
-    def __init__(self, vocabulary: np.ndarray, load: float = 0.4) -> None:
+    def __init__(self, vocabulary: np.ndarray, load: float = 0.25) -> None:
         vocabulary = np.asarray(vocabulary, dtype=np.uint64)
         bits = max(4, int(np.ceil(np.log2(max(len(vocabulary), 1) / load))))
         self._shift = np.uint64(64 - bits)
         self._mask = np.int64((1 << bits) - 1)
         self._keys = np.full(1 << bits, _EMPTY, dtype=np.uint64)
-        self._columns = np.full(1 << bits, -1, dtype=np.int64)
+        self._columns = np.full(1 << bits, -1, dtype=np.int32)
         stored = vocabulary != _EMPTY
         pending = np.flatnonzero(stored)
         slot = self._slot(vocabulary[pending])

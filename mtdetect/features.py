@@ -26,10 +26,10 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "surface": ("mtdetect.signals.surface", "SurfaceSignal"),
     "profile": ("mtdetect.signals.profile", "ProfileSignal"),
     "syntax": ("mtdetect.signals.syntax", "SyntaxSignal"),
-    "style": ("mtdetect.signals.style", "StyleSignal"),
-    "wording": ("mtdetect.signals.style", "WordingSignal"),
-    "roundtrip": ("mtdetect.signals.style", "RoundTripSignal"),
-    "neural": ("mtdetect.signals.style", "NeuralSignal"),
+    "style": ("mtdetect.signals.patterns", "StyleSignal"),
+    "wording": ("mtdetect.signals.patterns", "WordingSignal"),
+    "roundtrip": ("mtdetect.signals.patterns", "RoundTripSignal"),
+    "neural": ("mtdetect.signals.patterns", "NeuralSignal"),
     "fluency": ("mtdetect.signals.fluency", "FluencySignal"),
 }
 # Families that need nothing but the shipped resources; "style", "wording",
@@ -90,7 +90,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         Add ``telltale.kinds`` (how many different telltales were found) and
         ``telltale.surprise`` (how unlikely they are for native news).
     style_model:
-        A fitted :class:`mtdetect.style.FunctionWordModel`, required by the
+        A fitted :class:`mtdetect.pattern_model.FunctionWordModel`, required by the
         ``style`` family (its score becomes the ``style.score`` feature).
     wording_model:
         The same for the ``wording`` family (``wording.score``): a model that

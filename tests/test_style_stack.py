@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from mtdetect.features import FeatureExtractor
+from mtdetect.pattern_model import FunctionWordModel, masked_tokens
 from mtdetect.signals.phrases import FUNCTION_WORDS
-from mtdetect.style import FunctionWordModel, masked_tokens
 from mtdetect.text import Document
 from training.style_stack import matched_pairs, out_of_fold, stack_columns
 

@@ -35,8 +35,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from mtdetect.features import TRAINED_FAMILIES, FeatureExtractor, score_feature
-from mtdetect.signals.style import above_ceiling
-from mtdetect.style import FunctionWordModel
+from mtdetect.pattern_model import FunctionWordModel
+from mtdetect.signals.patterns import above_ceiling
 from mtdetect.telltales import SUMMARY_FEATURES
 from training import loso
 from training.augment import partial_roundtrips

@@ -22,7 +22,7 @@ from sklearn.metrics import roc_auc_score
 
 from mtdetect.bundle import Bundle, default_path, save_bundle
 from mtdetect.features import TRAINED_FAMILIES, FeatureExtractor, model_parameter, score_feature
-from mtdetect.signals.style import above_ceiling
+from mtdetect.signals.patterns import above_ceiling
 from training.augment import partial_roundtrips
 from training.corpus import (
     EXTRA_ROUNDTRIP_LABELS,

@@ -17,8 +17,8 @@ from sklearn.metrics import roc_auc_score
 
 from mtdetect.calibration import SigmoidCalibrator
 from mtdetect.features import FeatureExtractor
-from mtdetect.signals.style import above_ceiling
-from mtdetect.style import FunctionWordModel
+from mtdetect.pattern_model import FunctionWordModel
+from mtdetect.signals.patterns import above_ceiling
 from training.augment import partial_roundtrips
 from training.corpus import (
     HUMAN_LABELS,

@@ -42,7 +42,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from mtdetect.features import FeatureExtractor
-from mtdetect.signals.style import above_ceiling
+from mtdetect.signals.patterns import above_ceiling
 from training.corpus import HUMAN_LABELS, native_news
 from training.dataset import featurize
 from training.evaluate import tpr_at_fpr

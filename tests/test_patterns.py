@@ -10,8 +10,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from mtdetect.evidence import Evidence
 from mtdetect.features import FeatureExtractor
-from mtdetect.signals.style import SCORE, StyleSignal
-from mtdetect.style import FunctionWordModel, masked_tokens, patterns
+from mtdetect.pattern_model import FunctionWordModel, masked_tokens, patterns
+from mtdetect.signals.patterns import SCORE, StyleSignal
 from mtdetect.text import Document
 
 # Hand-written stand-ins: "translated" sentences chain genitives and use "his"

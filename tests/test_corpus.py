@@ -11,8 +11,8 @@ from training.corpus import (
     CORPUS,
     Record,
     _read_jsonl,
+    labelled_records,
     learner_records,
-    load_records,
     split_of,
     uniform_layout,
     wmt_records,
@@ -73,7 +73,7 @@ def test_uniform_layout_keeps_one_segment_a_line_and_real_differences() -> None:
 
 @pytest.fixture(scope="module")
 def records() -> list[Record]:
-    return load_records(roundtrips=False)
+    return labelled_records()
 
 
 @needs_corpus

@@ -227,7 +227,7 @@ def test_native_news_counts_as_human_text_and_raises_the_ceiling() -> None:
 def test_evaluation_refits_the_roundtrip_model_exactly_as_training_fits_it() -> None:
     from types import SimpleNamespace
 
-    from training.evaluate import Context
+    from training.evaluation.context import Context
     from training.style_stack import fit_roundtrip, native_records
 
     records = roundtrip_corpus()

@@ -182,13 +182,13 @@ def learner_records() -> Iterator[Record]:
         )
 
 
-def load_records(min_words: int = MIN_WORDS, roundtrips: bool = True) -> list[Record]:
-    """All labelled records of at least ``min_words`` words."""
-    records: list[Record] = [*wmt_records(), *original_records(), *learner_records()]
-    if roundtrips:
-        from training.roundtrip import roundtrip_records
+def labelled_records(min_words: int = MIN_WORDS) -> list[Record]:
+    """The shared corpus's labelled records of at least ``min_words`` words.
 
-        records.extend(roundtrip_records())
+    The Apertium round trips are made from these, so they are added one level
+    up (``training.records.load_records``), never here.
+    """
+    records: list[Record] = [*wmt_records(), *original_records(), *learner_records()]
     return [r for r in records if r.n_words >= min_words]
 
 

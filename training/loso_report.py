@@ -42,11 +42,12 @@ from training import loso
 from training.augment import partial_roundtrips
 from training.baseline import CONFIG as BASELINE_CONFIG
 from training.baseline import make_vectorizer
-from training.corpus import HUMAN_LABELS, Record, liv_blocks, load_records, native_news
+from training.corpus import HUMAN_LABELS, Record, liv_blocks, native_news
 from training.dataset import CACHE as FEATURE_CACHE
 from training.dataset import featurize, matched_pairs_of, sample_weights
 from training.heads import fit_model, neural_columns, neural_head_rows
 from training.modeling import SEED, fit_scorer
+from training.records import load_records
 from training.style_stack import (
     NATIVE_NEGATIVES,
     PARAMS,

@@ -40,7 +40,14 @@ if __name__ == "__main__" and __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mtdetect.text import Document
-from training.corpus import MIN_WORDS, Record, original_records, uniform_layout
+from training.corpus import (
+    MIN_WORDS,
+    Record,
+    learner_records,
+    original_records,
+    uniform_layout,
+    wmt_records,
+)
 from training.pivots import (
     EXTRA_PIVOT_LIMIT,
     EXTRA_PIVOTS,
@@ -440,8 +447,6 @@ def sources(
         out.extend(select_originals(original_records(), limit))
     others = [kind for kind in kinds if kind != "ORIG"]
     if others:
-        from training.corpus import learner_records, wmt_records
-
         human = [*wmt_records(), *learner_records()]
         for kind in others:
             out.extend(select_sources(human, kind))

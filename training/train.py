@@ -28,7 +28,6 @@ from training.corpus import (
     EXTRA_ROUNDTRIP_LABELS,
     HUMAN_LABELS,
     Record,
-    load_records,
     native_news,
     seed_expectations,
 )
@@ -40,6 +39,7 @@ from training.modeling import (
     grouped_cv_auc,
     threshold_for_fpr,
 )
+from training.records import load_records
 from training.style_stack import (
     NATIVE_NEGATIVES,
     fit_neural,

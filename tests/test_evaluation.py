@@ -8,25 +8,25 @@ import pytest
 from mtdetect.boilerplate import strip_boilerplate
 from mtdetect.text import normalise
 from training.corpus import Record
-from training.evaluate import (
-    add_boilerplate,
+from training.evaluation.groups import cefr_group, length_bucket, system_family
+from training.evaluation.metrics import (
     auc,
-    cefr_group,
     check,
     cut_at_fpr,
     expected_calibration_error,
-    length_bucket,
     paired_wins,
-    paragraphs,
-    reflow_sentences,
     reliability_bins,
-    shortcut_sample,
-    single_line,
-    summarise,
-    swap_quotes,
-    system_family,
     tpr_at_fpr,
 )
+from training.evaluation.perturb import (
+    add_boilerplate,
+    paragraphs,
+    reflow_sentences,
+    single_line,
+    swap_quotes,
+)
+from training.evaluation.report import summarise
+from training.evaluation.shortcuts import shortcut_sample
 
 ARTICLE = (
     'The harbour board met on Monday. "We cannot wait another winter," said its chair,\n'
@@ -192,7 +192,7 @@ def test_added_boilerplate_is_what_the_detector_strips() -> None:
 
 
 def test_grouped_bootstrap_resamples_whole_groups() -> None:
-    from training.evaluate import grouped_bootstrap
+    from training.evaluation.metrics import grouped_bootstrap
 
     values = np.array([1.0, 1.0, 0.0, 0.0, 0.5, 0.5])
     groups = ["a", "a", "b", "b", "c", "c"]
@@ -234,7 +234,7 @@ def _toy_context(n_groups: int = 40):  # type: ignore[no-untyped-def]
 
 
 def test_paired_gaps_are_zero_between_a_model_and_itself() -> None:
-    from training.baseline import paired_gaps
+    from training.evaluation.baseline import paired_gaps
 
     ctx = _toy_context()
     scores = np.random.default_rng(0).normal(size=len(ctx.test)) + ctx.y
@@ -246,7 +246,7 @@ def test_paired_gaps_are_zero_between_a_model_and_itself() -> None:
 
 
 def test_paired_gaps_favour_the_model_that_separates_the_classes() -> None:
-    from training.baseline import paired_gaps
+    from training.evaluation.baseline import paired_gaps
 
     ctx = _toy_context()
     noise = np.random.default_rng(1).normal(size=len(ctx.test))
@@ -261,7 +261,7 @@ def test_paired_gaps_favour_the_model_that_separates_the_classes() -> None:
 def test_roundtrips_by_source_split_recall_by_the_original_they_came_from() -> None:
     from dataclasses import replace
 
-    from training.baseline import roundtrips_by_source
+    from training.evaluation.baseline import roundtrips_by_source
 
     ctx = _toy_context()
     # odd groups' originals are chats, even ones news
@@ -288,7 +288,7 @@ def test_roundtrips_by_source_split_recall_by_the_original_they_came_from() -> N
 def test_operating_points_include_the_shipped_threshold_and_fall_with_it() -> None:
     from types import SimpleNamespace
 
-    from training.evaluate import operating_points
+    from training.evaluation.headline import operating_points
 
     label = np.array(["HT", "HT", "ORIG", "LEARNER", "MT", "MT", "RT", "RT"])
     probability = np.array([0.96, 0.4, 0.1, 0.85, 0.97, 0.6, 0.999, 0.92])
@@ -304,7 +304,7 @@ def test_operating_points_include_the_shipped_threshold_and_fall_with_it() -> No
 
 
 def test_holding_a_language_out_drops_the_round_trips_of_its_translations() -> None:
-    from training.evaluate import lolo_keep
+    from training.evaluation.groups import lolo_keep
 
     def rec(label: str, lang: str, source_lang: str = "") -> Record:
         meta = (("source_lang", source_lang),) if source_lang else ()
@@ -322,7 +322,7 @@ def test_holding_a_language_out_drops_the_round_trips_of_its_translations() -> N
 def test_roundtrips_of_other_texts_are_measured_against_the_human_cut() -> None:
     from types import SimpleNamespace
 
-    from training.evaluate import roundtrips_of_other_texts
+    from training.evaluation.roundtrips import roundtrips_of_other_texts
 
     test = [
         Record("", "HT", "w1", "wmt", "ja", ""),

@@ -188,7 +188,7 @@ def test_pickle_round_trip_and_fingerprint() -> None:
 
 
 def test_detector_shares_a_feature_in_proportion_to_preset_pulls() -> None:
-    from mtdetect.detector import _weigh
+    from mtdetect._scoring import _weigh
 
     names = ["surface.doubled_word", SCORE]
     contributions = np.array([1.0, 2.0])

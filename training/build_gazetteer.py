@@ -18,7 +18,8 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from mtdetect.gazetteer import Gazetteer, count_forms
+from mtdetect._name_forms import count_forms
+from mtdetect.gazetteer import Gazetteer
 from mtdetect.name_chars import NameCharModel
 from mtdetect.resources import data_path
 from training.corpus import labelled_records, news_lm_documents

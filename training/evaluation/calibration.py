@@ -7,9 +7,7 @@ from typing import Any
 
 from training.dataset import sample_weights
 from training.evaluation.context import Context
-from training.evaluation.groups import (
-    LEARNER,
-)
+from training.evaluation.groups import LEARNER
 from training.evaluation.metrics import (
     ECE_BINS,
     check,

@@ -25,9 +25,7 @@ from training.corpus import (
     native_news,
 )
 from training.dataset import featurize, sample_weights
-from training.evaluation.groups import (
-    HUMAN,
-)
+from training.evaluation.groups import HUMAN
 from training.style_stack import (
     NATIVE_NEGATIVES,
     fit_roundtrip_classifier,

@@ -6,9 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from training.corpus import (
-    native_news,
-)
+from training.corpus import native_news
 from training.dataset import featurize
 from training.evaluation.context import Context
 from training.evaluation.metrics import (

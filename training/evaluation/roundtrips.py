@@ -7,9 +7,7 @@ from typing import Any
 import numpy as np
 
 from training.evaluation.context import Context
-from training.evaluation.groups import (
-    LEARNER,
-)
+from training.evaluation.groups import LEARNER
 from training.evaluation.metrics import (
     auc,
     check,

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from training.corpus import (
-    seed_expectations,
-)
+from training.corpus import seed_expectations
 from training.evaluation.context import Context
-from training.evaluation.metrics import (
-    rounded,
-)
+from training.evaluation.metrics import rounded
 
 
 def evaluate_seeds(ctx: Context) -> dict[str, Any]:

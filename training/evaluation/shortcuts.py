@@ -9,9 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from training.corpus import (
-    Record,
-)
+from training.corpus import Record
 from training.evaluation.context import Context
 from training.evaluation.metrics import (
     SHIFT_LIMIT,

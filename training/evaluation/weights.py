@@ -8,9 +8,7 @@ from typing import Any
 import numpy as np
 
 from training.evaluation.context import Context
-from training.evaluation.metrics import (
-    rounded,
-)
+from training.evaluation.metrics import rounded
 
 
 def top_features(ctx: Context, k: int = 20) -> list[dict[str, Any]]:

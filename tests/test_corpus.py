@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from training._apertium_batches import SEPARATOR, Original, join_units, postprocess, translate_batch
 from training.corpus import (
     CORPUS,
     Record,
@@ -17,17 +18,8 @@ from training.corpus import (
     uniform_layout,
     wmt_records,
 )
-from training.roundtrip import (
-    SEPARATOR,
-    Original,
-    join_units,
-    make_record,
-    postprocess,
-    select_sources,
-    source_batches,
-    strip_markers,
-    translate_batch,
-)
+from training.pivots import strip_markers
+from training.roundtrip import make_record, select_sources, source_batches
 
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="no apertium")

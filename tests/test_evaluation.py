@@ -347,3 +347,15 @@ def test_roundtrips_of_other_texts_are_measured_against_the_human_cut() -> None:
     assert out["RT-HT"]["auc_vs_own_sources"] == 0.5
     assert out["RT-LEARNER"]["tpr_at_1fpr"] == 1.0
     assert out["RT-LEARNER"]["auc_vs_own_sources"] == 1.0
+
+
+def test_model_card_renders_the_committed_report_unchanged() -> None:
+    """The card is a pure function of metrics.json: the committed pair must agree."""
+    import json
+    from pathlib import Path
+
+    from training.evaluation.model_card import render_markdown
+
+    reports = Path(__file__).resolve().parents[1] / "training" / "reports"
+    report = json.loads((reports / "metrics.json").read_text(encoding="utf-8"))
+    assert render_markdown(report) == (reports / "metrics.md").read_text(encoding="utf-8")

@@ -31,12 +31,12 @@ from training.evaluation.context import build_context
 from training.evaluation.headline import evaluate_headline, evaluate_slices, evaluate_threshold
 from training.evaluation.learners import evaluate_learners
 from training.evaluation.leave_out import evaluate_ablation, evaluate_leave_out
+from training.evaluation.model_card import fmt, render_markdown, target_checks, verdict
 from training.evaluation.native_news import evaluate_native_news
 from training.evaluation.roundtrips import evaluate_roundtrips
 from training.evaluation.seeds import evaluate_seeds
 from training.evaluation.shortcuts import evaluate_shortcuts
 from training.evaluation.weights import model_summary, top_features, top_style_patterns
-from training.model_card import fmt, render_markdown, target_checks, verdict
 
 REPORTS = Path(__file__).resolve().parents[1] / "reports"
 SECTIONS = ("slices", "leave_out", "ablation", "baseline", "seeds", "shortcuts", "native_news")

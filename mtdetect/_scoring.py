@@ -7,6 +7,7 @@ options, no loading), so it can be read and tested on its own.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any, overload
 
@@ -14,7 +15,33 @@ import numpy as np
 
 from mtdetect.bundle import Bundle
 from mtdetect.evidence import Evidence
+from mtdetect.exceptions import ModelError
 from mtdetect.telltales import SUMMARY_FEATURES, TELLTALE_KINDS
+
+#: a base rate closer to 0 or 1 than this is not a rate but a verdict given in advance
+MIN_BASE_RATE = 1e-6
+
+
+def _prior_shift(bundle: Bundle, base_rate: float | None) -> float:
+    """Log-odds to add to move probabilities from the calibration mix to ``base_rate``."""
+    if base_rate is None:
+        return 0.0
+    if (
+        isinstance(base_rate, bool)
+        or not isinstance(base_rate, numbers.Real)
+        or not MIN_BASE_RATE <= float(base_rate) <= 1.0 - MIN_BASE_RATE
+    ):
+        raise ValueError(
+            f"base_rate must be between {MIN_BASE_RATE:g} and {1 - MIN_BASE_RATE}, "
+            f"got {base_rate!r}"
+        )
+    share = (bundle.metadata.get("calibration") or {}).get("machine_share")
+    if not isinstance(share, int | float) or not 0.0 < share < 1.0:
+        raise ModelError(
+            "this model does not record the machine share it was calibrated on, "
+            "so its probabilities cannot be re-based; retrain it with training/train.py"
+        )
+    return _log_odds(float(base_rate)) - _log_odds(float(share))
 
 
 def _log_odds(p: float) -> float:

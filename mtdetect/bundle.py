@@ -26,6 +26,7 @@ import numpy as np
 import sklearn
 
 from mtdetect._version import __version__
+from mtdetect.exceptions import ModelError
 from mtdetect.resources import data_path, file_sha256
 
 FORMAT_VERSION = 1
@@ -39,10 +40,6 @@ RENAMED_MODULES: dict[str, str] = {
     "mtdetect.style": "mtdetect.pattern_model",  # issue 16: the pattern model's own name
 }
 _ALIAS_LOCK = threading.Lock()
-
-
-class ModelError(RuntimeError):
-    """The model bundle is missing, corrupt or incompatible."""
 
 
 @dataclass

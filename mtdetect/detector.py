@@ -12,17 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.base import clone
 
-from mtdetect._scoring import _direct_scorer, _linear_basis, _log_odds, _shifted, _weigh
-from mtdetect.bundle import Bundle, ModelError, load_bundle
+from mtdetect._scoring import MIN_BASE_RATE as MIN_BASE_RATE  # the bound base_rate obeys
+from mtdetect._scoring import (
+    _direct_scorer,
+    _linear_basis,
+    _prior_shift,
+    _shifted,
+    _weigh,
+)
+from mtdetect.bundle import Bundle, load_bundle
 from mtdetect.evidence import Evidence, exact_spans
-from mtdetect.features import Extraction, FeatureExtractor
+from mtdetect.features import TRAINED_FAMILIES, Extraction, FeatureExtractor, model_parameter
 from mtdetect.result import DetectionResult
 
 #: fewer words than this and a verdict would be a guess: abstain
-MIN_WORDS = 40
-#: a base rate closer to 0 or 1 than this is not a rate but a verdict given in advance
-MIN_BASE_RATE = 1e-6
+MIN_WORDS_TO_SCORE = 40
 #: longer texts abstain as "too_long": scoring takes about 130 bytes of memory a character
 MAX_CHARS = 1_000_000
 #: HTML markup is not parsed when longer than this many times ``max_chars``
@@ -50,8 +56,7 @@ class Detector:
         self._shift = _prior_shift(bundle, base_rate)
         extractor: FeatureExtractor = bundle.pipeline[0]
         if gazetteer is not None:
-            extractor.set_params(gazetteer=str(gazetteer))
-            extractor.__dict__.pop("_signal_cache", None)
+            extractor = _with_gazetteer(extractor, gazetteer)
         self._extractor = extractor
         self._scorer = bundle.pipeline[1:]
         self._contribution_basis = _linear_basis(bundle.pipeline)
@@ -259,10 +264,10 @@ class Detector:
             return self._abstain("error", f"feature extraction failed: {exc}", cut)
         # abstain before the signals run: they would be wasted
         n_words = prepared.doc.n_words
-        if n_words < MIN_WORDS:
+        if n_words < MIN_WORDS_TO_SCORE:
             return self._abstain(
                 "too_short",
-                f"{n_words} words after removing boilerplate; need at least {MIN_WORDS}",
+                f"{n_words} words after removing boilerplate; need at least {MIN_WORDS_TO_SCORE}",
                 cut,
                 prepared.boilerplate,
             )
@@ -322,6 +327,21 @@ class Detector:
         return [result for part in parts for result in part]
 
 
+def _with_gazetteer(extractor: FeatureExtractor, gazetteer: str | Path) -> FeatureExtractor:
+    """A copy of the bundle's extractor that also reads ``gazetteer``.
+
+    Why a copy: the bundle's own extractor is shared (another Detector may hold
+    the same bundle) and stays as loaded. ``clone`` would also unfit the
+    pattern models, which are the extractor's parameters, so the fitted ones
+    are handed back to the clone; ``fit([])`` only fixes the feature layout.
+    """
+    fitted = {
+        model_parameter(family): getattr(extractor, model_parameter(family))
+        for family in TRAINED_FAMILIES
+    }
+    return clone(extractor).set_params(gazetteer=str(gazetteer), **fitted).fit([])
+
+
 def _check_options(content_type: object, max_chars: object) -> None:
     if content_type not in CONTENT_TYPES:
         raise ValueError(f"content_type must be one of {CONTENT_TYPES}, got {content_type!r}")
@@ -331,28 +351,6 @@ def _check_options(content_type: object, max_chars: object) -> None:
         raise ValueError(
             f"max_chars must be a whole number of 1 or more, or None, got {max_chars!r}"
         )
-
-
-def _prior_shift(bundle: Bundle, base_rate: float | None) -> float:
-    """Log-odds to add to move probabilities from the calibration mix to ``base_rate``."""
-    if base_rate is None:
-        return 0.0
-    if (
-        isinstance(base_rate, bool)
-        or not isinstance(base_rate, numbers.Real)
-        or not MIN_BASE_RATE <= float(base_rate) <= 1.0 - MIN_BASE_RATE
-    ):
-        raise ValueError(
-            f"base_rate must be between {MIN_BASE_RATE:g} and {1 - MIN_BASE_RATE}, "
-            f"got {base_rate!r}"
-        )
-    share = (bundle.metadata.get("calibration") or {}).get("machine_share")
-    if not isinstance(share, int | float) or not 0.0 < share < 1.0:
-        raise ModelError(
-            "this model does not record the machine share it was calibrated on, "
-            "so its probabilities cannot be re-based; retrain it with training/train.py"
-        )
-    return _log_odds(float(base_rate)) - _log_odds(float(share))
 
 
 # -- module-level convenience: the shipped model, loaded once -------------------

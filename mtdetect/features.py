@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
 from mtdetect.evidence import Evidence
 from mtdetect.signals.base import Signal
@@ -155,7 +156,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         return self.extract_features(X)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        self._check_fitted()
+        check_is_fitted(self, "feature_names_out_")
         return self.feature_names_out_.copy()
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
@@ -168,7 +169,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     # -- extraction ---------------------------------------------------------
     def extract_features(self, texts: Iterable[str]) -> np.ndarray:
         rows = [self.extract_one(text).features for text in texts]
-        self._check_fitted()
+        check_is_fitted(self, "feature_names_out_")
         if not rows:
             return np.zeros((0, self.n_features_out_), dtype=np.float64)
         return np.vstack(rows)
@@ -182,7 +183,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
 
     def prepare(self, text: str) -> Prepared:
         """Remove boilerplate (if asked) and tokenise; no signal runs yet."""
-        self._check_fitted()
+        check_is_fitted(self, "feature_names_out_")
         if not self.strip_boilerplate:
             return Prepared(Document(text), None, ())
         from mtdetect.boilerplate import strip_boilerplate
@@ -227,12 +228,6 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             cached = self._build_signals()
             self.__dict__["_signal_cache"] = cached
         return cached
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "feature_names_out_"):
-            from sklearn.exceptions import NotFittedError
-
-            raise NotFittedError("FeatureExtractor is not fitted; call fit() first")
 
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()

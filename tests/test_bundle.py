@@ -105,3 +105,11 @@ def test_shipped_bundle_loads_through_the_renamed_modules_table() -> None:
     ]
     assert models, "the shipped bundle carries no pattern model"
     assert all(old not in sys.modules for old in RENAMED_MODULES)
+
+
+def test_model_error_is_one_class_wherever_it_is_imported_from() -> None:
+    import mtdetect
+    from mtdetect import bundle, exceptions
+
+    assert bundle.ModelError is exceptions.ModelError is mtdetect.ModelError
+    assert issubclass(exceptions.ModelError, RuntimeError)

@@ -31,7 +31,8 @@ POSITIVE_LABELS = frozenset({"MT", "MT-roundtrip", "RT", "RT-HT", "RT-LEARNER"})
 # extra pairs, not rows of the main scorer or of the headline metrics.
 EXTRA_ROUNDTRIP_LABELS = frozenset({"RT-HT", "RT-LEARNER"})
 HUMAN_LABELS = frozenset({"HT", "ORIG"})  # the negatives of the headline metrics and threshold
-MIN_WORDS = 60
+#: documents shorter than this are left out of training and evaluation data
+MIN_CORPUS_WORDS = 60
 SPLITS = ("train", "val", "test")
 
 
@@ -182,7 +183,7 @@ def learner_records() -> Iterator[Record]:
         )
 
 
-def labelled_records(min_words: int = MIN_WORDS) -> list[Record]:
+def labelled_records(min_words: int = MIN_CORPUS_WORDS) -> list[Record]:
     """The shared corpus's labelled records of at least ``min_words`` words.
 
     The Apertium round trips are made from these, so they are added one level
@@ -215,7 +216,7 @@ NEWS_STEP = 4
 NEWS_QUARTERS = {"telltale_rates": 0, "evaluation": 1, "selection": 2, "roundtrip_negatives": 3}
 
 
-def native_news(use: str, n: int, min_words: int = MIN_WORDS) -> list[str]:
+def native_news(use: str, n: int, min_words: int = MIN_CORPUS_WORDS) -> list[str]:
     """The first ``n`` native news documents of ``use``'s quarter, of ``min_words`` or more."""
     quarter = NEWS_QUARTERS[use]
     out: list[str] = []

@@ -7,11 +7,11 @@ imports the other back.
 
 from __future__ import annotations
 
-from training.corpus import MIN_WORDS, Record, labelled_records
+from training.corpus import MIN_CORPUS_WORDS, Record, labelled_records
 from training.roundtrip import roundtrip_records
 
 
-def load_records(min_words: int = MIN_WORDS, roundtrips: bool = True) -> list[Record]:
+def load_records(min_words: int = MIN_CORPUS_WORDS, roundtrips: bool = True) -> list[Record]:
     """All labelled records of at least ``min_words`` words (round trips generated if missing)."""
     records = labelled_records(min_words)
     if roundtrips:

@@ -47,7 +47,7 @@ from training._apertium_batches import (
     translate_batch,
 )
 from training.corpus import (
-    MIN_WORDS,
+    MIN_CORPUS_WORDS,
     Record,
     learner_records,
     original_records,
@@ -88,7 +88,7 @@ def selection_key(group: str) -> str:
 
 
 def select_originals(
-    records: Iterable[Record], limit: int | None = DEFAULT_LIMIT, min_words: int = MIN_WORDS
+    records: Iterable[Record], limit: int | None = DEFAULT_LIMIT, min_words: int = MIN_CORPUS_WORDS
 ) -> list[Original]:
     """Originals of at least ``min_words`` words in a stable hash order, first ``limit``.
 
@@ -104,7 +104,7 @@ def select_originals(
 
 
 def select_sources(
-    records: Iterable[Record], kind: str, min_words: int = MIN_WORDS
+    records: Iterable[Record], kind: str, min_words: int = MIN_CORPUS_WORDS
 ) -> list[Original]:
     """Every human text of one kind (HT or LEARNER) of at least ``min_words`` words.
 
@@ -380,7 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             words = sum(r.n_words for r in mine)
             print(
                 f"{pivot} {ROUNDTRIP_LABELS[kind]}: {len(mine)} round trips, {words} words, "
-                f"{sum(r.n_words >= MIN_WORDS for r in mine)} with >= {MIN_WORDS} words"
+                f"{sum(r.n_words >= MIN_CORPUS_WORDS for r in mine)} with "
+                f">= {MIN_CORPUS_WORDS} words"
             )
         print(f"{pivot}: {ran[pivot]} batches run now")
     print(f"total: {len(records)} records in {elapsed:.1f}s")

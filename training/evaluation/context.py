@@ -19,7 +19,7 @@ from mtdetect.features import TRAINED_FAMILIES, model_parameter, score_feature
 from mtdetect.signals.patterns import above_ceiling
 from training.corpus import (
     EXTRA_ROUNDTRIP_LABELS,
-    MIN_WORDS,
+    MIN_CORPUS_WORDS,
     Record,
     labelled_records,
     native_news,
@@ -58,7 +58,7 @@ def cached_roundtrips() -> tuple[list[Record], dict[str, Any]]:
             records.extend(cached)
     except (ImportError, AttributeError, KeyError, TypeError, ValueError) as exc:
         return [], {"available": False, "reason": f"{type(exc).__name__}: {exc}"}
-    kept = [r for r in records if r.n_words >= MIN_WORDS]
+    kept = [r for r in records if r.n_words >= MIN_CORPUS_WORDS]
     info = {
         "available": True,
         "batches_cached": found,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -368,3 +370,21 @@ def test_model_card_keeps_the_committed_cards_sections() -> None:
 
     committed = (reports / "metrics.md").read_text(encoding="utf-8")
     assert headings(render_markdown(report)) == headings(committed)
+
+
+def test_report_commands_start(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    """``python -m training.evaluation`` and the README's ``python training/evaluate.py`` parse."""
+    import runpy
+    import sys
+    from pathlib import Path
+
+    shim = Path(__file__).resolve().parents[1] / "training" / "evaluate.py"
+    for run in (
+        lambda: runpy.run_module("training.evaluation", run_name="__main__"),
+        lambda: runpy.run_path(str(shim), run_name="__main__"),
+    ):
+        monkeypatch.setattr(sys, "argv", ["evaluate", "--help"])
+        with pytest.raises(SystemExit) as done:
+            run()
+        assert done.value.code == 0
+        assert "--skip" in capsys.readouterr().out

@@ -307,9 +307,9 @@ def fit_baseline(n_docs: int = 2000, seed: int = 3) -> Any:
     from sklearn.pipeline import make_pipeline
 
     from training.baseline import make_vectorizer
-    from training.corpus import load_records
+    from training.corpus import labelled_records
 
-    records = [r for r in load_records(roundtrips=False) if r.split == "train"]
+    records = [r for r in labelled_records() if r.split == "train"]
     sample = random.Random(seed).sample(records, min(n_docs, len(records)))
     model = make_pipeline(make_vectorizer(), LogisticRegression(C=10.0, max_iter=1000))
     model.fit([r.text for r in sample], [r.y for r in sample])

@@ -9,8 +9,13 @@ It never falls back to another model.
 
 from __future__ import annotations
 
+import importlib
 import json
 import platform
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,14 +26,20 @@ import numpy as np
 import sklearn
 
 from mtdetect._version import __version__
+from mtdetect.exceptions import ModelError
 from mtdetect.resources import data_path, file_sha256
 
 FORMAT_VERSION = 1
 DEFAULT_MODEL = "model"
 
-
-class ModelError(RuntimeError):
-    """The model bundle is missing, corrupt or incompatible."""
+# Modules that were renamed after a shipped bundle was pickled: old path -> new path.
+# A pickle names each class by module path, so while a bundle is unpickled the old
+# paths are aliased to the new modules (and only then). New bundles are pickled
+# under the new paths; drop an entry once no supported bundle refers to it.
+RENAMED_MODULES: dict[str, str] = {
+    "mtdetect.style": "mtdetect.pattern_model",  # issue 16: the pattern model's own name
+}
+_ALIAS_LOCK = threading.Lock()
 
 
 @dataclass
@@ -124,7 +135,8 @@ def load_bundle(path: str | Path | None = None) -> Bundle:
             "is installed; install a matching scikit-learn or retrain"
         )
     try:
-        payload = joblib.load(path)
+        with _renamed_modules():
+            payload = joblib.load(path)
     except Exception as exc:  # unpickling can raise nearly anything
         raise ModelError(f"model file {path} could not be loaded: {exc}") from exc
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
@@ -132,6 +144,27 @@ def load_bundle(path: str | Path | None = None) -> Bundle:
     bundle = Bundle(payload["pipeline"], payload["calibrator"], payload["threshold"], metadata)
     _check_resources(bundle)
     return bundle
+
+
+@contextmanager
+def _renamed_modules() -> Iterator[None]:
+    """Alias each old module path in :data:`RENAMED_MODULES` for one unpickling.
+
+    Why not a custom ``Unpickler.find_class``: ``joblib.load`` builds its own
+    unpickler and offers no hook for one. The aliases are removed afterwards, so
+    ``import mtdetect.style`` still fails everywhere else.
+    """
+    with _ALIAS_LOCK:
+        added = []
+        for old, new in RENAMED_MODULES.items():
+            if old not in sys.modules:
+                sys.modules[old] = importlib.import_module(new)
+                added.append(old)
+        try:
+            yield
+        finally:
+            for old in added:
+                sys.modules.pop(old, None)
 
 
 def _check_resources(bundle: Bundle) -> None:

@@ -6,22 +6,29 @@ import copy
 import math
 import numbers
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
+from sklearn.base import clone
 
-from mtdetect.bundle import Bundle, ModelError, load_bundle
+from mtdetect._scoring import MIN_BASE_RATE as MIN_BASE_RATE  # the bound base_rate obeys
+from mtdetect._scoring import (
+    _direct_scorer,
+    _linear_basis,
+    _prior_shift,
+    _shifted,
+    _weigh,
+)
+from mtdetect.bundle import Bundle, load_bundle
 from mtdetect.evidence import Evidence, exact_spans
-from mtdetect.features import Extraction, FeatureExtractor
-from mtdetect.telltales import SUMMARY_FEATURES, TELLTALE_KINDS
+from mtdetect.features import TRAINED_FAMILIES, Extraction, FeatureExtractor, model_parameter
+from mtdetect.result import DetectionResult
 
 #: fewer words than this and a verdict would be a guess: abstain
-MIN_WORDS = 40
-#: a base rate closer to 0 or 1 than this is not a rate but a verdict given in advance
-MIN_BASE_RATE = 1e-6
+MIN_WORDS_TO_SCORE = 40
 #: longer texts abstain as "too_long": scoring takes about 130 bytes of memory a character
 MAX_CHARS = 1_000_000
 #: HTML markup is not parsed when longer than this many times ``max_chars``
@@ -33,43 +40,6 @@ CONTENT_TYPES = ("text", "html")
 _HTML_HINT = (
     'looks like an HTML page, not plain text: pass content_type="html" to score its article'
 )
-
-
-@dataclass(frozen=True)
-class DetectionResult:
-    """The verdict on one text.
-
-    ``probability`` is the calibrated probability that the text is machine
-    translated (None when the detector abstained or failed); ``flagged`` is
-    ``probability >= threshold``; ``evidence`` lists the spans behind the
-    score, strongest first, with offsets into the text that was passed in,
-    or into ``text`` when that is set: for ``content_type="html"``, ``text``
-    is the article text extracted from the page, which is what was scored.
-    """
-
-    probability: float | None
-    flagged: bool
-    status: str
-    reason: str = ""
-    evidence: tuple[Evidence, ...] = ()
-    boilerplate: tuple[Evidence, ...] = ()
-    model_version: str = ""
-    threshold: float | None = None
-    extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    text: str | None = field(default=None, repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "probability": None if self.probability is None else round(self.probability, 4),
-            "flagged": self.flagged,
-            "status": self.status,
-            "reason": self.reason,
-            "threshold": self.threshold,
-            "evidence": [item.to_dict() for item in self.evidence],
-            "boilerplate": [item.to_dict() for item in self.boilerplate],
-            "model_version": self.model_version,
-            "text": self.text,
-        }
 
 
 class Detector:
@@ -86,8 +56,7 @@ class Detector:
         self._shift = _prior_shift(bundle, base_rate)
         extractor: FeatureExtractor = bundle.pipeline[0]
         if gazetteer is not None:
-            extractor.set_params(gazetteer=str(gazetteer))
-            extractor.__dict__.pop("_signal_cache", None)
+            extractor = _with_gazetteer(extractor, gazetteer)
         self._extractor = extractor
         self._scorer = bundle.pipeline[1:]
         self._contribution_basis = _linear_basis(bundle.pipeline)
@@ -295,10 +264,10 @@ class Detector:
             return self._abstain("error", f"feature extraction failed: {exc}", cut)
         # abstain before the signals run: they would be wasted
         n_words = prepared.doc.n_words
-        if n_words < MIN_WORDS:
+        if n_words < MIN_WORDS_TO_SCORE:
             return self._abstain(
                 "too_short",
-                f"{n_words} words after removing boilerplate; need at least {MIN_WORDS}",
+                f"{n_words} words after removing boilerplate; need at least {MIN_WORDS_TO_SCORE}",
                 cut,
                 prepared.boilerplate,
             )
@@ -358,6 +327,21 @@ class Detector:
         return [result for part in parts for result in part]
 
 
+def _with_gazetteer(extractor: FeatureExtractor, gazetteer: str | Path) -> FeatureExtractor:
+    """A copy of the bundle's extractor that also reads ``gazetteer``.
+
+    Why a copy: the bundle's own extractor is shared (another Detector may hold
+    the same bundle) and stays as loaded. ``clone`` would also unfit the
+    pattern models, which are the extractor's parameters, so the fitted ones
+    are handed back to the clone; ``fit([])`` only fixes the feature layout.
+    """
+    fitted = {
+        model_parameter(family): getattr(extractor, model_parameter(family))
+        for family in TRAINED_FAMILIES
+    }
+    return clone(extractor).set_params(gazetteer=str(gazetteer), **fitted).fit([])
+
+
 def _check_options(content_type: object, max_chars: object) -> None:
     if content_type not in CONTENT_TYPES:
         raise ValueError(f"content_type must be one of {CONTENT_TYPES}, got {content_type!r}")
@@ -367,175 +351,6 @@ def _check_options(content_type: object, max_chars: object) -> None:
         raise ValueError(
             f"max_chars must be a whole number of 1 or more, or None, got {max_chars!r}"
         )
-
-
-def _prior_shift(bundle: Bundle, base_rate: float | None) -> float:
-    """Log-odds to add to move probabilities from the calibration mix to ``base_rate``."""
-    if base_rate is None:
-        return 0.0
-    if (
-        isinstance(base_rate, bool)
-        or not isinstance(base_rate, numbers.Real)
-        or not MIN_BASE_RATE <= float(base_rate) <= 1.0 - MIN_BASE_RATE
-    ):
-        raise ValueError(
-            f"base_rate must be between {MIN_BASE_RATE:g} and {1 - MIN_BASE_RATE}, "
-            f"got {base_rate!r}"
-        )
-    share = (bundle.metadata.get("calibration") or {}).get("machine_share")
-    if not isinstance(share, int | float) or not 0.0 < share < 1.0:
-        raise ModelError(
-            "this model does not record the machine share it was calibrated on, "
-            "so its probabilities cannot be re-based; retrain it with training/train.py"
-        )
-    return _log_odds(float(base_rate)) - _log_odds(float(share))
-
-
-def _log_odds(p: float) -> float:
-    return math.log(p) - math.log1p(-p)
-
-
-@overload
-def _shifted(probability: float, shift: float) -> float: ...
-@overload
-def _shifted(probability: np.ndarray, shift: float) -> np.ndarray: ...
-def _shifted(probability: Any, shift: float) -> Any:
-    """``probability`` with ``shift`` added to its log-odds (0 and 1 stay put)."""
-    if not shift:
-        return probability
-    p = np.asarray(probability, dtype=np.float64)
-    with np.errstate(divide="ignore", over="ignore"):
-        log_odds = np.log(p) - np.log1p(-p)
-        out = 1.0 / (1.0 + np.exp(-(log_odds + shift)))
-    return float(out) if np.ndim(out) == 0 else out
-
-
-class _DirectScorer:
-    """The scaler and calibrator arithmetic without scikit-learn's per-call checks.
-
-    Why: validating a one-row input costs about 0.5 ms, several percent of a
-    ``detect`` call. It repeats, operation for operation, what
-    StandardScaler.transform, the classifier's own ``decision_function`` and
-    the binary ``SigmoidCalibrator.predict_proba`` compute. A plain class,
-    not a closure, so that a Detector still pickles for ``n_jobs``.
-    """
-
-    def __init__(self, scaler: Any, clf: Any, calibrator: Any) -> None:
-        self.mean = scaler.mean_ if scaler.with_mean else None
-        self.scale = scaler.scale_ if scaler.with_std else None
-        self.clf = clf
-        self.coef_t = calibrator.coef_.T
-        self.intercept = calibrator.intercept_
-
-    def __call__(self, features: np.ndarray) -> np.ndarray:
-        from scipy.special import expit
-
-        scaled = np.array(features, dtype=np.float64)  # a copy, as transform makes
-        if self.mean is not None:
-            scaled -= self.mean
-        if self.scale is not None:
-            scaled /= self.scale
-        decision = np.asarray(self.clf.decision_function(scaled), dtype=np.float64)
-        return expit((decision.reshape(-1, 1) @ self.coef_t + self.intercept).reshape(-1))
-
-
-def _direct_scorer(
-    bundle: Bundle, checked: Callable[[np.ndarray], np.ndarray]
-) -> _DirectScorer | None:
-    """A _DirectScorer for the bundle when it gives the very same probabilities, else None.
-
-    Taken only for the model shape it reproduces (StandardScaler, then a
-    classifier, then a binary sigmoid calibrator) and only when probe rows
-    score bit for bit as through ``checked``.
-    """
-    from sklearn.preprocessing import StandardScaler
-
-    from mtdetect.calibration import SigmoidCalibrator
-
-    steps = bundle.pipeline.steps[1:]
-    calibrator = bundle.calibrator
-    if len(steps) != 2 or type(steps[0][1]) is not StandardScaler:
-        return None
-    if type(calibrator) is not SigmoidCalibrator or np.shape(calibrator.coef_) != (1, 1):
-        return None
-    scaler = steps[0][1]
-    if len(calibrator.classes_) != 2 or (scaler.with_std and scaler.scale_ is None):
-        return None
-    direct = _DirectScorer(scaler, steps[1][1], calibrator)
-    n = len(bundle.feature_names)
-    probes = np.random.default_rng(0).normal(0.0, 3.0, size=(8, n))
-    probes = np.vstack([np.zeros((1, n)), np.abs(probes), probes])
-    for rows in (probes, probes[:1], probes[4:5]):
-        if not np.array_equal(direct(rows), checked(rows)):
-            return None
-    return direct
-
-
-# Dense statistics that every document has (how predictable its words are):
-# their evidence is weighed against a typical training document, not against 0.
-CENTRED_PREFIXES = ("fluency.",)
-
-
-def _linear_basis(pipeline: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Per-feature centre and factors turning a raw value into its log-odds contribution.
-
-    For scaler + linear classifier, a feature's contribution relative to the
-    same document without that evidence (value 0) is ``coef * x / scale``; for
-    a dense statistic (``CENTRED_PREFIXES``) it is relative to the training
-    mean, ``coef * (x - mean) / scale``.
-    """
-    steps = dict(pipeline.steps)
-    clf = steps.get("clf")
-    coef = getattr(clf, "coef_", None)
-    scaler = steps.get("scale")
-    names = [str(name) for name in pipeline[0].get_feature_names_out()]
-    n = len(names)
-    scale = np.asarray(getattr(scaler, "scale_", None) if scaler is not None else np.ones(n))
-    mean = getattr(scaler, "mean_", None)
-    centred = np.array([name.startswith(CENTRED_PREFIXES) for name in names], dtype=bool)
-    centre = np.where(centred, mean, 0.0) if mean is not None else np.zeros(n)
-    if coef is None:
-        return centre, np.ones(n), None
-    return centre, np.where(scale > 0, scale, 1.0), np.asarray(coef, dtype=np.float64).ravel()
-
-
-def _weigh(
-    evidence: tuple[Evidence, ...],
-    contributions: np.ndarray,
-    names: list[str],
-    index: dict[str, int] | None = None,
-) -> tuple[Evidence, ...]:
-    """Share each feature's contribution among its evidence items; strongest first.
-
-    ``index`` (name -> position in ``names``) may be passed when already built.
-    """
-    if not evidence:
-        return ()
-    if index is None:
-        index = {name: i for i, name in enumerate(names)}
-    counts: dict[str, int] = {}
-    # a signal may preset each item's relative pull (style patterns do); the
-    # feature's contribution is then shared in proportion, otherwise equally
-    pulls: dict[str, float] = {}
-    for item in evidence:
-        counts[item.kind] = counts.get(item.kind, 0) + 1
-        if item.weight > 0:
-            pulls[item.kind] = pulls.get(item.kind, 0.0) + item.weight
-    summary = sum(float(contributions[index[name]]) for name in SUMMARY_FEATURES if name in index)
-    n_telltales = sum(1 for item in evidence if item.kind in TELLTALE_KINDS)
-    weighted = []
-    for item in evidence:
-        i = index.get(item.kind)
-        share = 0.0
-        if i is not None:
-            pull = pulls.get(item.kind)
-            part = item.weight / pull if pull else 1.0 / counts[item.kind]
-            share = float(contributions[i]) * part
-        if item.kind in TELLTALE_KINDS:  # the summaries' weight is theirs too
-            share += summary / n_telltales
-        weighted.append(item.with_weight(share))
-    weighted.sort(key=lambda item: (-item.weight, item.start))
-    return tuple(weighted)
 
 
 # -- module-level convenience: the shipped model, loaded once -------------------

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
 from mtdetect.evidence import Evidence
 from mtdetect.signals.base import Signal
@@ -26,10 +27,10 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "surface": ("mtdetect.signals.surface", "SurfaceSignal"),
     "profile": ("mtdetect.signals.profile", "ProfileSignal"),
     "syntax": ("mtdetect.signals.syntax", "SyntaxSignal"),
-    "style": ("mtdetect.signals.style", "StyleSignal"),
-    "wording": ("mtdetect.signals.style", "WordingSignal"),
-    "roundtrip": ("mtdetect.signals.style", "RoundTripSignal"),
-    "neural": ("mtdetect.signals.style", "NeuralSignal"),
+    "style": ("mtdetect.signals.patterns", "StyleSignal"),
+    "wording": ("mtdetect.signals.patterns", "WordingSignal"),
+    "roundtrip": ("mtdetect.signals.patterns", "RoundTripSignal"),
+    "neural": ("mtdetect.signals.patterns", "NeuralSignal"),
     "fluency": ("mtdetect.signals.fluency", "FluencySignal"),
     "chars": ("mtdetect.signals.chars", "CharSignal"),
 }
@@ -92,7 +93,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         Add ``telltale.kinds`` (how many different telltales were found) and
         ``telltale.surprise`` (how unlikely they are for native news).
     style_model:
-        A fitted :class:`mtdetect.style.FunctionWordModel`, required by the
+        A fitted :class:`mtdetect.pattern_model.FunctionWordModel`, required by the
         ``style`` family (its score becomes the ``style.score`` feature).
     wording_model:
         The same for the ``wording`` family (``wording.score``): a model that
@@ -165,7 +166,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         return self.extract_features(X)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        self._check_fitted()
+        check_is_fitted(self, "feature_names_out_")
         return self.feature_names_out_.copy()
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
@@ -178,7 +179,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     # -- extraction ---------------------------------------------------------
     def extract_features(self, texts: Iterable[str]) -> np.ndarray:
         rows = [self.extract_one(text).features for text in texts]
-        self._check_fitted()
+        check_is_fitted(self, "feature_names_out_")
         if not rows:
             return np.zeros((0, self.n_features_out_), dtype=np.float64)
         return np.vstack(rows)
@@ -192,7 +193,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
 
     def prepare(self, text: str) -> Prepared:
         """Remove boilerplate (if asked) and tokenise; no signal runs yet."""
-        self._check_fitted()
+        check_is_fitted(self, "feature_names_out_")
         if not self.strip_boilerplate:
             return Prepared(Document(text), None, ())
         from mtdetect.boilerplate import strip_boilerplate
@@ -237,12 +238,6 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
             cached = self._build_signals()
             self.__dict__["_signal_cache"] = cached
         return cached
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "feature_names_out_"):
-            from sklearn.exceptions import NotFittedError
-
-            raise NotFittedError("FeatureExtractor is not fitted; call fit() first")
 
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()

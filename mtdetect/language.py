@@ -124,7 +124,7 @@ _CODE_BYTES = "".join(sorted(_CODE_CHARS)).encode("ascii")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 #: fewer words than this and only the writing system is judged
-MIN_WORDS = 8
+FUNCTION_WORD_CHECK_MIN_WORDS = 8
 #: share of English function words among words; fluent English sits near 0.45
 MIN_ENGLISH_SHARE = 0.13
 #: above this share a text is English whatever its accents
@@ -204,8 +204,8 @@ def _hits(counts: Counter[str], vocabulary: frozenset[str]) -> int:
 def english_verdict(text: str) -> str | None:
     """None when ``text`` is English prose, otherwise why it is not.
 
-    Very short texts (under :data:`MIN_WORDS` words) are only checked for
-    their writing system: a word count that small is the length check's job.
+    Very short texts (under :data:`FUNCTION_WORD_CHECK_MIN_WORDS` words) are only
+    checked for their writing system: a word count that small is the length check's job.
     """
     ascii_letters, other_letters, visible, code_chars = _char_counts(text)
     n_letters = ascii_letters + len(other_letters)
@@ -217,7 +217,7 @@ def english_verdict(text: str) -> str | None:
     words = [word.lower() for word in _WORD.findall(text)]
     if "\u2019" in text:
         words = [word.replace("\u2019", "'") for word in words]
-    if len(words) < MIN_WORDS:
+    if len(words) < FUNCTION_WORD_CHECK_MIN_WORDS:
         return None
     counts = Counter(words)
     english = _hits(counts, ENGLISH_FUNCTION_WORDS) / len(words)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mtdetect.gazetteer import fold
+from mtdetect._spelling import fold
 
 #: symbols: boundary marks, apostrophe, hyphen, a-z, and one slot for anything else
 ALPHABET = "^$'-abcdefghijklmnopqrstuvwxyz?"

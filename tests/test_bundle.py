@@ -86,3 +86,30 @@ def test_changed_resources_are_refused(tiny_model_path: Path, tmp_path: Path) ->
     _edit_metadata(path, lambda meta: meta["resource_fingerprints"].update(surface="other"))
     with pytest.raises(ModelError, match="surface"):
         load_bundle(path)
+
+
+def test_shipped_bundle_loads_through_the_renamed_modules_table() -> None:
+    """The shipped pickle names ``mtdetect.style``; it loads as ``pattern_model``."""
+    import sys
+
+    from mtdetect.bundle import RENAMED_MODULES, load_bundle
+    from mtdetect.pattern_model import FunctionWordModel
+
+    assert RENAMED_MODULES["mtdetect.style"] == "mtdetect.pattern_model"
+    bundle = load_bundle()
+    models = [
+        value
+        for signal in bundle.pipeline[0]._signals()
+        for value in vars(signal).values()
+        if isinstance(value, FunctionWordModel)
+    ]
+    assert models, "the shipped bundle carries no pattern model"
+    assert all(old not in sys.modules for old in RENAMED_MODULES)
+
+
+def test_model_error_is_one_class_wherever_it_is_imported_from() -> None:
+    import mtdetect
+    from mtdetect import bundle, exceptions
+
+    assert bundle.ModelError is exceptions.ModelError is mtdetect.ModelError
+    assert issubclass(exceptions.ModelError, RuntimeError)

@@ -7,27 +7,19 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from training._apertium_batches import SEPARATOR, Original, join_units, postprocess, translate_batch
 from training.corpus import (
     CORPUS,
     Record,
     _read_jsonl,
+    labelled_records,
     learner_records,
-    load_records,
     split_of,
     uniform_layout,
     wmt_records,
 )
-from training.roundtrip import (
-    SEPARATOR,
-    Original,
-    join_units,
-    make_record,
-    postprocess,
-    select_sources,
-    source_batches,
-    strip_markers,
-    translate_batch,
-)
+from training.pivots import strip_markers
+from training.roundtrip import make_record, select_sources, source_batches
 
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="no apertium")
@@ -73,7 +65,7 @@ def test_uniform_layout_keeps_one_segment_a_line_and_real_differences() -> None:
 
 @pytest.fixture(scope="module")
 def records() -> list[Record]:
-    return load_records(roundtrips=False)
+    return labelled_records()
 
 
 @needs_corpus

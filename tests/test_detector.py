@@ -297,3 +297,24 @@ def test_a_page_with_too_much_text_is_not_extracted(tiny_detector: Detector) -> 
         markup, content_type="html", max_chars=text_chars // (HTML_TEXT_FACTOR + 1)
     )
     assert result.status == "too_long" and "not extracted" in result.reason
+
+
+def test_a_gazetteer_leaves_the_bundles_own_extractor_alone(
+    shipped_detector: Detector, tmp_path: Path
+) -> None:
+    """``Detector(bundle, gazetteer=...)`` scores with a copy; the bundle stays as loaded."""
+    names = tmp_path / "names.txt"
+    names.write_text("Quarrendon\t40\n", encoding="utf-8")
+    bundle = shipped_detector.bundle
+    with_names = Detector(bundle, gazetteer=names)
+    assert bundle.pipeline[0].gazetteer is None
+    assert with_names._extractor is not bundle.pipeline[0]
+    assert with_names._extractor.gazetteer == str(names)
+    assert with_names.feature_names == shipped_detector.feature_names
+    text = (
+        "The minister said on Monday that the new rail line would open next spring, "
+        "after years of delays. Engineers have finished the tunnels and most of the track, "
+        "and trains will run every ten minutes at peak times. Local councils welcomed the "
+        "news but warned that fares must stay low."
+    )
+    assert with_names.detect(text).probability == shipped_detector.detect(text).probability

@@ -50,3 +50,32 @@ def test_boilerplate_is_stripped_before_extraction() -> None:
     noisy = extractor.extract_one("[ad_1]\n" + TEXTS[1] + "\nLeave a Reply\n")
     np.testing.assert_allclose(noisy.features, plain.features)
     assert len(noisy.boilerplate) == 2
+
+
+# -- the scikit-learn contract (STYLE.md item 6) -----------------------------------------
+def test_fit_returns_self() -> None:
+    extractor = FeatureExtractor(families=("surface",))
+    assert extractor.fit(TEXTS) is extractor
+
+
+def test_get_params_and_set_params_round_trip() -> None:
+    extractor = FeatureExtractor(families=("surface", "profile"), count_telltales=False)
+    params = extractor.get_params()
+    other = FeatureExtractor().set_params(**params)
+    assert other.get_params() == params
+    assert other.set_params(gazetteer="names.txt").gazetteer == "names.txt"
+
+
+def test_a_clone_extracts_the_same_features() -> None:
+    extractor = FeatureExtractor(families=("surface", "profile")).fit(TEXTS)
+    copy = clone(extractor).fit([])
+    np.testing.assert_array_equal(copy.get_feature_names_out(), extractor.get_feature_names_out())
+    np.testing.assert_array_equal(copy.transform(TEXTS), extractor.transform(TEXTS))
+
+
+def test_not_fitted_is_scikit_learns_own_check() -> None:
+    from sklearn.utils.validation import check_is_fitted
+
+    with pytest.raises(NotFittedError):
+        check_is_fitted(FeatureExtractor(), "feature_names_out_")
+    check_is_fitted(FeatureExtractor(families=("surface",)).fit([]), "feature_names_out_")

@@ -7,17 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mtdetect.gazetteer import (
-    DEFAULT_COUNT,
-    Gazetteer,
-    build_from_texts,
-    default_gazetteer,
-    fold,
-    name_parts,
-    pivot_key,
-    skeleton,
-    weighted_distance,
-)
+from mtdetect._name_forms import name_parts
+from mtdetect._spelling import fold, pivot_key, skeleton, weighted_distance
+from mtdetect.gazetteer import DEFAULT_COUNT, Gazetteer, build_from_texts, default_gazetteer
 from mtdetect.name_chars import NameCharModel
 
 

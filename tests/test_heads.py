@@ -98,7 +98,7 @@ def test_dense_statistics_are_weighed_against_the_training_mean() -> None:
     """A fluency value at the training mean contributes nothing; one above it, coef * z."""
     from sklearn.pipeline import Pipeline
 
-    from mtdetect.detector import _linear_basis
+    from mtdetect._scoring import _linear_basis
 
     X, y, broken = synthetic()
     w = np.ones(len(y))

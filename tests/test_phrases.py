@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from conftest import SHARED
 
+from mtdetect.exceptions import ModelError
 from mtdetect.ngrams import NUM, UNK, news_ngrams
 from mtdetect.signals.phrases import FUNCTION_WORDS, PhraseSignal
 from mtdetect.text import Document
@@ -173,7 +174,7 @@ def test_reversed_compounds_refuse_a_table_for_another_vocabulary(
     arrays["ngrams_fingerprint"] = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
     np.savez(tmp_path / phrases.REVERSED_COMPOUNDS, **arrays)
     monkeypatch.setattr(phrases, "data_path", lambda name: tmp_path / name)
-    with pytest.raises(RuntimeError, match="build_compounds"):
+    with pytest.raises(ModelError, match="build_compounds"):
         phrases._load_compounds(news_ngrams())
 
 

@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 
 from training import pivots
+from training._apertium_batches import SEPARATOR, Original
 from training.augment import partial_roundtrips
 from training.corpus import Record
 from training.dataset import bucket_of, matched_pairs_of, pivot_shares, sample_weights
 from training.pivots import ApertiumMissing, check_apertium, command, modes, repair_glitches
 from training.roundtrip import (
-    SEPARATOR,
-    Original,
     batch_key,
     cache_path,
     generate,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from mtdetect.features import FeatureExtractor
+from mtdetect.pattern_model import FunctionWordModel, masked_tokens
 from mtdetect.signals.phrases import FUNCTION_WORDS
-from mtdetect.style import FunctionWordModel, masked_tokens
 from mtdetect.text import Document
 from training.style_stack import matched_pairs, out_of_fold, stack_columns
 
@@ -227,7 +227,7 @@ def test_native_news_counts_as_human_text_and_raises_the_ceiling() -> None:
 def test_evaluation_refits_the_roundtrip_model_exactly_as_training_fits_it() -> None:
     from types import SimpleNamespace
 
-    from training.evaluate import Context
+    from training.evaluation.context import Context
     from training.style_stack import fit_roundtrip, native_records
 
     records = roundtrip_corpus()

@@ -18,10 +18,11 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from mtdetect.gazetteer import Gazetteer, count_forms
+from mtdetect._name_forms import count_forms
+from mtdetect.gazetteer import Gazetteer
 from mtdetect.name_chars import NameCharModel
 from mtdetect.resources import data_path
-from training.corpus import load_records, news_lm_documents
+from training.corpus import labelled_records, news_lm_documents
 
 CACHE = Path(__file__).resolve().parent / "cache" / "gazetteer_counts.pkl"
 #: capitalised forms are kept from a single sighting (so "is this spelling
@@ -34,11 +35,7 @@ CHAR_MIN_COUNT = 2
 
 def human_train_texts() -> list[str]:
     """ORIG and HT records of the train split: human English, never held out."""
-    return [
-        r.text
-        for r in load_records(roundtrips=False)
-        if r.split == "train" and r.label in ("ORIG", "HT")
-    ]
+    return [r.text for r in labelled_records() if r.split == "train" and r.label in ("ORIG", "HT")]
 
 
 def count_sources(news: Iterable[str]) -> tuple[Counter[str], Counter[str]]:

@@ -31,7 +31,8 @@ POSITIVE_LABELS = frozenset({"MT", "MT-roundtrip", "RT", "RT-HT", "RT-LEARNER"})
 # extra pairs, not rows of the main scorer or of the headline metrics.
 EXTRA_ROUNDTRIP_LABELS = frozenset({"RT-HT", "RT-LEARNER"})
 HUMAN_LABELS = frozenset({"HT", "ORIG"})  # the negatives of the headline metrics and threshold
-MIN_WORDS = 60
+#: documents shorter than this are left out of training and evaluation data
+MIN_CORPUS_WORDS = 60
 SPLITS = ("train", "val", "test")
 
 
@@ -182,13 +183,13 @@ def learner_records() -> Iterator[Record]:
         )
 
 
-def load_records(min_words: int = MIN_WORDS, roundtrips: bool = True) -> list[Record]:
-    """All labelled records of at least ``min_words`` words."""
-    records: list[Record] = [*wmt_records(), *original_records(), *learner_records()]
-    if roundtrips:
-        from training.roundtrip import roundtrip_records
+def labelled_records(min_words: int = MIN_CORPUS_WORDS) -> list[Record]:
+    """The shared corpus's labelled records of at least ``min_words`` words.
 
-        records.extend(roundtrip_records())
+    The Apertium round trips are made from these, so they are added one level
+    up (``training.records.load_records``), never here.
+    """
+    records: list[Record] = [*wmt_records(), *original_records(), *learner_records()]
     return [r for r in records if r.n_words >= min_words]
 
 
@@ -215,7 +216,7 @@ NEWS_STEP = 4
 NEWS_QUARTERS = {"telltale_rates": 0, "evaluation": 1, "selection": 2, "roundtrip_negatives": 3}
 
 
-def native_news(use: str, n: int, min_words: int = MIN_WORDS) -> list[str]:
+def native_news(use: str, n: int, min_words: int = MIN_CORPUS_WORDS) -> list[str]:
     """The first ``n`` native news documents of ``use``'s quarter, of ``min_words`` or more."""
     quarter = NEWS_QUARTERS[use]
     out: list[str] = []

@@ -157,9 +157,11 @@ def _signal_sources(extractor: FeatureExtractor) -> list[str]:
 
     files.add(mtdetect.boilerplate.__file__)
     if "style" in extractor.families:
-        import mtdetect.style
+        import mtdetect.pattern_model
 
-        files.add(mtdetect.style.__file__)  # the pattern model's code, behind signals.style
+        files.add(
+            mtdetect.pattern_model.__file__
+        )  # the pattern model's code, behind signals.patterns
     files.add(mtdetect.telltales.__file__)
     files.add(str(mtdetect.telltales.data_path(mtdetect.telltales.RATES_FILE)))
     return [f for f in files if f]

@@ -36,18 +36,19 @@ from sklearn.linear_model import LogisticRegression
 
 from mtdetect.char_model import CharGramModel
 from mtdetect.features import TRAINED_FAMILIES, FeatureExtractor, score_feature
-from mtdetect.signals.style import above_ceiling
-from mtdetect.style import FunctionWordModel
+from mtdetect.pattern_model import FunctionWordModel
+from mtdetect.signals.patterns import above_ceiling
 from mtdetect.telltales import SUMMARY_FEATURES
 from training import loso
 from training.augment import partial_roundtrips
 from training.baseline import CONFIG as BASELINE_CONFIG
 from training.baseline import make_vectorizer
-from training.corpus import HUMAN_LABELS, Record, liv_blocks, load_records, native_news
+from training.corpus import HUMAN_LABELS, Record, liv_blocks, native_news
 from training.dataset import CACHE as FEATURE_CACHE
 from training.dataset import featurize, matched_pairs_of, sample_weights
 from training.heads import fit_model, neural_columns, neural_head_rows
 from training.modeling import SEED, fit_scorer
+from training.records import load_records
 from training.style_stack import (
     CHAR_PARAMS,
     NATIVE_NEGATIVES,

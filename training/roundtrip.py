@@ -27,20 +27,32 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 
 if __name__ == "__main__" and __package__ in (None, ""):
     # ``python training/roundtrip.py`` runs without the repo root on sys.path.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mtdetect.text import Document
-from training.corpus import MIN_WORDS, Record, original_records, uniform_layout
+from training._apertium_batches import (
+    BatchResult,
+    Original,
+    Runner,
+    join_document,
+    join_units,
+    postprocess,
+    translate_batch,
+)
+from training.corpus import (
+    MIN_CORPUS_WORDS,
+    Record,
+    learner_records,
+    original_records,
+    wmt_records,
+)
 from training.pivots import (
     EXTRA_PIVOT_LIMIT,
     EXTRA_PIVOTS,
@@ -49,14 +61,10 @@ from training.pivots import (
     ApertiumMissing,
     check_apertium,
     command,
-    repair_glitches,
-    restore_entities,
     run_pipeline,
-    strip_markers,
 )
 
 CACHE = Path(__file__).resolve().parent / "cache" / "roundtrip"
-SEPARATOR = "ZZDOCSEPZZ"
 BATCH_DOCS = 16
 DEFAULT_WORKERS = 2
 # Originals round-tripped per pivot (None = all 2,672 of >= 60 words). The
@@ -68,27 +76,10 @@ DEFAULT_LIMIT: int | None = None
 # The key holds the pivot's name, not its command (spa and cat keys predate chains).
 PIPELINE_VERSION = "1"
 
-_SEPARATOR_LINE = re.compile(rf"^[ \t]*{SEPARATOR}[ \t]*\.?[ \t]*$", re.MULTILINE)
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-
 
 # What each kind of human text becomes when round-tripped.
 ROUNDTRIP_LABELS: dict[str, str] = {"ORIG": "RT", "HT": "RT-HT", "LEARNER": "RT-LEARNER"}
 SOURCE_KINDS: tuple[str, ...] = tuple(ROUNDTRIP_LABELS)
-
-
-@dataclass(frozen=True, slots=True)
-class Original:
-    """What a round trip needs from a human text: its group and segments, and what it is.
-
-    ``kind`` is the source's label (ORIG, HT, LEARNER) and ``lang`` the language
-    it was translated from (HT only); neither enters the cache key.
-    """
-
-    group: str
-    segments: tuple[str, ...]
-    kind: str = "ORIG"
-    lang: str = "en"
 
 
 def selection_key(group: str) -> str:
@@ -97,7 +88,7 @@ def selection_key(group: str) -> str:
 
 
 def select_originals(
-    records: Iterable[Record], limit: int | None = DEFAULT_LIMIT, min_words: int = MIN_WORDS
+    records: Iterable[Record], limit: int | None = DEFAULT_LIMIT, min_words: int = MIN_CORPUS_WORDS
 ) -> list[Original]:
     """Originals of at least ``min_words`` words in a stable hash order, first ``limit``.
 
@@ -113,7 +104,7 @@ def select_originals(
 
 
 def select_sources(
-    records: Iterable[Record], kind: str, min_words: int = MIN_WORDS
+    records: Iterable[Record], kind: str, min_words: int = MIN_CORPUS_WORDS
 ) -> list[Original]:
     """Every human text of one kind (HT or LEARNER) of at least ``min_words`` words.
 
@@ -132,30 +123,6 @@ def batches(originals: Sequence[Original], size: int = BATCH_DOCS) -> list[list[
     return [list(originals[i : i + size]) for i in range(0, len(originals), size)]
 
 
-def join_document(segments: Sequence[str]) -> str:
-    """One segment a paragraph: a blank line makes Apertium end the sentence there."""
-    return "\n\n".join(s.strip() for s in segments if s.strip())
-
-
-def join_units(units: Sequence[str]) -> str:
-    """Units separated, and followed, by a separator paragraph.
-
-    The trailing separator is the completeness check: Apertium stages can crash
-    (``apertium-postchunk`` in eng-cat segfaults on some sentences) while the
-    ``apertium`` script still exits 0 with a silently truncated output.
-    """
-    separator = f"\n\n{SEPARATOR}\n\n"
-    return "".join(unit + separator for unit in units)
-
-
-def split_batch(output: str) -> list[str]:
-    return _SEPARATOR_LINE.split(output)
-
-
-def split_segments(document: str) -> list[str]:
-    return [s.strip() for s in _PARAGRAPH_BREAK.split(document) if s.strip()]
-
-
 def batch_key(pivot: str, originals: Sequence[Original]) -> str:
     payload = json.dumps(
         [
@@ -170,120 +137,6 @@ def batch_key(pivot: str, originals: Sequence[Original]) -> str:
 
 def cache_path(pivot: str, key: str, cache_dir: Path = CACHE) -> Path:
     return cache_dir / pivot / f"{key}.json"
-
-
-Runner = Callable[[str, str], str]
-
-
-@dataclass
-class BatchResult:
-    """Round-trip outputs of a batch, with how much recovery they needed."""
-
-    segments: list[list[str]]
-    calls: int = 0
-    fallback: bool = False  # anything beyond the one batch call was needed
-    repaired_docs: int = 0  # documents redone sentence by sentence
-    dropped_sentences: int = 0  # sentences that crash Apertium even alone
-
-
-def run_units(pivot: str, units: Sequence[str], runner: Runner) -> tuple[list[str], bool]:
-    """Outputs of the units that surely came back whole, and whether all did.
-
-    A part is trusted only when a separator follows it. A truncated output
-    (crash) yields the complete prefix; a misaligned one (separator lost or
-    doubled) yields nothing, so no output can ever be paired with the wrong unit.
-    """
-    parts = split_batch(runner(pivot, join_units(units)))
-    done, tail = parts[:-1], parts[-1]
-    if not all(p.strip() for p in done) or len(done) > len(units):
-        return [], False
-    if len(done) == len(units) and not tail.strip():
-        return done, True
-    if tail.strip():  # cut off inside a unit: everything before it is whole
-        return done, False
-    return [], False
-
-
-def translate_units(
-    pivot: str,
-    units: Sequence[str],
-    runner: Runner,
-    on_failure: Callable[[str], str | None],
-    result: BatchResult,
-) -> list[str | None]:
-    """Translate units in as few calls as possible, isolating any unit that crashes.
-
-    Apertium buffers its output, so the unit cut off is not necessarily the one
-    that crashed: the first unconfirmed unit is retried alone, and only if it
-    fails alone too is it handed to ``on_failure``; the rest go on as a group.
-    """
-    outputs: list[str | None] = []
-    i = 0
-    while i < len(units):
-        good, complete = run_units(pivot, units[i:], runner)
-        result.calls += 1
-        outputs.extend(good)
-        i += len(good)
-        if complete:
-            break
-        result.fallback = True
-        if len(units) - i > 1:
-            alone, ok = run_units(pivot, [units[i]], runner)
-            result.calls += 1
-        else:
-            alone, ok = [], False
-        outputs.append(alone[0] if ok else on_failure(units[i]))
-        i += 1
-    return outputs
-
-
-def sentences_of(segment: str) -> list[str]:
-    doc = Document(segment)
-    return [segment[s.start : s.end] for s in doc.sentences] or [segment]
-
-
-def translate_batch(
-    pivot: str, originals: Sequence[Original], runner: Runner = run_pipeline
-) -> BatchResult:
-    """Round-trip a batch: all documents in one call when nothing goes wrong.
-
-    A document that fails alone is redone sentence by sentence (sentences of a
-    segment rejoined on one line); a sentence that crashes Apertium alone is
-    dropped and counted, never left untranslated.
-    """
-    result = BatchResult(segments=[])
-
-    def by_sentence(document: str) -> str:
-        sentences = [
-            (k, s) for k, seg in enumerate(split_segments(document)) for s in sentences_of(seg)
-        ]
-        outs = translate_units(pivot, [s for _, s in sentences], runner, lambda _: None, result)
-        lines: dict[int, list[str]] = {}
-        for (k, _), out in zip(sentences, outs, strict=True):
-            if out is not None:
-                lines.setdefault(k, []).append(" ".join(out.split()))
-        result.repaired_docs += 1
-        result.dropped_sentences += sum(out is None for out in outs)
-        return "\n\n".join(" ".join(lines[k]) for k in sorted(lines))
-
-    documents = [join_document(o.segments) for o in originals]
-    outputs = translate_units(pivot, documents, runner, by_sentence, result)
-    result.segments = [split_segments(out or "") for out in outputs]
-    return result
-
-
-def postprocess(segments: Sequence[str], original: Original, repair: bool = False) -> str:
-    """The same layout normalisation as every other source, after mark stripping.
-
-    ``repair`` also undoes the Serbo-Croatian pair's glitches (:func:`repair_glitches`);
-    Spanish and Catalan records are left as the shipped model learned them.
-    """
-    source = "\n".join(original.segments)
-    text = uniform_layout(list(segments))
-    text = strip_markers(restore_entities(text, source), source)
-    if repair:
-        text = repair_glitches(text, source)
-    return uniform_layout(text.split("\n"))
 
 
 def _log(message: str) -> None:
@@ -440,8 +293,6 @@ def sources(
         out.extend(select_originals(original_records(), limit))
     others = [kind for kind in kinds if kind != "ORIG"]
     if others:
-        from training.corpus import learner_records, wmt_records
-
         human = [*wmt_records(), *learner_records()]
         for kind in others:
             out.extend(select_sources(human, kind))
@@ -529,7 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             words = sum(r.n_words for r in mine)
             print(
                 f"{pivot} {ROUNDTRIP_LABELS[kind]}: {len(mine)} round trips, {words} words, "
-                f"{sum(r.n_words >= MIN_WORDS for r in mine)} with >= {MIN_WORDS} words"
+                f"{sum(r.n_words >= MIN_CORPUS_WORDS for r in mine)} with "
+                f">= {MIN_CORPUS_WORDS} words"
             )
         print(f"{pivot}: {ran[pivot]} batches run now")
     print(f"total: {len(records)} records in {elapsed:.1f}s")

@@ -24,7 +24,7 @@ from sklearn.model_selection import GroupKFold
 
 from mtdetect.char_model import CharGramModel
 from mtdetect.features import TRAINED_FAMILIES
-from mtdetect.style import FunctionWordModel
+from mtdetect.pattern_model import FunctionWordModel
 from training.corpus import Record
 from training.dataset import matched_pairs_of, sample_weights
 

@@ -22,13 +22,12 @@ from sklearn.metrics import roc_auc_score
 
 from mtdetect.bundle import Bundle, default_path, save_bundle
 from mtdetect.features import TRAINED_FAMILIES, FeatureExtractor, model_parameter, score_feature
-from mtdetect.signals.style import above_ceiling
+from mtdetect.signals.patterns import above_ceiling
 from training.augment import partial_roundtrips
 from training.corpus import (
     EXTRA_ROUNDTRIP_LABELS,
     HUMAN_LABELS,
     Record,
-    load_records,
     native_news,
     seed_expectations,
 )
@@ -40,6 +39,7 @@ from training.modeling import (
     grouped_cv_auc,
     threshold_for_fpr,
 )
+from training.records import load_records
 from training.style_stack import (
     CHAR_PARAMS,
     NATIVE_NEGATIVES,

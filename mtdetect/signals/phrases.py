@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtdetect.evidence import Evidence
+from mtdetect.exceptions import ModelError
 from mtdetect.ngrams import NewsNgrams, news_ngrams
 from mtdetect.resources import data_path, file_sha256
 from mtdetect.signals.base import Signal
@@ -113,7 +114,7 @@ def _load_compounds(ng: NewsNgrams) -> tuple[np.ndarray, np.ndarray, str]:
     with np.load(path) as data:
         built_for = bytes(data["ngrams_fingerprint"]).decode("ascii")
         if built_for != ng.fingerprint():
-            raise RuntimeError(
+            raise ModelError(
                 f"{path} was built for news_ngrams {built_for}, not {ng.fingerprint()}; "
                 "rebuild it with python -m training.build_compounds"
             )

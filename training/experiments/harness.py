@@ -17,19 +17,19 @@ from sklearn.metrics import roc_auc_score
 
 from mtdetect.calibration import SigmoidCalibrator
 from mtdetect.features import FeatureExtractor
-from mtdetect.signals.style import above_ceiling
-from mtdetect.style import FunctionWordModel
+from mtdetect.pattern_model import FunctionWordModel
+from mtdetect.signals.patterns import above_ceiling
 from training.augment import partial_roundtrips
 from training.corpus import (
     HUMAN_LABELS,
     Record,
-    load_records,
     native_news,
     seed_expectations,
 )
 from training.dataset import featurize, sample_weights
-from training.evaluate import tpr_at_fpr
+from training.evaluation.metrics import tpr_at_fpr
 from training.modeling import fit_platt, threshold_for_fpr
+from training.records import load_records
 from training.style_stack import (
     NATIVE_NEGATIVES,
     PARAMS,

@@ -42,10 +42,10 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from mtdetect.features import FeatureExtractor
-from mtdetect.signals.style import above_ceiling
+from mtdetect.signals.patterns import above_ceiling
 from training.corpus import HUMAN_LABELS, native_news
 from training.dataset import featurize
-from training.evaluate import tpr_at_fpr
+from training.evaluation.metrics import tpr_at_fpr
 from training.experiments.harness import DENSE, SCORED, SHRINK, C, Experiment, metrics
 from training.modeling import ROUNDTRIP_FEATURE, fit_scorer
 from training.style_stack import NATIVE_NEGATIVES, PARAMS, fit_roundtrip, matched_pairs

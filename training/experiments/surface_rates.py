@@ -26,7 +26,7 @@ if __package__ in (None, ""):
 
 from mtdetect.evidence import Evidence
 from mtdetect.features import FeatureExtractor
-from training.corpus import load_records
+from training.records import load_records
 
 LABELS = ("MT", "RT", "HT", "ORIG", "LEARNER")
 # Forms the signals skip on purpose, counted straight from the text

@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
 from mtdetect.boilerplate import strip_boilerplate
 from mtdetect.text import normalise
 from training.corpus import Record
-from training.evaluate import (
-    add_boilerplate,
+from training.evaluation.groups import cefr_group, length_bucket, system_family
+from training.evaluation.metrics import (
     auc,
-    cefr_group,
     check,
     cut_at_fpr,
     expected_calibration_error,
-    length_bucket,
     paired_wins,
-    paragraphs,
-    reflow_sentences,
     reliability_bins,
-    shortcut_sample,
-    single_line,
-    summarise,
-    swap_quotes,
-    system_family,
     tpr_at_fpr,
 )
+from training.evaluation.perturb import (
+    add_boilerplate,
+    paragraphs,
+    reflow_sentences,
+    single_line,
+    swap_quotes,
+)
+from training.evaluation.report import summarise
+from training.evaluation.shortcuts import shortcut_sample
 
 ARTICLE = (
     'The harbour board met on Monday. "We cannot wait another winter," said its chair,\n'
@@ -192,7 +194,7 @@ def test_added_boilerplate_is_what_the_detector_strips() -> None:
 
 
 def test_grouped_bootstrap_resamples_whole_groups() -> None:
-    from training.evaluate import grouped_bootstrap
+    from training.evaluation.metrics import grouped_bootstrap
 
     values = np.array([1.0, 1.0, 0.0, 0.0, 0.5, 0.5])
     groups = ["a", "a", "b", "b", "c", "c"]
@@ -234,7 +236,7 @@ def _toy_context(n_groups: int = 40):  # type: ignore[no-untyped-def]
 
 
 def test_paired_gaps_are_zero_between_a_model_and_itself() -> None:
-    from training.baseline import paired_gaps
+    from training.evaluation.baseline import paired_gaps
 
     ctx = _toy_context()
     scores = np.random.default_rng(0).normal(size=len(ctx.test)) + ctx.y
@@ -246,7 +248,7 @@ def test_paired_gaps_are_zero_between_a_model_and_itself() -> None:
 
 
 def test_paired_gaps_favour_the_model_that_separates_the_classes() -> None:
-    from training.baseline import paired_gaps
+    from training.evaluation.baseline import paired_gaps
 
     ctx = _toy_context()
     noise = np.random.default_rng(1).normal(size=len(ctx.test))
@@ -261,7 +263,7 @@ def test_paired_gaps_favour_the_model_that_separates_the_classes() -> None:
 def test_roundtrips_by_source_split_recall_by_the_original_they_came_from() -> None:
     from dataclasses import replace
 
-    from training.baseline import roundtrips_by_source
+    from training.evaluation.baseline import roundtrips_by_source
 
     ctx = _toy_context()
     # odd groups' originals are chats, even ones news
@@ -288,7 +290,7 @@ def test_roundtrips_by_source_split_recall_by_the_original_they_came_from() -> N
 def test_operating_points_include_the_shipped_threshold_and_fall_with_it() -> None:
     from types import SimpleNamespace
 
-    from training.evaluate import operating_points
+    from training.evaluation.headline import operating_points
 
     label = np.array(["HT", "HT", "ORIG", "LEARNER", "MT", "MT", "RT", "RT"])
     probability = np.array([0.96, 0.4, 0.1, 0.85, 0.97, 0.6, 0.999, 0.92])
@@ -304,7 +306,7 @@ def test_operating_points_include_the_shipped_threshold_and_fall_with_it() -> No
 
 
 def test_holding_a_language_out_drops_the_round_trips_of_its_translations() -> None:
-    from training.evaluate import lolo_keep
+    from training.evaluation.groups import lolo_keep
 
     def rec(label: str, lang: str, source_lang: str = "") -> Record:
         meta = (("source_lang", source_lang),) if source_lang else ()
@@ -322,7 +324,7 @@ def test_holding_a_language_out_drops_the_round_trips_of_its_translations() -> N
 def test_roundtrips_of_other_texts_are_measured_against_the_human_cut() -> None:
     from types import SimpleNamespace
 
-    from training.evaluate import roundtrips_of_other_texts
+    from training.evaluation.roundtrips import roundtrips_of_other_texts
 
     test = [
         Record("", "HT", "w1", "wmt", "ja", ""),
@@ -347,3 +349,42 @@ def test_roundtrips_of_other_texts_are_measured_against_the_human_cut() -> None:
     assert out["RT-HT"]["auc_vs_own_sources"] == 0.5
     assert out["RT-LEARNER"]["tpr_at_1fpr"] == 1.0
     assert out["RT-LEARNER"]["auc_vs_own_sources"] == 1.0
+
+
+def test_model_card_keeps_the_committed_cards_sections() -> None:
+    """The card is rendered from metrics.json alone, section by section, in the card's order.
+
+    Headings only: a table's columns may change (the leave-one-system-out table
+    follows training/loso.py) before the committed card is regenerated.
+    """
+    import json
+    from pathlib import Path
+
+    from training.evaluation.model_card import render_markdown
+
+    reports = Path(__file__).resolve().parents[1] / "training" / "reports"
+    report = json.loads((reports / "metrics.json").read_text(encoding="utf-8"))
+
+    def headings(card: str) -> list[str]:
+        return [line for line in card.splitlines() if line.startswith("#")]
+
+    committed = (reports / "metrics.md").read_text(encoding="utf-8")
+    assert headings(render_markdown(report)) == headings(committed)
+
+
+def test_report_commands_start(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    """``python -m training.evaluation`` and the README's ``python training/evaluate.py`` parse."""
+    import runpy
+    import sys
+    from pathlib import Path
+
+    shim = Path(__file__).resolve().parents[1] / "training" / "evaluate.py"
+    for run in (
+        lambda: runpy.run_module("training.evaluation", run_name="__main__"),
+        lambda: runpy.run_path(str(shim), run_name="__main__"),
+    ):
+        monkeypatch.setattr(sys, "argv", ["evaluate", "--help"])
+        with pytest.raises(SystemExit) as done:
+            run()
+        assert done.value.code == 0
+        assert "--skip" in capsys.readouterr().out

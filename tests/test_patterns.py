@@ -10,8 +10,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from mtdetect.evidence import Evidence
 from mtdetect.features import FeatureExtractor
-from mtdetect.signals.style import SCORE, StyleSignal
-from mtdetect.style import FunctionWordModel, masked_tokens, patterns
+from mtdetect.pattern_model import FunctionWordModel, masked_tokens, patterns
+from mtdetect.signals.patterns import SCORE, StyleSignal
 from mtdetect.text import Document
 
 # Hand-written stand-ins: "translated" sentences chain genitives and use "his"
@@ -188,7 +188,7 @@ def test_pickle_round_trip_and_fingerprint() -> None:
 
 
 def test_detector_shares_a_feature_in_proportion_to_preset_pulls() -> None:
-    from mtdetect.detector import _weigh
+    from mtdetect._scoring import _weigh
 
     names = ["surface.doubled_word", SCORE]
     contributions = np.array([1.0, 2.0])

@@ -31,8 +31,8 @@ import numpy as np
 
 from mtdetect.evidence import Evidence
 from mtdetect.features import model_parameter, score_feature
+from mtdetect.pattern_model import FunctionWordModel, evidence_items
 from mtdetect.signals.base import Signal
-from mtdetect.style import FunctionWordModel, evidence_items
 from mtdetect.text import Document
 
 SCORE = score_feature("style")

@@ -1,0 +1,7 @@
+"""``python -m training.evaluation``: write the test-split report."""
+
+import sys
+
+from training.evaluation.report import main
+
+sys.exit(main())

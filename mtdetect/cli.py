@@ -339,9 +339,16 @@ def _silence_stdout() -> None:
 
 
 def _check_gazetteer(args: argparse.Namespace) -> None:
+    """Read a --gazetteer file before anything is scored: one error, not one per input."""
     gazetteer = getattr(args, "gazetteer", None)
-    if gazetteer is not None and not Path(gazetteer).is_file():
-        raise CliError(f"gazetteer file not found: {gazetteer}")
+    if gazetteer is None:
+        return
+    from mtdetect.gazetteer import GazetteerError, check_file
+
+    try:
+        check_file(gazetteer)
+    except GazetteerError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _model_error(args: argparse.Namespace, why: object) -> str:

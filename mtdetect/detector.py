@@ -86,6 +86,9 @@ class Detector:
         self._shift = _prior_shift(bundle, base_rate)
         extractor: FeatureExtractor = bundle.pipeline[0]
         if gazetteer is not None:
+            from mtdetect.gazetteer import check_file
+
+            check_file(gazetteer)  # GazetteerError here, once, not on every text
             extractor.set_params(gazetteer=str(gazetteer))
             extractor.__dict__.pop("_signal_cache", None)
         self._extractor = extractor

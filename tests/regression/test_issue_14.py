@@ -86,3 +86,42 @@ def test_item_4_the_api_reads_html_when_told_and_says_so_when_not() -> None:
     plain = mtdetect.detect(markup)
     assert plain.status == "not_english" and 'content_type="html"' in plain.reason
     assert mtdetect.detect(markup, content_type="html").status == "scored"
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"Blinken\t5\n\xff\xfeBad\n", "line 2: not valid UTF-8"),
+        (b"\x7fELF\x00\x01\x02", "binary file"),
+        (b"Blinken\tfive\n", "line 1: count 'five' is not a whole number"),
+        (b"# only a comment\n\n", "holds no names"),
+    ],
+)
+def test_item_9_a_bad_gazetteer_is_one_error_up_front(
+    tmp_path: Path, data: bytes, says: str
+) -> None:
+    import subprocess
+    import sys
+
+    bad = tmp_path / "names.tsv"
+    bad.write_bytes(data)
+    done = subprocess.run(
+        [sys.executable, "-m", "mtdetect", "score", "--gazetteer", str(bad), str(SEEDS)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""  # nothing was scored
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("mtdetect: error: gazetteer ") and says in line
+
+
+def test_item_9_the_api_refuses_a_bad_gazetteer_when_loading(tmp_path: Path) -> None:
+    from mtdetect.gazetteer import GazetteerError
+
+    bad = tmp_path / "names.tsv"
+    bad.write_bytes(b"\xff\xfe")
+    with pytest.raises(GazetteerError, match="not valid UTF-8"):
+        Detector.load(gazetteer=bad)

@@ -340,6 +340,11 @@ def report(
             writer.close()
             if summary and tally.total > 1:
                 stream.write(tally.summary() + "\n")
+    except KeyboardInterrupt:
+        # Ctrl-C: what was written stays a whole document (a json array is closed)
+        if writer is not None:
+            writer.close()
+        raise
     finally:
         progress.clear()
     return tally

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
+from mtdetect._schema import SCHEMA_VERSION, result_fields
 from mtdetect.evidence import Evidence
 from mtdetect.reading import InputText
 
@@ -43,41 +44,36 @@ def make_record(
 ) -> dict[str, Any]:
     """One input's outcome as a JSON-ready dict; ``result`` is None when unread.
 
+    The fields of ``DetectionResult.to_dict()`` (``mtdetect._schema``), with
+    the same types, plus ``path`` and ``notes`` about the input as read.
+
     ``text`` is the text that was scored, into which evidence offsets point:
     given for an HTML page (its extracted article text, None when the page
     was not extracted), and for every input with ``emit_text``; None
     otherwise (the offsets then point into the input as read, line ends
     made ``\\n``).
     """
+    record: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "path": item.path}
     if result is None:
-        return {
-            "path": item.path,
-            "probability": None,
-            "flagged": False,
-            "status": "error",
-            "reason": item.error or "not scored",
-            "threshold": threshold,
-            "evidence": [],
-            "boilerplate": 0,
-            "notes": list(item.notes),
-            "model_version": model_version,
-            "text": None,
-        }
-    probability = result.probability
-    own_threshold = getattr(result, "threshold", None)
-    return {
-        "path": item.path,
-        "probability": None if probability is None else round(float(probability), 4),
-        "flagged": bool(result.flagged),
-        "status": result.status,
-        "reason": result.reason,
-        "threshold": threshold if own_threshold is None else own_threshold,
-        "evidence": [evidence.to_dict() for evidence in result.evidence],
-        "boilerplate": len(result.boilerplate),
-        "notes": list(item.notes),
-        "model_version": result.model_version or model_version,
-        "text": _scored_text(item, result, emit_text),
-    }
+        record.update(
+            probability=None,
+            flagged=False,
+            status="error",
+            reason=item.error or "not scored",
+            threshold=threshold,
+            evidence=[],
+            boilerplate=[],
+            model_version=model_version,
+            text=None,
+        )
+    else:
+        record.update(result_fields(result))
+        if record["threshold"] is None:
+            record["threshold"] = threshold
+        record["model_version"] = record["model_version"] or model_version
+        record["text"] = _scored_text(item, result, emit_text)
+    record["notes"] = list(item.notes)
+    return record
 
 
 def _scored_text(item: InputText, result: ResultLike, emit_text: bool) -> str | None:

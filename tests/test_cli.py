@@ -337,7 +337,7 @@ def test_jsonl_fields(fake: FakeDetector, tmp_path: Path, capsys: Any) -> None:
     }  # fmt: skip
     assert record["probability"] == 0.97
     assert record["flagged"] is True
-    assert record["boilerplate"] == 2
+    assert [item["text"] for item in record["boilerplate"]] == ["Advertisement", "Source link"]
     assert record["model_version"] == "fake-1"
     assert record["evidence"][0] == {
         "kind": "names.near_miss",

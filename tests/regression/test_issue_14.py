@@ -125,3 +125,58 @@ def test_item_9_the_api_refuses_a_bad_gazetteer_when_loading(tmp_path: Path) -> 
     bad.write_bytes(b"\xff\xfe")
     with pytest.raises(GazetteerError, match="not valid UTF-8"):
         Detector.load(gazetteer=bad)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_item_11_cli_and_api_records_have_one_shape(shipped_detector: Detector) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from mtdetect._schema import SCHEMA_VERSION
+
+    (path,) = SEEDS.glob("002_*.txt")
+    done = subprocess.run(
+        [sys.executable, "-m", "mtdetect", "score", "-f", "jsonl", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    record = json.loads(done.stdout)
+    api = shipped_detector.detect(path.read_text(encoding="utf-8")).to_dict()
+    assert record["schema_version"] == api["schema_version"] == SCHEMA_VERSION
+    assert isinstance(record["boilerplate"], list) and record["boilerplate"]
+    assert {k: v for k, v in record.items() if k not in ("path", "notes")} == api
+
+
+def test_item_11_json_output_stays_valid_when_interrupted(tmp_path: Path) -> None:
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    lines = [json.dumps({"id": i, "text": seed("001")}) for i in range(3000)]
+    records = tmp_path / "records.jsonl"
+    records.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mtdetect", "score", "-i", "jsonl", "-f", "json", str(records)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        bufsize=0,  # unbuffered: communicate() reads the pipe itself, past any buffer
+    )
+    assert proc.stdout is not None
+    first = b""
+    while b"\n  }" not in first:  # wait for the end of the first record
+        chunk = proc.stdout.read(4096)
+        if not chunk:
+            break
+        first += chunk
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    data = json.loads(first + out)
+    assert proc.returncode == 130 and b"interrupted" in err
+    assert 0 < len(data) < 3000 and [r["id"] for r in data] == list(range(len(data)))

@@ -40,6 +40,7 @@ if __name__ == "__main__" and __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mtdetect.text import Document
+from training._progress import progress
 from training.corpus import MIN_WORDS, Record, original_records, uniform_layout
 from training.pivots import (
     EXTRA_PIVOT_LIMIT,
@@ -344,7 +345,8 @@ def generate(
     _log(f"roundtrip: {len(todo)} batches, {n_docs} documents to translate, {workers} workers")
     start = time.monotonic()
     done_docs = 0
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    bar = progress(desc="roundtrip", total=n_docs)
+    with bar, ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_run_and_store, p, b, cache_dir, runner): (p, b) for p, b in todo}
         for future in as_completed(futures):
             pivot, batch = futures[future]
@@ -359,6 +361,11 @@ def generate(
                     f" ({result.calls} calls, {result.repaired_docs} docs by sentence, "
                     f"{result.dropped_sentences} sentences dropped)"
                 )
+            bar.update(len(batch))
+            if not bar.disable:  # a terminal: the bar shows the rest
+                if note:
+                    bar.write(f"roundtrip: [{pivot}]{note}", file=sys.stderr)
+                continue
             _log(
                 f"roundtrip: {done_docs}/{n_docs} docs, {elapsed:.0f}s elapsed, "
                 f"~{eta:.0f}s left [{pivot}]{note}"

@@ -180,3 +180,61 @@ def test_item_11_json_output_stays_valid_when_interrupted(tmp_path: Path) -> Non
     data = json.loads(first + out)
     assert proc.returncode == 130 and b"interrupted" in err
     assert 0 < len(data) < 3000 and [r["id"] for r in data] == list(range(len(data)))
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and keeps what is written."""
+
+    def __init__(self) -> None:
+        import io
+
+        self.buffer = io.StringIO()
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_item_10_a_progress_bar_with_rate_and_time_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], quiet: bool
+) -> None:
+    import re
+    import sys
+
+    from mtdetect.cli import main
+
+    for i in range(25):
+        (tmp_path / f"{i:02}.txt").write_text(seed("001"), encoding="utf-8")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["score", str(tmp_path), *(["--quiet"] if quiet else [])]) == 0
+    shown = terminal.buffer.getvalue()
+    if quiet:
+        assert shown == ""
+        return
+    assert "25/25" in shown and "inputs/s" in shown  # done, total and rate
+    assert re.search(r"\d\d:\d\d<\d\d:\d\d", shown)  # elapsed < time left
+    assert "inputs/s" not in capsys.readouterr().out
+
+
+def test_item_10_training_feature_extraction_shows_a_bar_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from mtdetect.features import FeatureExtractor
+    from training.dataset import featurize
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    extractor = FeatureExtractor(families=("surface",)).fit([])
+    matrix = featurize(extractor, [seed("001")] * 3, use_cache=False, label="test")
+    assert matrix.shape[0] == 3
+    shown = terminal.buffer.getvalue()
+    assert "featurize test" in shown and "/3 [" in shown and "docs/s" in shown

@@ -22,7 +22,7 @@ from mtdetect import _batch
 from mtdetect._records import record_tasks
 from mtdetect._version import __version__
 from mtdetect.reading import DEFAULT_GLOBS, DEFAULT_MAX_BYTES, iter_paths, read_input
-from mtdetect.report import FORMATS, Writer, describe
+from mtdetect.report import FORMATS, MIN_SHOWN_WEIGHT, Writer, describe
 
 PROG = "mtdetect"
 # the Detector's bound (mtdetect.detector.MIN_BASE_RATE), repeated so that parsing
@@ -85,6 +85,16 @@ def _rate(value: str) -> float:
         raise argparse.ArgumentTypeError(
             f"must be between {MIN_BASE_RATE:g} and {1 - MIN_BASE_RATE}, got {value}"
         )
+    return number
+
+
+def _weight(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number >= 0.0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return number
 
 
@@ -174,6 +184,14 @@ def build_parser() -> argparse.ArgumentParser:
         f"{EXPLAIN_DEFAULT}); N is read only when the word after --explain is a whole "
         "number (--explain 3, --explain=3), anything else is a path (write ./3 for a file "
         "named 3); json, jsonl list all evidence anyway",
+    )
+    score.add_argument(
+        "--min-weight",
+        type=_weight,
+        default=MIN_SHOWN_WEIGHT,
+        metavar="W",
+        help="text, csv: for inputs not flagged, show only evidence of weight W or more "
+        f"(default: {MIN_SHOWN_WEIGHT}; 0 shows all); json, jsonl always list all evidence",
     )
     score.add_argument(
         "--emit-text",
@@ -429,7 +447,9 @@ def _score(args: argparse.Namespace, detector: Any, workers: _batch.Workers | No
         try:
             writer = None
             if args.output is not None or not args.quiet:
-                writer = Writer(out, args.format, explain=args.explain, ids=records_in)
+                writer = Writer(
+                    out, args.format, args.explain, ids=records_in, min_weight=args.min_weight
+                )
             batches = _batch.run(tasks, detector, options, workers)
             tally = _batch.report(batches, writer, out, progress, summary=args.format == "text")
         finally:

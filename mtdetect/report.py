@@ -20,6 +20,9 @@ from mtdetect.reading import InputText
 FORMATS = ("text", "json", "jsonl", "csv")
 CSV_COLUMNS = ("path", "probability", "flagged", "status", "reason", "top_evidence")
 _SPAN_CHARS = 80
+#: evidence lighter than this is not shown for an ``ok`` verdict in the text and csv
+#: formats (``--min-weight``): "+0.00" under a cleared text explains nothing
+MIN_SHOWN_WEIGHT = 0.05
 
 
 class ResultLike(Protocol):
@@ -113,10 +116,27 @@ def text_line(record: dict[str, Any]) -> str:
     return f"abstain ({status}: {record['reason']}) {path}"
 
 
-def explain_lines(record: dict[str, Any], n: int) -> list[str]:
-    """The ``n`` strongest evidence items, one line each, for people to check."""
+def shown_evidence(
+    record: dict[str, Any], min_weight: float = MIN_SHOWN_WEIGHT
+) -> list[dict[str, Any]]:
+    """The evidence worth showing a person: all of it, unless the verdict is ``ok``.
+
+    Why: a cleared text's evidence of weight "+0.00" reads as an accusation
+    that counted for nothing. For an ``ok`` verdict only items of at least
+    ``min_weight`` are shown (0 shows all); flagged texts show everything.
+    """
+    evidence = record["evidence"]
+    if record["status"] == "scored" and not record["flagged"]:
+        return [item for item in evidence if item["weight"] >= min_weight]
+    return list(evidence)
+
+
+def explain_lines(
+    record: dict[str, Any], n: int, min_weight: float = MIN_SHOWN_WEIGHT
+) -> list[str]:
+    """The ``n`` strongest evidence items worth showing, one line each, for people to check."""
     lines = []
-    for item in record["evidence"][:n]:
+    for item in shown_evidence(record, min_weight)[:n]:
         lines.append(
             f'    {item["weight"]:+.2f}  "{_span(item["text"])}"  {item["message"]}'
             f"  [{item['kind']} @{item['start']}]"
@@ -128,11 +148,17 @@ class Writer:
     """Streams records in one format; ``close`` finishes the document."""
 
     def __init__(
-        self, stream: IO[str], fmt: str = "text", explain: int = 0, ids: bool = False
+        self,
+        stream: IO[str],
+        fmt: str = "text",
+        explain: int = 0,
+        ids: bool = False,
+        min_weight: float = MIN_SHOWN_WEIGHT,
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
         self.stream, self.fmt, self.explain, self.ids = stream, fmt, explain, ids
+        self.min_weight = min_weight  # text and csv: see shown_evidence
         self.count = 0
         self._csv: Any = None
         if fmt == "csv":
@@ -148,7 +174,8 @@ class Writer:
             body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
             self.stream.write(("," if self.count else "") + "\n  " + body)
         elif self.fmt == "csv":
-            top = record["evidence"][0]["text"] if record["evidence"] else ""
+            shown = shown_evidence(record, self.min_weight)
+            top = shown[0]["text"] if shown else ""
             probability = record["probability"]
             self._csv.writerow(
                 ([_csv_id(record.get("id"))] if self.ids else [])
@@ -163,7 +190,7 @@ class Writer:
             )
         else:
             lines = [text_line(record)]
-            lines += explain_lines(record, self.explain)
+            lines += explain_lines(record, self.explain, self.min_weight)
             lines += [f"    note: {note}" for note in record["notes"]]
             self.stream.write("\n".join(lines) + "\n")
         self.count += 1

@@ -238,3 +238,118 @@ def test_item_10_training_feature_extraction_shows_a_bar_on_a_terminal(
     assert matrix.shape[0] == 3
     shown = terminal.buffer.getvalue()
     assert "featurize test" in shown and "/3 [" in shown and "docs/s" in shown
+
+
+# -- Documentation that does not match behaviour ---------------------------------------
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _readme_python_example() -> str:
+    start = README.index("```python\nimport mtdetect\n") + len("```python\n")
+    return README[start : README.index("```", start)]
+
+
+@pytest.mark.parametrize("short", [False, True])
+def test_docs_the_readme_example_survives_an_abstention(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, short: bool
+) -> None:
+    code = _readme_python_example()
+    if short:  # probability is None: the example must not do arithmetic on it
+        code = code.replace(
+            'open("../shared/seeds/004_d606118ac6020601.txt", encoding="utf-8").read()',
+            '"Too short to judge."',
+        )
+        assert "Too short" in code
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert out.startswith("too_short") if short else out.startswith("scored 1.0 True")
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "note"),
+    [
+        (b"caf\xe9 cr\xe8me", "café crème", "decoded as Windows-1252"),
+        ("café ".encode() + b"\xff cr\xc3\xa8me", "café \ufffd crème", "replaced with \ufffd"),
+        (
+            b'<html><head><meta charset="iso-8859-2"></head><body><p>\xb1</p></body></html>',
+            "ą",
+            "decoded as iso8859-2, as the page declares",
+        ),
+    ],
+)
+def test_docs_invalid_utf8_is_decoded_as_the_readme_says(
+    tmp_path: Path, data: bytes, text: str, note: str
+) -> None:
+    from mtdetect.reading import read_input
+
+    path = tmp_path / ("page.html" if data.startswith(b"<") else "legacy.txt")
+    path.write_bytes(data)
+    item = read_input(str(path))
+    assert text in (item.text or "") and any(note in n for n in item.notes)
+    assert "as Windows-1252" in README and "replaced by U+FFFD" in README
+    assert "declares a charset" in README
+
+
+def test_docs_load_options_are_keyword_only_as_documented() -> None:
+    import inspect
+
+    parameters = inspect.signature(Detector.load).parameters
+    assert parameters["gazetteer"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameters["base_rate"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert "Detector.load(path=None, *, gazetteer=None, base_rate=None)" in README
+
+
+def test_docs_a_broken_pipe_exits_2_quietly_as_documented(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for i in range(200):
+        (tmp_path / f"{i:03}.txt").write_text(seed("001"), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mtdetect", "score", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, as `| head -1` does
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 2 and b"Traceback" not in err
+    assert "| head`): the run stops quietly" in README
+
+
+def test_docs_result_fields_and_detect_are_documented() -> None:
+    from mtdetect.detector import DetectionResult
+
+    assert "`threshold`: the threshold this verdict used" in README
+    assert "`result.to_dict()`" in README and "schema_version" in README
+    assert Detector.detect.__doc__ and "never raises" in Detector.detect.__doc__
+    assert DetectionResult.to_dict.__doc__
+    for option in ("--max-bytes N", "--min-weight W", "progress bar"):
+        assert option in README
+
+
+def test_docs_weightless_evidence_is_hidden_under_ok_verdicts_unless_asked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from mtdetect.cli import main
+
+    (path,) = SEEDS.glob("003_*.txt")
+    assert main(["score", "--explain", "5", str(path)]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("ok ") and "+0.00" not in shown and "+0.01" not in shown
+    assert main(["score", "--explain", "5", "--min-weight", "0", str(path)]) == 0
+    assert "+0.00" in capsys.readouterr().out
+    assert main(["score", "-f", "jsonl", str(path)]) == 0  # machine output keeps it all
+    assert '"weight": 0.0' in capsys.readouterr().out
+
+
+def test_docs_the_reflow_claim_is_what_bench_reflow_measures() -> None:
+    assert "| probability change when reflowed, quotes swapped, boilerplate added | 0.000" not in (
+        README
+    )
+    assert "python benchmarks/bench_reflow.py" in README and (ROOT / "benchmarks").is_dir()
+    assert (ROOT / "benchmarks" / "bench_reflow.py").is_file()

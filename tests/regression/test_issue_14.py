@@ -353,3 +353,25 @@ def test_docs_the_reflow_claim_is_what_bench_reflow_measures() -> None:
     )
     assert "python benchmarks/bench_reflow.py" in README and (ROOT / "benchmarks").is_dir()
     assert (ROOT / "benchmarks" / "bench_reflow.py").is_file()
+
+
+def test_done_when_bench_prints_the_jobs_speedup_and_the_big_input_peak(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import bench_pipeline
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    # the -j runs take minutes: their printing is checked on fixed timings
+    runs = {1: {"docs_s": 50.0, "wall_s": 40.0, "cpu_s": 41.0, "load_before": 1.0}}
+    runs[2] = {"docs_s": 85.0, "wall_s": 23.5, "cpu_s": 44.0, "load_before": 1.0}
+    bench_pipeline.print_jobs({"n": 2000, "runs": runs, "speedup": bench_pipeline.speedups(runs)})
+    bench_pipeline.print_big(bench_pipeline.measure_big(0.3, articles=[seed("001")]))
+    out = capsys.readouterr().out
+    assert "speed-up of -j 2 over -j 1 on 2000 articles: 1.70x" in out
+    assert "0 MB file, --max-bytes 60000000: peak " in out and "exit 0" in out
+    bench = (ROOT / "benchmarks" / "bench.py").read_text(encoding="utf-8")
+    assert "bench_pipeline.print_jobs(" in bench and "bench_pipeline.print_big(" in bench

@@ -474,6 +474,9 @@ def render_markdown(r: dict[str, Any]) -> str:
                 for k, v in sc["transforms"].items()
             ],
         )
+    from training.robustness import card_section  # training/reports/robustness.json, if run
+
+    out += card_section()
     out += ["## Known limits", ""]
     out += [f"- {line}" for line in known_limits(r)]
     out += ["", f"Runtime: {json.dumps(r.get('runtime', {}))}", ""]

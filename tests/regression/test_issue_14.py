@@ -375,3 +375,61 @@ def test_done_when_bench_prints_the_jobs_speedup_and_the_big_input_peak(
     assert "0 MB file, --max-bytes 60000000: peak " in out and "exit 0" in out
     bench = (ROOT / "benchmarks" / "bench.py").read_text(encoding="utf-8")
     assert "bench_pipeline.print_jobs(" in bench and "bench_pipeline.print_big(" in bench
+
+
+# -- Evasion, documented and measured ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cleanup", "text", "cleaned"),
+    [
+        ("punctuation", "he said . , then", "he said. then"),
+        ("punctuation", "worth $ 2.5 billion ( about 5 % )", "worth $2.5 billion (about 5%)"),
+        ("punctuation", "Wait... what ?!", "Wait... what?"),
+        ("capitalisation", "the official said. top american.", "the official said. Top american."),
+        (
+            "capitalisation",
+            "U.S. officials met at 9 a.m. on Friday",
+            "U.S. officials met at 9 a.m. on Friday",
+        ),
+        ("names", "Secretary Anthony Brinken said", "Secretary Anthony Blinken said"),
+    ],
+)
+def test_evasion_cleanups_do_what_they_say(cleanup: str, text: str, cleaned: str) -> None:
+    from training.robustness import CLEANUPS
+
+    assert CLEANUPS[cleanup](text) == cleaned
+
+
+def test_evasion_the_seeds_the_issue_cleaned_fall_below_the_threshold(
+    shipped_detector: Detector,
+) -> None:
+    """What the issue found, kept measured: all three clean-ups clear seeds 002 and 004."""
+    from training.robustness import fix_all
+
+    for prefix in ("002", "004"):
+        assert shipped_detector.detect(seed(prefix)).flagged
+        assert not shipped_detector.detect(fix_all(seed(prefix))).flagged
+    assert shipped_detector.detect(fix_all(seed("000"))).flagged  # names, fragments stay
+
+
+def test_evasion_the_model_card_and_readme_carry_the_robustness_report(tmp_path: Path) -> None:
+    import json
+
+    from training.model_card import render_markdown
+    from training.robustness import REPORT_JSON, card_section
+
+    assert REPORT_JSON.is_file(), "run python -m training.robustness"
+    report = json.loads(REPORT_JSON.read_text(encoding="utf-8"))
+    assert set(report["slices"]) == {
+        "MT (single leg, WMT)",
+        "round trips (Apertium, 4 pivots)",
+        "spun seeds",
+    }
+    metrics = json.loads((REPORT_JSON.parent / "metrics.json").read_text(encoding="utf-8"))
+    card = render_markdown(metrics)
+    assert "## Robustness: what the score survives" in card
+    assert "\n".join(card_section()) in card
+    assert card_section(tmp_path / "absent.json") == []
+    assert "## Robustness" in (ROOT / "training" / "reports" / "metrics.md").read_text("utf-8")
+    assert "python -m training.robustness" in README

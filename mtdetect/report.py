@@ -126,7 +126,7 @@ def shown_evidence(
     ``min_weight`` are shown (0 shows all); flagged texts show everything.
     """
     evidence = record["evidence"]
-    if record["status"] == "scored" and not record["flagged"]:
+    if record.get("status") == "scored" and not record.get("flagged"):
         return [item for item in evidence if item["weight"] >= min_weight]
     return list(evidence)
 

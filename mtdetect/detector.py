@@ -101,6 +101,8 @@ class Detector:
     ) -> Detector:
         """Load a bundle (the shipped one by default); raises ``ModelError``.
 
+        ``gazetteer`` is a file of trusted name spellings added to the shipped
+        ones; a file that cannot be used raises ``GazetteerError`` here.
         ``base_rate`` is the share of machine-spun texts expected in your
         traffic (say 0.01); see :meth:`with_base_rate`.
         """

@@ -148,7 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="score in N worker processes, each loading the model once (-1: one per core)",
     )
     score.add_argument(
-        "--quiet", "-q", action="store_true", help="print nothing; only set the exit status"
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print nothing, no progress bar either; only set the exit status",
     )
     opts.glob_option(score)
     opts.max_bytes_option(score)

@@ -152,7 +152,8 @@ def test_item_11_cli_and_api_records_have_one_shape(shipped_detector: Detector) 
     assert {k: v for k, v in record.items() if k not in ("path", "notes")} == api
 
 
-def test_item_11_json_output_stays_valid_when_interrupted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_item_11_json_output_stays_valid_when_interrupted(tmp_path: Path, jobs: str) -> None:
     import json
     import signal
     import subprocess
@@ -162,7 +163,8 @@ def test_item_11_json_output_stays_valid_when_interrupted(tmp_path: Path) -> Non
     records = tmp_path / "records.jsonl"
     records.write_text("\n".join(lines) + "\n", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mtdetect", "score", "-i", "jsonl", "-f", "json", str(records)],
+        [sys.executable, "-m", "mtdetect", "score", "-i", "jsonl", "-f", "json", "-j", jobs]
+        + [str(records)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,

@@ -325,6 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="cold-start runs (median)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF baseline")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument("--jobs-n", type=int, default=2000, help="articles for -j 1 vs 2 (2000)")
+    parser.add_argument("--big-mb", type=float, default=50.0, help="one big input, MB (50)")
+    parser.add_argument("--no-cli", action="store_true", help="skip the command-line runs")
     args = parser.parse_args(argv)
 
     from mtdetect.bundle import default_path
@@ -416,6 +419,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "< 300 MB",
         rss["scored"] < TARGETS["rss_mb"],
     )
+
+    if not args.no_cli:  # issue #14: the command line as pipelines run it (bench_pipeline.py)
+        import bench_pipeline
+
+        print(f"\ncommand line, mtdetect score -f jsonl DIR, {args.jobs_n} articles")
+        results["cli_jobs"] = bench_pipeline.measure_jobs(args.jobs_n, args.model)
+        bench_pipeline.print_jobs(results["cli_jobs"])
+        print(f"\ncommand line, peak memory on one {args.big_mb:.0f} MB input")
+        results["cli_big"] = bench_pipeline.measure_big(args.big_mb, args.model)
+        bench_pipeline.print_big(results["cli_big"])
 
     print("\ntime against length, Detector.detect (best of several runs)")
     lengths = measure_lengths(detector.detect, documents)

@@ -14,7 +14,6 @@ order. Nothing as large as the model is ever sent to a worker.
 from __future__ import annotations
 
 import sys
-import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -340,8 +339,13 @@ def report(
             writer.close()
             if summary and tally.total > 1:
                 stream.write(tally.summary() + "\n")
+    except KeyboardInterrupt:
+        # Ctrl-C: what was written stays a whole document (a json array is closed)
+        if writer is not None:
+            writer.close()
+        raise
     finally:
-        progress.clear()
+        progress.close()
     return tally
 
 
@@ -349,25 +353,39 @@ def report(
 
 
 class Progress:
-    """'scored 40/120' on a terminal's stderr, cleared before output is written."""
+    """A progress bar on stderr (tqdm): inputs done, rate and, with a known total, time left.
+
+    Only when ``enabled`` (the CLI enables it on a terminal, without
+    ``--quiet``); cleared before each batch of output is written, so records
+    on standard output never mix with it, and gone when the run ends.
+    """
 
     def __init__(self, total: int | None, enabled: bool, stream: IO[str] | None = None) -> None:
-        self.total, self.enabled, self.shown = total, enabled, False
-        self.stream = stream
-        self._last = 0.0
+        self.total, self.enabled = total, enabled
+        self.bar: Any = None
+        if enabled:
+            from tqdm import tqdm
 
-    def show(self, done: int, final: bool = False) -> None:
-        now = time.monotonic()
-        if not self.enabled or (not final and now - self._last < PROGRESS_EVERY):
-            return
-        stream = self.stream or sys.stderr
-        stream.write(f"\rscored {done}" + (f"/{self.total}" if self.total is not None else ""))
-        stream.flush()
-        self.shown, self._last = True, now
+            self.bar = tqdm(
+                total=total,
+                desc="scored",
+                unit=" inputs",
+                file=stream or sys.stderr,
+                mininterval=PROGRESS_EVERY,
+                dynamic_ncols=True,
+                leave=False,
+            )
+
+    def show(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+            self.bar.refresh()
 
     def clear(self) -> None:
-        if self.shown:
-            stream = self.stream or sys.stderr
-            stream.write("\r\x1b[K")
-            stream.flush()
-            self.shown = False
+        if self.bar is not None:
+            self.bar.clear()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None

@@ -14,6 +14,7 @@ from typing import Any
 
 def add_command(commands: Any) -> None:
     """Add ``report`` to the command line's subcommands."""
+    from mtdetect import _cli_args as opts
     from mtdetect import cli
 
     report = commands.add_parser(
@@ -23,7 +24,7 @@ def add_command(commands: Any) -> None:
         "each verdict, its probability against the threshold, and the text with every piece "
         "of evidence highlighted (hover for the reason). Directories are searched "
         "recursively; '-' reads standard input.",
-        epilog=cli.EXIT_STATUS_HELP,
+        epilog=opts.EXIT_STATUS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     report.add_argument("paths", nargs="+", metavar="PATH", help="file, directory, or -")
@@ -44,30 +45,32 @@ def add_command(commands: Any) -> None:
     report.add_argument(
         "--threshold",
         "-t",
-        type=cli._probability,
+        type=opts.probability,
         metavar="T",
         help="flag inputs whose probability is at least T (default: the model's threshold)",
     )
     report.add_argument(
         "--base-rate",
-        type=cli._rate,
+        type=opts.rate,
         metavar="R",
         help="share of spun texts you expect: probabilities are re-based to it "
         "(see 'mtdetect score --help')",
     )
-    cli._model_options(report)
+    opts.model_options(report)
     report.add_argument(
         "--gazetteer",
         metavar="FILE",
         help="extra trusted name spellings (see 'mtdetect gazetteer')",
     )
     report.add_argument(
-        "--jobs", "-j", type=cli._jobs, default=1, metavar="N", help="score in N worker processes"
+        "--jobs", "-j", type=opts.jobs, default=1, metavar="N", help="score in N worker processes"
     )
-    cli._glob_option(report)
-    cli._max_bytes_option(report)
+    opts.glob_option(report)
+    opts.max_bytes_option(report)
     # what 'score' reads and a report fixes: all evidence and the text, on one page
-    report.set_defaults(handler=run_report, format="html", explain=0, emit_text=True, quiet=False)
+    report.set_defaults(
+        handler=run_report, format="html", explain=0, emit_text=True, quiet=False, min_weight=0.0
+    )
 
 
 def run_report(args: argparse.Namespace) -> int:

@@ -12,40 +12,27 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from mtdetect import _batch
+from mtdetect import _cli_args as opts
+from mtdetect._cli_args import EXIT_STATUS_HELP, EXPLAIN_DEFAULT
+from mtdetect._cli_args import MIN_BASE_RATE as MIN_BASE_RATE  # re-exported: tests, callers
 from mtdetect._records import record_tasks
 from mtdetect._version import __version__
-from mtdetect.reading import DEFAULT_GLOBS, DEFAULT_MAX_BYTES, iter_paths, read_input
-from mtdetect.report import FORMATS, Writer, describe
+from mtdetect.reading import DEFAULT_GLOBS, iter_paths, read_input
+from mtdetect.report import FORMATS, MIN_SHOWN_WEIGHT, Writer, describe
 
 PROG = "mtdetect"
-# the Detector's bound (mtdetect.detector.MIN_BASE_RATE), repeated so that parsing
-# arguments does not import numpy; tests/test_cli.py checks that the two agree
-MIN_BASE_RATE = 1e-6
 EXIT_OK, EXIT_FLAGGED, EXIT_ERROR = 0, 1, 2
 INPUT_FORMATS = ("files", "jsonl")
 #: modules that add subcommands of their own, imported when the parser is built: each
 #: has ``add_command(commands)``, which adds a parser whose ``handler(args) -> int``
 #: is set with ``set_defaults`` (heavy imports stay inside the handler)
 COMMAND_MODULES: tuple[str, ...] = ("mtdetect._report_command",)
-#: evidence lines shown by a bare --explain
-EXPLAIN_DEFAULT = 5
-_WHOLE_NUMBER = re.compile(r"[+-]?\d+\Z")
-
-EXIT_STATUS_HELP = """\
-exit status:
-  0  nothing was flagged
-  1  at least one input was flagged as machine-spun
-  2  usage error, a model that cannot be loaded, or at least one input that
-     could not be read or scored (the other inputs are still scored and
-     reported); 2 takes precedence over 1
-"""
 
 
 class CliError(Exception):
@@ -64,49 +51,6 @@ def load_detector(model: str | Path | None, gazetteer: str | Path | None) -> Any
 
 
 # -- argument parsing -----------------------------------------------------------
-
-
-def _probability(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 0.0 <= number <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
-    return number
-
-
-def _rate(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not MIN_BASE_RATE <= number <= 1.0 - MIN_BASE_RATE:
-        raise argparse.ArgumentTypeError(
-            f"must be between {MIN_BASE_RATE:g} and {1 - MIN_BASE_RATE}, got {value}"
-        )
-    return number
-
-
-def _whole(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-
-
-def _positive(value: str) -> int:
-    number = _whole(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return number
-
-
-def _jobs(value: str) -> int:
-    number = _whole(value)
-    if number == 0 or number < -1:
-        raise argparse.ArgumentTypeError("use 1 or more worker processes, or -1 for all cores")
-    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,13 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--threshold",
         "-t",
-        type=_probability,
+        type=opts.probability,
         metavar="T",
         help="flag inputs whose probability is at least T (default: the model's threshold)",
     )
     score.add_argument(
         "--base-rate",
-        type=_rate,
+        type=opts.rate,
         metavar="R",
         help="share of spun texts you expect (e.g. 0.01): probabilities and the default "
         "threshold are re-based from the calibration mix to R, and the same inputs are "
@@ -171,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--explain",
         "-e",
         nargs="?",
-        type=_positive,
+        type=opts.positive,
         const=EXPLAIN_DEFAULT,
         default=0,
         metavar="N",
@@ -181,12 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
         "named 3); json, jsonl list all evidence anyway",
     )
     score.add_argument(
+        "--min-weight",
+        type=opts.weight,
+        default=MIN_SHOWN_WEIGHT,
+        metavar="W",
+        help="text, csv: for inputs not flagged, show only evidence of weight W or more "
+        f"(default: {MIN_SHOWN_WEIGHT}; 0 shows all); json, jsonl always list all evidence",
+    )
+    score.add_argument(
         "--emit-text",
         action="store_true",
         help="json, jsonl: add the scored text to every record as 'text' (evidence offsets "
         "point into it); HTML pages always carry their extracted article text",
     )
-    _model_options(score)
+    opts.model_options(score)
     score.add_argument(
         "--gazetteer",
         metavar="FILE",
@@ -195,20 +147,23 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--jobs",
         "-j",
-        type=_jobs,
+        type=opts.jobs,
         default=1,
         metavar="N",
         help="score in N worker processes, each loading the model once (-1: one per core)",
     )
     score.add_argument(
-        "--quiet", "-q", action="store_true", help="print nothing; only set the exit status"
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print nothing, no progress bar either; only set the exit status",
     )
-    _glob_option(score)
-    _max_bytes_option(score)
+    opts.glob_option(score)
+    opts.max_bytes_option(score)
     score.set_defaults(handler=run_score)
 
     info = commands.add_parser("info", help="describe the model")
-    _model_options(info)
+    opts.model_options(info)
     info.add_argument("--format", "-f", choices=("text", "json"), default="text")
     info.set_defaults(handler=run_info)
 
@@ -224,44 +179,18 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
     build.add_argument(
         "--min-count",
-        type=_positive,
+        type=opts.positive,
         default=2,
         metavar="N",
         help="keep spellings seen at least N times (default: 2)",
     )
-    _glob_option(build)
-    _max_bytes_option(build)
+    opts.glob_option(build)
+    opts.max_bytes_option(build)
     build.set_defaults(handler=run_gazetteer_build)
     gazetteer.set_defaults(handler=None, subparser=gazetteer)
     for module in COMMAND_MODULES:
         importlib.import_module(module).add_command(commands)
     return parser
-
-
-def _model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--model", "-m", metavar="PATH", help="model bundle (.joblib) instead of the shipped one"
-    )
-
-
-def _glob_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--glob",
-        action="append",
-        metavar="PATTERN",
-        help="file name pattern to take from directories; repeatable "
-        f"(default: {' '.join(DEFAULT_GLOBS)})",
-    )
-
-
-def _max_bytes_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--max-bytes",
-        type=_positive,
-        default=DEFAULT_MAX_BYTES,
-        metavar="N",
-        help=f"read at most N bytes of each input (default: {DEFAULT_MAX_BYTES:,})",
-    )
 
 
 # -- entry points -------------------------------------------------------------------
@@ -272,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(_explain_count_or_path(argv))
+        args = parser.parse_args(opts.explain_count_or_path(argv))
     except SystemExit as exc:  # --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     handler = getattr(args, "handler", None)
@@ -293,27 +222,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the promise: no traceback, whatever happens
         _error(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
         return EXIT_ERROR
-
-
-def _explain_count_or_path(argv: list[str]) -> list[str]:
-    """``argv`` with each bare ``--explain`` that is not followed by a count made explicit.
-
-    Why: an option with an optional value takes the next word whatever it is,
-    so ``--explain FILE`` read FILE as the count. A count is only a whole
-    number; before anything else, ``--explain`` becomes ``--explain=5``.
-    """
-    command = next((i for i, word in enumerate(argv) if not word.startswith("-")), None)
-    if command is None or argv[command] != "score":
-        return argv
-    out = list(argv)
-    for i in range(command + 1, len(out)):
-        word = out[i]
-        if word == "--":
-            break
-        explain = word == "-e" or (len(word) >= 5 and "--explain".startswith(word))
-        if explain and not (i + 1 < len(out) and _WHOLE_NUMBER.match(out[i + 1])):
-            out[i] = f"--explain={EXPLAIN_DEFAULT}"
-    return out
 
 
 def main_entry() -> None:
@@ -344,9 +252,16 @@ def _silence_stdout() -> None:
 
 
 def _check_gazetteer(args: argparse.Namespace) -> None:
+    """Read a --gazetteer file before anything is scored: one error, not one per input."""
     gazetteer = getattr(args, "gazetteer", None)
-    if gazetteer is not None and not Path(gazetteer).is_file():
-        raise CliError(f"gazetteer file not found: {gazetteer}")
+    if gazetteer is None:
+        return
+    from mtdetect.gazetteer import GazetteerError, check_file
+
+    try:
+        check_file(gazetteer)
+    except GazetteerError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _model_error(args: argparse.Namespace, why: object) -> str:
@@ -427,7 +342,9 @@ def _score(args: argparse.Namespace, detector: Any, workers: _batch.Workers | No
         try:
             writer = None
             if args.output is not None or not args.quiet:
-                writer = Writer(out, args.format, explain=args.explain, ids=records_in)
+                writer = Writer(
+                    out, args.format, args.explain, ids=records_in, min_weight=args.min_weight
+                )
             batches = _batch.run(tasks, detector, options, workers)
             tally = _batch.report(batches, writer, out, progress, summary=args.format == "text")
         finally:

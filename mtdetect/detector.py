@@ -56,6 +56,9 @@ class Detector:
         self._shift = _prior_shift(bundle, base_rate)
         extractor: FeatureExtractor = bundle.pipeline[0]
         if gazetteer is not None:
+            from mtdetect.gazetteer import check_file
+
+            check_file(gazetteer)  # GazetteerError here, once, not on every text
             extractor = _with_gazetteer(extractor, gazetteer)
         self._extractor = extractor
         self._scorer = bundle.pipeline[1:]
@@ -74,6 +77,8 @@ class Detector:
     ) -> Detector:
         """Load a bundle (the shipped one by default); raises ``ModelError``.
 
+        ``gazetteer`` is a file of trusted name spellings added to the shipped
+        ones; a file that cannot be used raises ``GazetteerError`` here.
         ``base_rate`` is the share of machine-spun texts expected in your
         traffic (say 0.01); see :meth:`with_base_rate`.
         """

@@ -283,6 +283,55 @@ class Gazetteer:
         return cls(counts)
 
 
+class GazetteerError(ValueError):
+    """A user's gazetteer file that cannot be used, said once before any text is scored."""
+
+
+def check_file(path: str | Path) -> int:
+    """Read a user's gazetteer file strictly; return how many spellings it holds.
+
+    Why: the names signal loads the file on first use, inside feature
+    extraction, so a bad file used to fail every input one by one. Callers
+    check it up front and stop with one clear message (``GazetteerError``)
+    instead: a missing or unreadable file, a binary one, one that is not
+    UTF-8, a count that is not a whole number, or no names at all.
+    """
+    where = Path(path)
+    if not where.exists():
+        raise GazetteerError(f"gazetteer file not found: {path}")
+    if where.is_dir():
+        raise GazetteerError(f"gazetteer {path} is a directory, not a file")
+    try:
+        data = where.read_bytes()
+    except OSError as exc:
+        raise GazetteerError(f"cannot read gazetteer {path}: {exc.strerror or exc}") from None
+    if b"\0" in data:
+        raise GazetteerError(f"gazetteer {path} is a binary file, not a list of names")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise GazetteerError(
+            f"gazetteer {path}, line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x})"
+        ) from None
+    names = 0
+    for number, raw in enumerate(text.split("\n"), 1):
+        form, tab, rest = raw.partition("\t")
+        form = form.strip()
+        if not form or form[0] == "#":
+            continue
+        count = rest.split("\t", 1)[0].strip() if tab else ""
+        if count and not count.isdigit():
+            raise GazetteerError(
+                f"gazetteer {path}, line {number}: count {count!r} is not a whole number "
+                "(expected: name, or name<TAB>count)"
+            )
+        names += 1
+    if not names:
+        raise GazetteerError(f"gazetteer {path} holds no names")
+    return names
+
+
 def build_from_texts(
     texts: Iterable[str], min_count: int = 2, *, keep_words: bool = True
 ) -> Gazetteer:

@@ -13,12 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
+from mtdetect._schema import SCHEMA_VERSION, result_fields
 from mtdetect.evidence import Evidence
 from mtdetect.reading import InputText
 
 FORMATS = ("text", "json", "jsonl", "csv", "html")
 CSV_COLUMNS = ("path", "probability", "flagged", "status", "reason", "top_evidence")
 _SPAN_CHARS = 80
+#: evidence lighter than this is not shown for an ``ok`` verdict in the text and csv
+#: formats (``--min-weight``): "+0.00" under a cleared text explains nothing
+MIN_SHOWN_WEIGHT = 0.05
 
 
 class ResultLike(Protocol):
@@ -43,41 +47,36 @@ def make_record(
 ) -> dict[str, Any]:
     """One input's outcome as a JSON-ready dict; ``result`` is None when unread.
 
+    The fields of ``DetectionResult.to_dict()`` (``mtdetect._schema``), with
+    the same types, plus ``path`` and ``notes`` about the input as read.
+
     ``text`` is the text that was scored, into which evidence offsets point:
     given for an HTML page (its extracted article text, None when the page
     was not extracted), and for every input with ``emit_text``; None
     otherwise (the offsets then point into the input as read, line ends
     made ``\\n``).
     """
+    record: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "path": item.path}
     if result is None:
-        return {
-            "path": item.path,
-            "probability": None,
-            "flagged": False,
-            "status": "error",
-            "reason": item.error or "not scored",
-            "threshold": threshold,
-            "evidence": [],
-            "boilerplate": 0,
-            "notes": list(item.notes),
-            "model_version": model_version,
-            "text": None,
-        }
-    probability = result.probability
-    own_threshold = getattr(result, "threshold", None)
-    return {
-        "path": item.path,
-        "probability": None if probability is None else round(float(probability), 4),
-        "flagged": bool(result.flagged),
-        "status": result.status,
-        "reason": result.reason,
-        "threshold": threshold if own_threshold is None else own_threshold,
-        "evidence": [evidence.to_dict() for evidence in result.evidence],
-        "boilerplate": len(result.boilerplate),
-        "notes": list(item.notes),
-        "model_version": result.model_version or model_version,
-        "text": _scored_text(item, result, emit_text),
-    }
+        record.update(
+            probability=None,
+            flagged=False,
+            status="error",
+            reason=item.error or "not scored",
+            threshold=threshold,
+            evidence=[],
+            boilerplate=[],
+            model_version=model_version,
+            text=None,
+        )
+    else:
+        record.update(result_fields(result))
+        if record["threshold"] is None:
+            record["threshold"] = threshold
+        record["model_version"] = record["model_version"] or model_version
+        record["text"] = _scored_text(item, result, emit_text)
+    record["notes"] = list(item.notes)
+    return record
 
 
 def _scored_text(item: InputText, result: ResultLike, emit_text: bool) -> str | None:
@@ -117,10 +116,27 @@ def text_line(record: dict[str, Any]) -> str:
     return f"abstain ({status}: {record['reason']}) {path}"
 
 
-def explain_lines(record: dict[str, Any], n: int) -> list[str]:
-    """The ``n`` strongest evidence items, one line each, for people to check."""
+def shown_evidence(
+    record: dict[str, Any], min_weight: float = MIN_SHOWN_WEIGHT
+) -> list[dict[str, Any]]:
+    """The evidence worth showing a person: all of it, unless the verdict is ``ok``.
+
+    Why: a cleared text's evidence of weight "+0.00" reads as an accusation
+    that counted for nothing. For an ``ok`` verdict only items of at least
+    ``min_weight`` are shown (0 shows all); flagged texts show everything.
+    """
+    evidence = record["evidence"]
+    if record.get("status") == "scored" and not record.get("flagged"):
+        return [item for item in evidence if item["weight"] >= min_weight]
+    return list(evidence)
+
+
+def explain_lines(
+    record: dict[str, Any], n: int, min_weight: float = MIN_SHOWN_WEIGHT
+) -> list[str]:
+    """The ``n`` strongest evidence items worth showing, one line each, for people to check."""
     lines = []
-    for item in record["evidence"][:n]:
+    for item in shown_evidence(record, min_weight)[:n]:
         lines.append(
             f'    {item["weight"]:+.2f}  "{_span(item["text"])}"  {item["message"]}'
             f"  [{item['kind']} @{item['start']}]"
@@ -136,11 +152,17 @@ class Writer:
     """
 
     def __init__(
-        self, stream: IO[str], fmt: str = "text", explain: int = 0, ids: bool = False
+        self,
+        stream: IO[str],
+        fmt: str = "text",
+        explain: int = 0,
+        ids: bool = False,
+        min_weight: float = MIN_SHOWN_WEIGHT,
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
         self.stream, self.fmt, self.explain, self.ids = stream, fmt, explain, ids
+        self.min_weight = min_weight  # text and csv: see shown_evidence
         self.count = 0
         self._csv: Any = None
         self._html: list[dict[str, Any]] = []
@@ -159,7 +181,8 @@ class Writer:
             body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
             self.stream.write(("," if self.count else "") + "\n  " + body)
         elif self.fmt == "csv":
-            top = record["evidence"][0]["text"] if record["evidence"] else ""
+            shown = shown_evidence(record, self.min_weight)
+            top = shown[0]["text"] if shown else ""
             probability = record["probability"]
             self._csv.writerow(
                 ([_csv_id(record.get("id"))] if self.ids else [])
@@ -174,7 +197,7 @@ class Writer:
             )
         else:
             lines = [text_line(record)]
-            lines += explain_lines(record, self.explain)
+            lines += explain_lines(record, self.explain, self.min_weight)
             lines += [f"    note: {note}" for note in record["notes"]]
             self.stream.write("\n".join(lines) + "\n")
         self.count += 1

@@ -37,14 +37,7 @@ class DetectionResult:
     text: str | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "probability": None if self.probability is None else round(self.probability, 4),
-            "flagged": self.flagged,
-            "status": self.status,
-            "reason": self.reason,
-            "threshold": self.threshold,
-            "evidence": [item.to_dict() for item in self.evidence],
-            "boilerplate": [item.to_dict() for item in self.boilerplate],
-            "model_version": self.model_version,
-            "text": self.text,
-        }
+        """The result as JSON-ready data, the same fields as a command-line record."""
+        from mtdetect._schema import result_fields
+
+        return result_fields(self)

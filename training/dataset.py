@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from mtdetect.features import FeatureExtractor
+from training._progress import progress
 from training.corpus import Record
 
 CACHE = Path(__file__).resolve().parent / "cache" / "features"
@@ -178,9 +179,10 @@ def featurize(
         return np.load(path)
     started = time.perf_counter()
     rows = []
-    for i, text in enumerate(texts):
+    bar = progress(texts, desc=f"featurize {label}".strip())
+    for i, text in enumerate(bar):
         rows.append(extractor.extract_one(text).features)
-        if i and i % 2000 == 0:
+        if bar.disable and i and i % 2000 == 0:  # a log, not a terminal
             rate = i / (time.perf_counter() - started)
             print(f"  featurize {label}: {i}/{len(texts)} ({rate:.0f} docs/s)", file=sys.stderr)
     matrix = np.vstack(rows) if rows else np.zeros((0, extractor.n_features_out_))

@@ -40,6 +40,7 @@ from mtdetect.pattern_model import FunctionWordModel
 from mtdetect.signals.patterns import above_ceiling
 from mtdetect.telltales import SUMMARY_FEATURES
 from training import loso
+from training._progress import progress
 from training.augment import partial_roundtrips
 from training.baseline import CONFIG as BASELINE_CONFIG
 from training.baseline import make_vectorizer
@@ -261,7 +262,8 @@ def run(C: float, shrink: float, systems: tuple[str, ...]) -> dict[str, Any]:
     human = np.array([r.label in HUMAN_LABELS for r in test_all]) & in_folds
     groups = [r.group for r in test_all]
     table = []
-    for fold in loso.folds(train, test_all, systems, human=human):
+    all_folds = loso.folds(train, test_all, systems, human=human)
+    for fold in progress(all_folds, desc="loso refits", unit=" folds"):
         started = time.perf_counter()
         scores = score_fold(matrices, train, fold.train, recipes, C, shrink)
         table.append(compare_all(scores, fold, groups))

@@ -46,6 +46,7 @@ from training._apertium_batches import (
     postprocess,
     translate_batch,
 )
+from training._progress import progress
 from training.corpus import (
     MIN_CORPUS_WORDS,
     Record,
@@ -197,7 +198,8 @@ def generate(
     _log(f"roundtrip: {len(todo)} batches, {n_docs} documents to translate, {workers} workers")
     start = time.monotonic()
     done_docs = 0
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    bar = progress(desc="roundtrip", total=n_docs)
+    with bar, ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_run_and_store, p, b, cache_dir, runner): (p, b) for p, b in todo}
         for future in as_completed(futures):
             pivot, batch = futures[future]
@@ -212,6 +214,11 @@ def generate(
                     f" ({result.calls} calls, {result.repaired_docs} docs by sentence, "
                     f"{result.dropped_sentences} sentences dropped)"
                 )
+            bar.update(len(batch))
+            if not bar.disable:  # a terminal: the bar shows the rest
+                if note:
+                    bar.write(f"roundtrip: [{pivot}]{note}", file=sys.stderr)
+                continue
             _log(
                 f"roundtrip: {done_docs}/{n_docs} docs, {elapsed:.0f}s elapsed, "
                 f"~{eta:.0f}s left [{pivot}]{note}"

@@ -23,6 +23,7 @@ from sklearn.metrics import roc_auc_score
 from mtdetect.bundle import Bundle, default_path, save_bundle
 from mtdetect.features import TRAINED_FAMILIES, FeatureExtractor, model_parameter, score_feature
 from mtdetect.signals.patterns import above_ceiling
+from training._progress import progress
 from training.augment import partial_roundtrips
 from training.corpus import (
     EXTRA_ROUNDTRIP_LABELS,
@@ -119,12 +120,12 @@ def train(families: tuple[str, ...], roundtrips: bool, out: Path, partial: bool 
     print(f"features: {X['train'].shape[1]}, train {len(parts['train'])}, val {len(parts['val'])}")
 
     names = list(extractor.get_feature_names_out())
+    grid = [(C, shrink) for C in C_GRID for shrink in SHRINK_GRID]
     cv = {
         (C, shrink): grouped_cv_auc(
             X["train"], y["train"], w_train, groups, C, feature_names=names, shrink=shrink
         )
-        for C in C_GRID
-        for shrink in SHRINK_GRID
+        for C, shrink in progress(grid, desc="grouped CV refits", unit=" fits")
     }
     for (C, shrink), auc in cv.items():
         print(f"  C={C:<5} shrink={shrink:<5} grouped 5-fold AUC {auc:.4f}")

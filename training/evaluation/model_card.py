@@ -22,6 +22,9 @@ def render_markdown(r: dict[str, Any]) -> str:
     out: list[str] = []
     for section in (*_card_headline.SECTIONS, *_card_studies.SECTIONS):
         out += section(r)
+    from training.robustness import card_section  # training/reports/robustness.json, if run
+
+    out += card_section()
     out += ["## Known limits", ""]
     out += [f"- {line}" for line in known_limits(r)]
     out += ["", f"Runtime: {json.dumps(r.get('runtime', {}))}", ""]

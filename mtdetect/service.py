@@ -433,10 +433,10 @@ def config_json(model: str | None, gazetteer: str | None, limits: Limits) -> str
 
 def app_from_env() -> Starlette:
     """uvicorn's app factory in each worker: the app ``mtdetect serve`` described."""
-    uvicorn_log = logging.getLogger("uvicorn.error")  # log where uvicorn's own lines go
-    if uvicorn_log.handlers and not log.handlers:
-        log.handlers, log.propagate = list(uvicorn_log.handlers), False
-        log.setLevel(uvicorn_log.getEffectiveLevel())
+    handlers = logging.getLogger("uvicorn").handlers  # log where uvicorn's own lines go
+    if handlers and not log.handlers:
+        log.handlers, log.propagate = list(handlers), False
+        log.setLevel(logging.getLogger("uvicorn.error").getEffectiveLevel())
     config = json.loads(os.environ.get(CONFIG_ENV) or "{}")
     known = {field.name for field in fields(Limits)}
     limits = Limits(**{k: v for k, v in config.get("limits", {}).items() if k in known})

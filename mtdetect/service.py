@@ -31,12 +31,21 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from mtdetect import _batch
-from mtdetect._records import _json_type, task_from_object
+from mtdetect._records import _json_type
+from mtdetect._service_input import (
+    MIN_BASE_RATE,
+    ApiError,
+    explain_field,
+    number_field,
+    read_body,
+    record_task,
+)
 from mtdetect._service_metrics import Metrics
 from mtdetect._service_openapi import openapi
 from mtdetect._version import __version__
@@ -45,9 +54,6 @@ from mtdetect.report import explain_lines
 log = logging.getLogger("mtdetect.service")
 #: environment variable through which ``mtdetect serve`` configures each worker process
 CONFIG_ENV = "MTDETECT_SERVE_CONFIG"
-#: evidence lines of a bare ``"explain": true``, as ``--explain`` without a count
-EXPLAIN_DEFAULT = 5
-MIN_BASE_RATE = 1e-6
 #: scored once after loading, so that lazily loaded resources are in before /readyz
 WARM_UP_TEXT = " ".join(
     [
@@ -71,14 +77,6 @@ class Limits:
     max_queue: int = 64
     #: score in a worker thread (True) or on the event loop itself (no time budget then)
     threadpool: bool = True
-
-
-class ApiError(Exception):
-    """A request the service refuses: HTTP status, message, and a kind for the metrics."""
-
-    def __init__(self, status: int, message: str, kind: str) -> None:
-        super().__init__(message)
-        self.status, self.message, self.kind = status, message, kind
 
 
 class _State:
@@ -107,61 +105,10 @@ class _State:
         return rated
 
 
-# -- reading a request -------------------------------------------------------------------
-
-
-async def _body(request: Request, limit: int) -> Any:
-    """The request's JSON, read no further than ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, f"request body over {limit:,} bytes", "too_large")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, f"request body over {limit:,} bytes", "too_large")
-        chunks.append(chunk)
-    try:
-        return json.loads(b"".join(chunks).decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ApiError(400, "request body is not UTF-8", "bad_json") from None
-    except json.JSONDecodeError as exc:
-        raise ApiError(400, f"invalid JSON: {exc.msg} at column {exc.colno}", "bad_json") from None
-    except RecursionError:
-        raise ApiError(400, "invalid JSON: nested too deeply", "bad_json") from None
-
-
-def _number(body: dict[str, Any], key: str, low: float, high: float) -> float | None:
-    value = body.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ApiError(422, f'"{key}" is {_json_type(value)}, not a number', "invalid")
-    if not low <= value <= high:
-        raise ApiError(422, f'"{key}" must be between {low:g} and {high:g}, got {value}', "invalid")
-    return float(value)
-
-
-def _explain(body: dict[str, Any]) -> int:
-    value = body.get("explain", False)
-    if isinstance(value, bool):
-        return EXPLAIN_DEFAULT if value else 0
-    if isinstance(value, int) and value >= 0:
-        return value
-    raise ApiError(422, '"explain" must be true, false or a whole number of lines', "invalid")
-
-
-def _task(where: str, data: object, prefix: str = "") -> _batch.Task:
-    task = task_from_object(where, data)
-    if task.item is not None and task.item.error is not None:
-        raise ApiError(422, f"{prefix}{task.item.error}", "invalid")
-    return task
-
-
 def _options(state: _State, body: dict[str, Any]) -> tuple[Any, _batch.Options, int]:
-    threshold = _number(body, "threshold", 0.0, 1.0)
-    base_rate = _number(body, "base_rate", MIN_BASE_RATE, 1.0 - MIN_BASE_RATE)
-    explain = _explain(body)
+    threshold = number_field(body, "threshold", 0.0, 1.0)
+    base_rate = number_field(body, "base_rate", MIN_BASE_RATE, 1.0 - MIN_BASE_RATE)
+    explain = explain_field(body)
     emit_text = body.get("emit_text", False)
     if not isinstance(emit_text, bool):
         raise ApiError(422, '"emit_text" must be true or false', "invalid")
@@ -255,7 +202,7 @@ def _ready(state: _State) -> None:
 
 async def _object(request: Request, state: _State) -> dict[str, Any]:
     _ready(state)
-    body = await _body(request, state.limits.max_body_bytes)
+    body = await read_body(request, state.limits.max_body_bytes)
     if not isinstance(body, dict):
         raise ApiError(422, f"request body is {_json_type(body)}, not a JSON object", "invalid")
     return body
@@ -305,7 +252,7 @@ def create_app(detector_loader: Callable[[], Any], limits: Limits | None = None)
         st = current()
         started = time.perf_counter()
         body = await _object(request, st)
-        task = _task("request", body)
+        task = record_task("request", body)
         detector, options, explain = _options(st, body)
         records = await _run_limited(
             st, lambda stop: _score(detector, [task], options, stop), started
@@ -326,7 +273,9 @@ def create_app(detector_loader: Callable[[], Any], limits: Limits | None = None)
             raise ApiError(
                 413, f"{len(items)} items; at most {st.limits.max_batch_items} a batch", "too_large"
             )
-        tasks = [_task(f"request:{i + 1}", item, f"items[{i}]: ") for i, item in enumerate(items)]
+        tasks = [
+            record_task(f"request:{i + 1}", item, f"items[{i}]: ") for i, item in enumerate(items)
+        ]
         detector, options, explain = _options(st, body)
         records = await _run_limited(
             st, lambda stop: _score(detector, tasks, options, stop), started
@@ -380,27 +329,23 @@ def create_app(detector_loader: Callable[[], Any], limits: Limits | None = None)
         Route("/metrics", metrics, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
     ]
-    app = Starlette(
+    return Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(_Timed, known={route.path for route in routes}, state=current)],
         exception_handlers={
             ApiError: api_error,
             HTTPException: http_error,
             Exception: internal_error,
         },
     )
-    known = {route.path for route in routes}
-    return _Timed(app, known, current)  # type: ignore[return-value]
 
 
 class _Timed:
-    """ASGI wrapper: counts every response and times it, by route and status code."""
+    """ASGI middleware: counts every response and times it, by route and status code."""
 
-    def __init__(self, app: Starlette, known: set[str], state: Callable[[], _State]) -> None:
+    def __init__(self, app: Any, known: set[str], state: Callable[[], _State]) -> None:
         self.app, self.known, self.state = app, known, state
-
-    def __getattr__(self, name: str) -> Any:  # url_path_for, routes, state ...
-        return getattr(self.app, name)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":

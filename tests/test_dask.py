@@ -18,11 +18,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import CLEAN, SHARED, SPUN
 
 from mtdetect import cli
 from mtdetect.dask import COLUMNS, TEXT_COLUMN, score_batches, score_dataframe, score_partition
 from mtdetect.resources import shared
-from tests.conftest import CLEAN, SHARED, SPUN
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")

@@ -27,9 +27,10 @@ with warnings.catch_warnings():  # "install httpx2": the test extra installs htt
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from conftest import CLEAN, SPUN
+
 from mtdetect import cli
 from mtdetect.service import Limits, create_app
-from tests.conftest import CLEAN, SPUN
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 ROOT = Path(__file__).resolve().parents[1]
@@ -222,7 +223,7 @@ def test_time_budget(serve: Any, tiny_detector: Any) -> None:
 
 
 def test_concurrency_limit_and_queue(serve: Any, tiny_detector: Any) -> None:
-    slow = Slow(tiny_detector, 0.4)
+    slow = Slow(tiny_detector, 0.5)
     client = serve(slow, max_concurrency=1, max_queue=1)
     slow.armed = True
     with ThreadPoolExecutor(4) as pool:

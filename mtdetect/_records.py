@@ -102,6 +102,15 @@ def _record(where: str, line: bytes) -> Task:
         return _failed(where, f"invalid JSON: {exc.msg} at column {exc.colno}", _NO_ID)
     except RecursionError:
         return _failed(where, "invalid JSON: nested too deeply", _NO_ID)
+    return task_from_object(where, data, notes)
+
+
+def task_from_object(where: str, data: object, notes: tuple[str, ...] = ()) -> Task:
+    """The task for one decoded record; a task with an error when it is not a record.
+
+    Shared with the service (``mtdetect.service``) and the Dask path, so that
+    a record means the same, and fails with the same message, everywhere.
+    """
     if not isinstance(data, dict):
         return _failed(where, f"not a JSON object but {_json_type(data)}", _NO_ID)
     fields = (("id", data.get("id")),)

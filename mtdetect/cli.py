@@ -32,7 +32,7 @@ INPUT_FORMATS = ("files", "jsonl")
 #: modules that add subcommands of their own, imported when the parser is built: each
 #: has ``add_command(commands)``, which adds a parser whose ``handler(args) -> int``
 #: is set with ``set_defaults`` (heavy imports stay inside the handler)
-COMMAND_MODULES: tuple[str, ...] = ("mtdetect._report_command",)
+COMMAND_MODULES: tuple[str, ...] = ("mtdetect._report_command", "mtdetect._serve")
 
 
 class CliError(Exception):

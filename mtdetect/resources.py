@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 _SHARED: dict[str, Any] = {}
-_SHARED_LOCK = threading.Lock()
+# re-entrant: a loader may need another shared resource (a detector needs its tables)
+_SHARED_LOCK = threading.RLock()
 
 
 def data_path(name: str) -> Path:

@@ -33,7 +33,7 @@ INPUT_FORMATS = ("files", "jsonl")
 #: modules that add subcommands of their own, imported when the parser is built: each
 #: has ``add_command(commands)``, which adds a parser whose ``handler(args) -> int``
 #: is set with ``set_defaults`` (heavy imports stay inside the handler)
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("mtdetect.reference.cli",)
 #: evidence lines shown by a bare --explain
 EXPLAIN_DEFAULT = 5
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+\Z")

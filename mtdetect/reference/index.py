@@ -12,6 +12,8 @@ and the verdict. One file, no server; reads are safe from many threads.
 
 from __future__ import annotations
 
+import heapq
+import math
 import os
 import sqlite3
 import threading
@@ -28,6 +30,8 @@ from mtdetect.text import Document, Token
 FORMAT = "mtdetect-reference-1"
 #: rarest query terms sent to the full-text search
 QUERY_TERMS = 48
+#: stop adding query terms once their posting lists hold this many documents
+POSTINGS = 4000
 #: documents the full-text search returns for re-ranking by term overlap
 SEARCH_DEPTH = 40
 #: best documents by term overlap that are aligned with the query
@@ -38,10 +42,13 @@ _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs(
     n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, url TEXT, date TEXT, title TEXT,
-    keys TEXT NOT NULL, body BLOB NOT NULL);
-CREATE VIRTUAL TABLE terms USING fts5(keys, content='docs', content_rowid='n', detail=none);
-CREATE VIRTUAL TABLE vocab USING fts5vocab(terms, 'row');
+    keys BLOB NOT NULL, body BLOB NOT NULL);
+CREATE VIRTUAL TABLE terms USING fts5(keys, content='', detail=none);
+CREATE TABLE df(term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 """
+
+
+_COUNT_TERM = "INSERT INTO df VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET n = n + excluded.n"
 
 
 class IndexFileError(RuntimeError):
@@ -94,7 +101,7 @@ def _keys(tokens: Iterable[Token]) -> list[str]:
         first = word[0]
         if first.isdigit():
             digits = number_key(word).replace(".", "p").replace(":", "h").rstrip("%")
-            if len(digits) >= 2:
+            if len(digits) >= 2 and digits.isascii():
                 out.add("d" + digits)
         elif first.isalpha():
             lower = word.lower()
@@ -206,15 +213,18 @@ class Reference:
         db = self._connect()
         with self._write_lock:
             for chunk in _chunks(sources, batch):
+                counts: dict[str, int] = {}
                 with db:
                     for source in chunk:
-                        terms = " ".join(keys(source.text))
+                        found = keys(source.text)
+                        terms = " ".join(found)
+                        packed = zlib.compress(terms.encode("ascii"), 6)
                         body = zlib.compress(source.text.encode("utf-8"), 6)
                         try:
                             cursor = db.execute(
                                 "INSERT INTO docs(id, url, date, title, keys, body) "
                                 "VALUES (?, ?, ?, ?, ?, ?)",
-                                (source.id, source.url, source.date, source.title, terms, body),
+                                (source.id, source.url, source.date, source.title, packed, body),
                             )
                         except sqlite3.IntegrityError:
                             skipped += 1
@@ -223,7 +233,10 @@ class Reference:
                             "INSERT INTO terms(rowid, keys) VALUES (?, ?)",
                             (cursor.lastrowid, terms),
                         )
+                        for term in found:
+                            counts[term] = counts.get(term, 0) + 1
                         added += 1
+                    db.executemany(_COUNT_TERM, counts.items())
         return added, skipped
 
     # -- reading ---------------------------------------------------------------------
@@ -241,20 +254,27 @@ class Reference:
         if not query_keys:
             return []
         marks = ",".join("?" * len(query_keys))
-        found = db.execute(
-            f"SELECT term, doc FROM vocab WHERE term IN ({marks})", query_keys
-        ).fetchall()
-        rare = [term for term, _df in sorted(found, key=lambda row: row[1])[:QUERY_TERMS]]
-        if not rare:
+        found = db.execute(f"SELECT term, n FROM df WHERE term IN ({marks})", query_keys).fetchall()
+        total = max(1, db.execute("SELECT max(n) FROM docs").fetchone()[0] or 1)
+        # the rarest terms first, until their posting lists hold enough documents
+        hits: dict[int, float] = {}
+        budget = POSTINGS
+        for term, df in sorted(found, key=lambda row: row[1])[:QUERY_TERMS]:
+            if budget <= 0:
+                break
+            budget -= df
+            weight = math.log(1.0 + total / df)
+            for (rowid,) in db.execute("SELECT rowid FROM terms WHERE terms MATCH ?", (term,)):
+                hits[rowid] = hits.get(rowid, 0.0) + weight
+        best = heapq.nlargest(depth, hits.items(), key=lambda item: item[1])
+        if not best:
             return []
-        expression = " OR ".join(f'"{term}"' for term in rare)
+        marks = ",".join("?" * len(best))
         rows = db.execute(
-            "SELECT rowid, keys FROM docs WHERE n IN "
-            "(SELECT rowid FROM terms WHERE terms MATCH ? ORDER BY rank LIMIT ?)",
-            (expression, depth),
+            f"SELECT n, keys FROM docs WHERE n IN ({marks})", [n for n, _ in best]
         ).fetchall()
-        mine = set(query_keys)
-        scored = [(n, _overlap(mine, set(terms.split()))) for n, terms in rows]
+        mine = {key.encode("ascii") for key in query_keys}
+        scored = [(n, _overlap(mine, set(zlib.decompress(packed).split()))) for n, packed in rows]
         scored.sort(key=lambda row: -row[1])
         return scored
 

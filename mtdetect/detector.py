@@ -57,6 +57,9 @@ class DetectionResult:
     threshold: float | None = None
     extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     text: str | None = field(default=None, repr=False)
+    #: reference mode: the indexed original found, and how this text was made from it
+    source: str | None = None
+    verdict: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +72,7 @@ class DetectionResult:
             "boilerplate": [item.to_dict() for item in self.boilerplate],
             "model_version": self.model_version,
             "text": self.text,
+            **({"source": self.source, "verdict": self.verdict} if self.source else {}),
         }
 
 
@@ -80,8 +84,12 @@ class Detector:
         bundle: Bundle,
         gazetteer: str | Path | None = None,
         base_rate: float | None = None,
+        reference: Any = None,
     ) -> None:
+        from mtdetect.reference.scoring import open_reference
+
         self.bundle = bundle
+        self.reference = open_reference(reference)
         self.base_rate = base_rate
         self._shift = _prior_shift(bundle, base_rate)
         extractor: FeatureExtractor = bundle.pipeline[0]
@@ -102,13 +110,30 @@ class Detector:
         *,
         gazetteer: str | Path | None = None,
         base_rate: float | None = None,
+        reference: Any = None,
     ) -> Detector:
         """Load a bundle (the shipped one by default); raises ``ModelError``.
 
         ``base_rate`` is the share of machine-spun texts expected in your
-        traffic (say 0.01); see :meth:`with_base_rate`.
+        traffic (say 0.01); see :meth:`with_base_rate`. ``reference`` is an
+        index of trusted originals (a path or a ``Reference``); see
+        :meth:`with_reference`.
         """
-        return cls(load_bundle(path), gazetteer=gazetteer, base_rate=base_rate)
+        return cls(load_bundle(path), gazetteer=gazetteer, base_rate=base_rate, reference=reference)
+
+    def with_reference(self, reference: Any) -> Detector:
+        """This detector, looking each text's original up in ``reference`` (a path or index).
+
+        When the original is found, the result gains ``source`` and ``verdict``,
+        the changes become ``reference.*`` evidence, and a ``spun`` verdict
+        flags the text; otherwise scoring is unchanged. ``None`` turns it off.
+        Raises ``IndexFileError`` for a missing or damaged index.
+        """
+        from mtdetect.reference.scoring import open_reference
+
+        other = copy.copy(self)
+        other.reference = open_reference(reference)
+        return other
 
     def with_base_rate(self, base_rate: float | None) -> Detector:
         """This detector with probabilities re-based to ``base_rate``.
@@ -196,7 +221,7 @@ class Detector:
         """Score a batch: extract every document, then one ``predict_proba``."""
         _check_options(content_type, max_chars)
         texts = list(texts)
-        if n_jobs != 1 and len(texts) > 1:
+        if n_jobs != 1 and len(texts) > 1:  # each worker applies the reference itself
             return self._detect_parallel(texts, threshold, n_jobs, content_type, max_chars)
         cut = self.threshold if threshold is None else float(threshold)
         results: list[DetectionResult | None] = [None] * len(texts)
@@ -233,6 +258,12 @@ class Detector:
                     threshold=cut,
                     text=extracted[i],
                 )
+        if self.reference is not None:
+            from mtdetect.reference.scoring import apply
+
+            for i, result in enumerate(results):
+                scored_text = extracted[i] if extracted[i] is not None else texts[i]
+                results[i] = apply(result, scored_text, self.reference)
         return [result for result in results if result is not None]
 
     def _from_html(self, markup: str, cut: float, max_chars: int | None) -> str | DetectionResult:

@@ -77,7 +77,14 @@ def make_record(
         "notes": list(item.notes),
         "model_version": result.model_version or model_version,
         "text": _scored_text(item, result, emit_text),
+        **_reference_fields(result),
     }
+
+
+def _reference_fields(result: ResultLike) -> dict[str, Any]:
+    """Reference mode (``score --reference``): the original found and the verdict, if any."""
+    source = getattr(result, "source", None)
+    return {} if source is None else {"source": source, "verdict": getattr(result, "verdict", None)}
 
 
 def _scored_text(item: InputText, result: ResultLike, emit_text: bool) -> str | None:

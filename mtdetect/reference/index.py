@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from mtdetect.gazetteer import fold, skeleton
 from mtdetect.reference.align import STEM, STOPWORDS, number_key, units
@@ -132,6 +133,13 @@ class Reference:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._check()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Only the path travels to a worker process, which opens its own connection."""
+        return {"path": str(self.path), "writable": self._writable}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"], writable=state["writable"])  # type: ignore[misc]
 
     # -- opening -------------------------------------------------------------------
 

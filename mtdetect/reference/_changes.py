@@ -60,6 +60,8 @@ def find(
     for link in links:
         s_tokens = [t for i in link.suspect for t in su[i].tokens]
         o_tokens = [t for j in link.original for t in ou[j].tokens]
+        if [t.text for t in s_tokens] == [t.text for t in o_tokens]:
+            continue  # a sentence kept word for word changed nothing
         starts = {su[i].start for i in link.suspect}, {ou[j].start for j in link.original}
         changes.extend(_names(suspect, original, s_tokens, o_tokens, starts, seen_names))
         changes.extend(_numbers(suspect, original, s_tokens, o_tokens))
@@ -79,20 +81,20 @@ def _name_forms(
     """Capitalised name parts (folded, start, end, opens a sentence) and all folded words."""
     forms: list[tuple[str, int, int, bool]] = []
     words: set[str] = set()
-    previous = ""
     for token in tokens:
         text = token.text
         if not text[0].isalpha():
-            previous = ""
             continue
-        for part, offset in name_parts(text):
+        parts = name_parts(text) if "-" in text or "'" in text else ((text, 0),)
+        for part, offset in parts:
+            if not part[0].isupper():
+                words.add(part if part.isascii() else fold(part))
+                continue
             folded = fold(part)
             words.add(folded)
-            if part[0].isupper() and len(part) >= 3 and folded not in STOPWORDS:
+            if len(part) >= 3 and folded not in STOPWORDS:
                 start = token.start + offset
                 forms.append((folded, start, start + len(part), token.start in starts))
-        previous = text
-    del previous
     return forms, words
 
 

@@ -70,3 +70,14 @@ def test_similarity_survives_rewording_but_not_another_topic() -> None:
     s, o, x = units(SPUN)[3], units(ORIGINAL)[3], units(OTHER)[3]
     key = lambda u: (u.stems, u.grams, u.numbers)  # noqa: E731
     assert similarity(key(s), key(o)) > 0.5 > 0.2 > similarity(key(s), key(x))
+
+
+def test_the_similarity_matrices_agree_with_the_pairwise_similarity() -> None:
+    from mtdetect.reference.align import _matrices
+
+    su, ou = units(SPUN), units(ORIGINAL + "\n" + OTHER)
+    one, _, _ = _matrices(su, ou)
+    key = lambda u: (u.stems, u.grams, u.numbers)  # noqa: E731
+    for i, s in enumerate(su):
+        for j, o in enumerate(ou):
+            assert abs(one[i, j] - similarity(key(s), key(o))) < 1e-9

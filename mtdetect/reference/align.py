@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -146,23 +147,24 @@ def _matrices(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Similarity of every 1-1, 2-1 and 1-2 pairing, as matrices.
 
-    Why: a 50 x 100 sentence pairing is 15,000 set comparisons in Python; here
-    each feature shared by two sentences is one entry of a ``bincount``.
+    Why: a 50 x 100 sentence pairing is 15,000 set comparisons in Python, but
+    three small binary matrix products here. The products run on one BLAS
+    thread: on a busy machine a thread pool makes a 1 ms product take 100 ms.
     """
+    from threadpoolctl import threadpool_limits
+
     parts = []
-    for field in ("stems", "grams", "numbers"):
-        vocab: dict[str, int] = {}
-        rows_s = [[vocab.setdefault(f, len(vocab)) for f in getattr(u, field)] for u in suspect]
-        rows_o = [[vocab.setdefault(f, len(vocab)) for f in getattr(u, field)] for u in original]
-        pairs_s = _pairs(rows_s)  # suspect sentences i-1 and i together
-        pairs_o = _pairs(rows_o)
-        parts.append(
-            (
-                _dice_matrix(rows_s, rows_o),
-                _dice_matrix(pairs_s, rows_o),
-                _dice_matrix(rows_s, pairs_o),
-            )
-        )
+    with threadpool_limits(1, user_api="blas"):
+        for field in ("stems", "grams", "numbers"):
+            vocab: dict[str, int] = {}
+            rows_a = [[vocab.setdefault(f, len(vocab)) for f in getattr(u, field)] for u in suspect]
+            rows_b = [
+                [vocab.setdefault(f, len(vocab)) for f in getattr(u, field)] for u in original
+            ]
+            a, b = _binary(rows_a, len(vocab)), _binary(rows_b, len(vocab))
+            a2 = np.maximum(a[:-1], a[1:])  # suspect sentences i-1 and i together
+            b2 = np.maximum(b[:-1], b[1:])
+            parts.append((_dice_matrix(a, b), _dice_matrix(a2, b), _dice_matrix(a, b2)))
     out = []
     for k in range(3):
         stems, grams, numbers = parts[0][k], parts[1][k], parts[2][k]
@@ -172,35 +174,21 @@ def _matrices(
     return out[0], out[1], out[2]
 
 
-def _pairs(rows: list[list[int]]) -> list[list[int]]:
-    return [list(set(a) | set(b)) for a, b in zip(rows, rows[1:], strict=False)]
-
-
-def _flat(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Feature ids and the row each belongs to, as two arrays."""
+def _binary(rows: list[list[int]], width: int) -> np.ndarray:
+    """One row per sentence, one column per feature id."""
     sizes = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
-    ids = np.fromiter((f for row in rows for f in row), dtype=np.int64, count=int(sizes.sum()))
-    return ids, np.repeat(np.arange(len(rows)), sizes)
+    ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(sizes.sum()))
+    matrix = np.zeros((len(rows), max(width, 1)), dtype=np.float32)
+    matrix[np.repeat(np.arange(len(rows)), sizes), ids] = 1.0
+    return matrix
 
 
-def _dice_matrix(rows_a: list[list[int]], rows_b: list[list[int]]) -> np.ndarray:
+def _dice_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Dice of every row of ``a`` with every row of ``b``; -1 where both are empty."""
-    n, m = len(rows_a), len(rows_b)
-    if n == 0 or m == 0:
-        return np.zeros((n, m))
-    ids_a, row_a = _flat(rows_a)
-    ids_b, row_b = _flat(rows_b)
-    order = np.argsort(ids_b, kind="stable")
-    ids_b, row_b = ids_b[order], row_b[order]
-    lo = np.searchsorted(ids_b, ids_a, side="left")
-    hits = np.searchsorted(ids_b, ids_a, side="right") - lo
-    # every (a entry, b entry) pair that shares a feature
-    first = np.repeat(lo - (np.cumsum(hits) - hits), hits) + np.arange(int(hits.sum()))
-    cells = np.repeat(row_a, hits) * m + row_b[first]
-    inter = np.bincount(cells, minlength=n * m).reshape(n, m)
-    size_a = np.fromiter((len(r) for r in rows_a), dtype=np.float64, count=n)
-    size_b = np.fromiter((len(r) for r in rows_b), dtype=np.float64, count=m)
-    total = size_a[:, None] + size_b[None, :]
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros((len(a), len(b)))
+    inter = (a @ b.T).astype(np.float64)  # counts, exact in float32
+    total = a.sum(axis=1, dtype=np.float64)[:, None] + b.sum(axis=1, dtype=np.float64)[None, :]
     return np.where(total > 0, 2.0 * inter / np.maximum(total, 1.0), -1.0)
 
 
@@ -216,38 +204,52 @@ def align(suspect: Sequence[Unit], original: Sequence[Unit], gap: float = GAP) -
     n, m = len(suspect), len(original)
     if n == 0 or m == 0:
         return []
-    one, two_s, two_o = (x.tolist() for x in _matrices(suspect, original))
-    score = [[0.0] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    one, two_s, two_o = _matrices(suspect, original)
+    # score[i, j]: best gain aligning suspect[:i] with original[:j]; move[i, j]: how
+    # (0 skip a suspect sentence, 1 skip an original one, 2 link 1-1, 3 2-1, 4 1-2).
+    # No move into a row reads that row, except skipping an original sentence,
+    # which is a running maximum: so each row is a handful of vector operations.
+    score = np.zeros((n + 1, m + 1))
+    move = np.zeros((n + 1, m + 1), dtype=np.int8)
+    never = np.full(m, -np.inf)
     for i in range(1, n + 1):
-        row, prev, sims = score[i], score[i - 1], one[i - 1]
-        back_row = back[i]
-        for j in range(1, m + 1):
-            best, move = prev[j], (1, 0, 0.0)
-            if row[j - 1] > best:
-                best, move = row[j - 1], (0, 1, 0.0)
-            sim = sims[j - 1]
-            if sim > gap and prev[j - 1] + sim - gap > best:
-                best, move = prev[j - 1] + sim - gap, (1, 1, sim)
-            if sim > gap / 2:  # a split or merge has at least one good half
-                if i > 1:
-                    both = two_s[i - 2][j - 1]
-                    gain = score[i - 2][j - 1] + 1.5 * (both - gap)
-                    if both > max(gap, sim, one[i - 2][j - 1]) + MERGE_MARGIN and gain > best:
-                        best, move = gain, (2, 1, both)
-                if j > 1:
-                    both = two_o[i - 1][j - 2]
-                    gain = prev[j - 2] + 1.5 * (both - gap)
-                    if both > max(gap, sim, sims[j - 2]) + MERGE_MARGIN and gain > best:
-                        best, move = gain, (1, 2, both)
-            row[j] = best
-            back_row[j] = move
+        prev, sims = score[i - 1], one[i - 1]
+        best = np.where(sims > gap, prev[:-1] + sims - gap, never)
+        code = np.full(m, 2, dtype=np.int8)
+        halves = sims > gap / 2  # a split or merge has at least one good half
+        if i > 1:
+            both = two_s[i - 2]
+            ok = halves & (both > np.maximum(np.maximum(sims, one[i - 2]), gap) + MERGE_MARGIN)
+            gain = np.where(ok, score[i - 2, :-1] + 1.5 * (both - gap), never)
+            code[gain > best] = 3
+            best = np.maximum(best, gain)
+        if m > 1:
+            both = two_o[i - 1]  # original sentences j-2 and j-1, for j = 2..m
+            ok = halves[1:] & (
+                both > np.maximum(np.maximum(sims[1:], sims[:-1]), gap) + MERGE_MARGIN
+            )
+            gain = np.concatenate(
+                ([-np.inf], np.where(ok, prev[:-2] + 1.5 * (both - gap), -np.inf))
+            )
+            code[gain > best] = 4
+            best = np.maximum(best, gain)
+        linked = best > prev[1:]
+        base = np.where(linked, best, prev[1:])
+        row = np.maximum.accumulate(np.concatenate(([0.0], base)))
+        score[i] = row
+        move[i, 1:] = np.where(row[1:] > base, 1, np.where(linked, code, 0))
     links: list[Link] = []
     i, j = n, m
+    steps = {0: (1, 0), 1: (0, 1), 2: (1, 1), 3: (2, 1), 4: (1, 2)}
     while i > 0 and j > 0:
-        di, dj, sim = back[i][j] or (1, 1, 0.0)
-        if di and dj and sim > 0:
-            links.append(Link(tuple(range(i - di, i)), tuple(range(j - dj, j)), sim))
+        kind = int(move[i, j])
+        di, dj = steps[kind]
+        if kind == 2:
+            links.append(Link((i - 1,), (j - 1,), float(one[i - 1, j - 1])))
+        elif kind == 3:
+            links.append(Link((i - 2, i - 1), (j - 1,), float(two_s[i - 2, j - 1])))
+        elif kind == 4:
+            links.append(Link((i - 1,), (j - 2, j - 1), float(two_o[i - 1, j - 2])))
         i, j = i - di, j - dj
     links.reverse()
     return links

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mtdetect.gazetteer import fold, skeleton
-from mtdetect.reference.align import STEM, STOPWORDS, number_key, units
+from mtdetect.reference.align import STEM, STOPWORDS, Unit, number_key, units
 from mtdetect.reference.compare import Comparison, compare_units, with_changes
 from mtdetect.text import Document, Token
 
@@ -37,8 +37,13 @@ POSTINGS = 4000
 SEARCH_DEPTH = 40
 #: best documents by term overlap that are aligned with the query
 ALIGNED = 3
-#: term overlap below which a candidate is not worth aligning
+#: term overlap below which a candidate is not worth aligning...
 MIN_OVERLAP = 0.1
+#: ... or below this share of the best candidate's
+REACH = 0.7
+#: a spun or copy verdict covering this much of the text ends the alignments
+SETTLED = 0.8
+FOUND = ("spun", "copy")
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs(
@@ -290,22 +295,28 @@ class Reference:
         """The ``k`` likeliest originals of ``text``, best first.
 
         The first ``aligned`` candidates by term overlap (those within reach of
-        the best) are aligned with the text sentence by sentence and ranked by
-        how much of it they explain (coverage times similarity); the rest keep
-        half their term overlap. Only the best gets its changes listed.
+        the best) are aligned with the text sentence by sentence, until one
+        explains it (spun or copy, covering ``SETTLED`` of it), and ranked by how
+        much of it they explain (coverage times similarity); the rest keep half
+        their term overlap. Only the best gets its changes listed.
         """
         db = self._connect()
         su = units(text)
         scored = self._candidates(_keys(t for u in su for t in u.tokens), SEARCH_DEPTH)
         out: list[Match] = []
+        split: dict[str, list[Unit]] = {}
+        settled = False  # a candidate already explains the text: align no more
         for rank, (n, overlap) in enumerate(scored[: max(k, aligned)]):
             row = db.execute(
                 "SELECT id, url, date, title, body FROM docs WHERE n = ?", (n,)
             ).fetchone()
             body = zlib.decompress(row[4]).decode("utf-8")
             comparison = None
-            if rank < aligned and overlap >= MIN_OVERLAP and overlap >= 0.6 * scored[0][1]:
-                comparison = compare_units(text, su, body, units(body), changes=False)
+            reach = overlap >= MIN_OVERLAP and overlap >= REACH * scored[0][1]
+            if rank < aligned and reach and not settled:
+                split[row[0]] = units(body)
+                comparison = compare_units(text, su, body, split[row[0]], changes=False)
+                settled = comparison.verdict in FOUND and comparison.coverage >= SETTLED
             similarity = (
                 comparison.coverage * comparison.similarity if comparison else overlap * 0.5
             )
@@ -313,7 +324,7 @@ class Reference:
         out.sort(key=lambda m: (m.comparison is None, -m.similarity))
         if out and out[0].comparison is not None:
             best = out[0]
-            full = with_changes(best.comparison, text, su, best.text, units(best.text))
+            full = with_changes(best.comparison, text, su, best.text, split[best.id])
             out[0] = replace(best, comparison=full)
         return out[:k]
 

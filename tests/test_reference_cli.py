@@ -130,6 +130,13 @@ def test_corrupt_index_is_exit_2(tmp_path: Path, capsys: Any) -> None:
         assert "is not a reference index" in err and "Traceback" not in err
 
 
+def test_build_never_overwrites_a_file_that_is_not_an_index(tmp_path: Path, capsys: Any) -> None:
+    notes = put(tmp_path, "notes.txt", "my notes")
+    code, _, err = run(capsys, "index", "build", notes, "-o", notes)
+    assert code == 2 and "is not a reference index" in err
+    assert Path(notes).read_text(encoding="utf-8") == "my notes"
+
+
 def test_build_with_nothing_to_index_is_exit_2(tmp_path: Path, capsys: Any) -> None:
     code, _, err = run(capsys, "index", "build", str(tmp_path), "-o", str(tmp_path / "r.sqlite"))
     assert code == 2 and "no documents" in err

@@ -173,8 +173,11 @@ def run_index_build(args: argparse.Namespace) -> int:
 
     from mtdetect.reference.index import Reference
 
-    if not Path(args.output).parent.is_dir():
+    target = Path(args.output)
+    if not target.parent.is_dir():
         raise _error(f"no such directory for {args.output}")
+    if target.exists():  # rebuild an index, but never overwrite anything else
+        _open_index(args.output).close()
     try:
         reference = Reference.build(args.output, _sources(args))
     except (OSError, sqlite3.Error) as exc:

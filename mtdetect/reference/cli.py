@@ -62,7 +62,7 @@ def add_command(commands: Any) -> None:
         parser.add_argument("--id-field", default="id", metavar="NAME", help="jsonl id field")
         parser.add_argument("--text-field", default="text", metavar="NAME", help="jsonl text field")
         parser.add_argument("--glob", action="append", metavar="PATTERN")
-        parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N")
+        parser.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N")
         parser.add_argument("--quiet", "-q", action="store_true")
         parser.set_defaults(handler=handler)
     index.set_defaults(handler=None, subparser=index)
@@ -75,11 +75,17 @@ def add_command(commands: Any) -> None:
     )
     match.add_argument("paths", nargs="+", metavar="PATH", help="file, directory, or -")
     match.add_argument("--index", required=True, metavar="INDEX")
-    match.add_argument("-k", type=int, default=5, metavar="N", help="candidates (default 5)")
+    match.add_argument("-k", type=_positive, default=5, metavar="N", help="candidates (default 5)")
     match.add_argument("--format", "-f", choices=("text", "json", "jsonl"), default="text")
     match.add_argument("--glob", action="append", metavar="PATTERN")
-    match.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N")
+    match.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N")
     match.set_defaults(handler=run_match)
+
+
+def _positive(value: str) -> int:
+    from mtdetect.cli import _positive as positive
+
+    return positive(value)
 
 
 def _error(message: str) -> Exception:
@@ -204,8 +210,6 @@ def run_index_add(args: argparse.Namespace) -> int:
 def run_match(args: argparse.Namespace) -> int:
     from mtdetect.reading import iter_paths
 
-    if args.k < 1:
-        raise _error("-k must be 1 or more")
     reference = _open_index(args.index)
     globs = tuple(args.glob) if args.glob else DEFAULT_GLOBS
     status, rows = EXIT_OK, []

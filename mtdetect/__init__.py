@@ -15,14 +15,18 @@ if TYPE_CHECKING:
     from mtdetect.detector import DetectionResult, Detector, detect, score
     from mtdetect.evidence import Evidence
     from mtdetect.features import FeatureExtractor
+    from mtdetect.reference import Comparison, Reference, compare
 
 __all__ = [
+    "Comparison",
     "DetectionResult",
     "Detector",
     "Evidence",
     "FeatureExtractor",
     "ModelError",
+    "Reference",
     "__version__",
+    "compare",
     "detect",
     "score",
 ]
@@ -35,6 +39,9 @@ _WHERE = {
     "Evidence": "mtdetect.evidence",
     "FeatureExtractor": "mtdetect.features",
     "ModelError": "mtdetect.bundle",
+    "Comparison": "mtdetect.reference.compare",
+    "compare": "mtdetect.reference.compare",
+    "Reference": "mtdetect.reference.index",
 }
 
 

@@ -74,6 +74,7 @@ class ModelSpec:
     model: str | None = None
     gazetteer: str | None = None
     base_rate: float | None = None
+    reference: str | None = None
 
 
 # -- inputs --------------------------------------------------------------------------
@@ -286,7 +287,7 @@ def _start_worker(spec: ModelSpec) -> None:
     try:
         from mtdetect.detector import Detector
 
-        detector = Detector.load(spec.model, gazetteer=spec.gazetteer)
+        detector = Detector.load(spec.model, gazetteer=spec.gazetteer, reference=spec.reference)
     except Exception as exc:  # ModelError, or anything a broken bundle raises
         _worker_error = ("model", str(exc) or type(exc).__name__)
         return

@@ -30,4 +30,11 @@ def result_fields(result: Any) -> dict[str, Any]:
         "boilerplate": [item.to_dict() for item in result.boilerplate],
         "model_version": result.model_version,
         "text": getattr(result, "text", None),
+        **_reference_fields(result),
     }
+
+
+def _reference_fields(result: Any) -> dict[str, Any]:
+    """Reference mode (``score --reference``): the original found and the verdict, if any."""
+    source = getattr(result, "source", None)
+    return {} if source is None else {"source": source, "verdict": getattr(result, "verdict", None)}

@@ -32,7 +32,11 @@ INPUT_FORMATS = ("files", "jsonl")
 #: modules that add subcommands of their own, imported when the parser is built: each
 #: has ``add_command(commands)``, which adds a parser whose ``handler(args) -> int``
 #: is set with ``set_defaults`` (heavy imports stay inside the handler)
-COMMAND_MODULES: tuple[str, ...] = ("mtdetect._report_command", "mtdetect._serve")
+COMMAND_MODULES: tuple[str, ...] = (
+    "mtdetect._report_command",
+    "mtdetect._serve",
+    "mtdetect.reference.cli",
+)
 
 
 class CliError(Exception):
@@ -143,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--gazetteer",
         metavar="FILE",
         help="extra trusted name spellings (see 'mtdetect gazetteer build')",
+    )
+    score.add_argument(
+        "--reference",
+        metavar="INDEX",
+        help="index of trusted originals (see 'mtdetect index build'): a text whose original "
+        "is found gains source and verdict, its changes become evidence, and spun flags it",
     )
     score.add_argument(
         "--jobs",
@@ -274,6 +284,7 @@ def _detector(args: argparse.Namespace) -> Any:
         detector = load_detector(args.model, getattr(args, "gazetteer", None))
     except Exception as exc:  # ModelError, or anything a broken bundle raises
         raise CliError(_model_error(args, exc)) from exc
+    detector = _with_reference(args, detector)
     base_rate = getattr(args, "base_rate", None)
     if base_rate is None:
         return detector
@@ -281,6 +292,22 @@ def _detector(args: argparse.Namespace) -> Any:
         return detector.with_base_rate(base_rate)
     except Exception as exc:  # a model without a recorded calibration mix
         raise CliError(f"--base-rate: {exc}") from exc
+
+
+def _check_reference(path: str) -> None:
+    from mtdetect.reference.index import IndexFileError, Reference
+
+    try:
+        Reference.open(path).close()
+    except IndexFileError as exc:
+        raise CliError(f"--reference: {exc}") from exc
+
+
+def _with_reference(args: argparse.Namespace, detector: Any) -> Any:
+    if getattr(args, "reference", None) is None:
+        return detector
+    _check_reference(args.reference)
+    return detector.with_reference(args.reference)
 
 
 def _expand(paths: Sequence[str], globs: Sequence[str] | None, quiet: bool) -> list[str]:
@@ -301,8 +328,10 @@ def run_score(args: argparse.Namespace) -> int:
         return _score(args, _detector(args), None)
     # with workers, only they load the model: this process needs its threshold
     _check_gazetteer(args)
+    if args.reference is not None:  # a missing or damaged index fails here, not in a worker
+        _check_reference(args.reference)
     workers = _batch.Workers(
-        args.jobs, _batch.ModelSpec(args.model, args.gazetteer, args.base_rate)
+        args.jobs, _batch.ModelSpec(args.model, args.gazetteer, args.base_rate, args.reference)
     )
     try:
         try:

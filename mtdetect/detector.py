@@ -5,14 +5,12 @@ from __future__ import annotations
 import copy
 import math
 import numbers
-import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.base import clone
 
 from mtdetect._scoring import MIN_BASE_RATE as MIN_BASE_RATE  # the bound base_rate obeys
 from mtdetect._scoring import (
@@ -24,7 +22,7 @@ from mtdetect._scoring import (
 )
 from mtdetect.bundle import Bundle, load_bundle
 from mtdetect.evidence import Evidence, exact_spans
-from mtdetect.features import TRAINED_FAMILIES, Extraction, FeatureExtractor, model_parameter
+from mtdetect.features import Extraction, FeatureExtractor
 from mtdetect.result import DetectionResult
 
 #: fewer words than this and a verdict would be a guess: abstain
@@ -50,8 +48,12 @@ class Detector:
         bundle: Bundle,
         gazetteer: str | Path | None = None,
         base_rate: float | None = None,
+        reference: Any = None,
     ) -> None:
+        from mtdetect.reference.scoring import open_reference
+
         self.bundle = bundle
+        self.reference = open_reference(reference)
         self.base_rate = base_rate
         self._shift = _prior_shift(bundle, base_rate)
         extractor: FeatureExtractor = bundle.pipeline[0]
@@ -59,7 +61,7 @@ class Detector:
             from mtdetect.gazetteer import check_file
 
             check_file(gazetteer)  # GazetteerError here, once, not on every text
-            extractor = _with_gazetteer(extractor, gazetteer)
+            extractor = extractor.with_gazetteer(gazetteer)
         self._extractor = extractor
         self._scorer = bundle.pipeline[1:]
         self._contribution_basis = _linear_basis(bundle.pipeline)
@@ -74,15 +76,32 @@ class Detector:
         *,
         gazetteer: str | Path | None = None,
         base_rate: float | None = None,
+        reference: Any = None,
     ) -> Detector:
         """Load a bundle (the shipped one by default); raises ``ModelError``.
 
         ``gazetteer`` is a file of trusted name spellings added to the shipped
         ones; a file that cannot be used raises ``GazetteerError`` here.
         ``base_rate`` is the share of machine-spun texts expected in your
-        traffic (say 0.01); see :meth:`with_base_rate`.
+        traffic (say 0.01); see :meth:`with_base_rate`. ``reference`` is an
+        index of trusted originals (a path or a ``Reference``); see
+        :meth:`with_reference`.
         """
-        return cls(load_bundle(path), gazetteer=gazetteer, base_rate=base_rate)
+        return cls(load_bundle(path), gazetteer=gazetteer, base_rate=base_rate, reference=reference)
+
+    def with_reference(self, reference: Any) -> Detector:
+        """This detector, looking each text's original up in ``reference`` (a path or index).
+
+        When the original is found, the result gains ``source`` and ``verdict``,
+        the changes become ``reference.*`` evidence, and a ``spun`` verdict
+        flags the text; otherwise scoring is unchanged. ``None`` turns it off.
+        Raises ``IndexFileError`` for a missing or damaged index.
+        """
+        from mtdetect.reference.scoring import open_reference
+
+        other = copy.copy(self)
+        other.reference = open_reference(reference)
+        return other
 
     def with_base_rate(self, base_rate: float | None) -> Detector:
         """This detector with probabilities re-based to ``base_rate``.
@@ -170,7 +189,7 @@ class Detector:
         """Score a batch: extract every document, then one ``predict_proba``."""
         _check_options(content_type, max_chars)
         texts = list(texts)
-        if n_jobs != 1 and len(texts) > 1:
+        if n_jobs != 1 and len(texts) > 1:  # each worker applies the reference itself
             return self._detect_parallel(texts, threshold, n_jobs, content_type, max_chars)
         cut = self.threshold if threshold is None else float(threshold)
         results: list[DetectionResult | None] = [None] * len(texts)
@@ -207,6 +226,12 @@ class Detector:
                     threshold=cut,
                     text=extracted[i],
                 )
+        if self.reference is not None:
+            from mtdetect.reference.scoring import apply
+
+            for i, result in enumerate(results):
+                scored_text = extracted[i] if extracted[i] is not None else texts[i]
+                results[i] = apply(result, scored_text, self.reference)
         return [result for result in results if result is not None]
 
     def _from_html(self, markup: str, cut: float, max_chars: int | None) -> str | DetectionResult:
@@ -332,21 +357,6 @@ class Detector:
         return [result for part in parts for result in part]
 
 
-def _with_gazetteer(extractor: FeatureExtractor, gazetteer: str | Path) -> FeatureExtractor:
-    """A copy of the bundle's extractor that also reads ``gazetteer``.
-
-    Why a copy: the bundle's own extractor is shared (another Detector may hold
-    the same bundle) and stays as loaded. ``clone`` would also unfit the
-    pattern models, which are the extractor's parameters, so the fitted ones
-    are handed back to the clone; ``fit([])`` only fixes the feature layout.
-    """
-    fitted = {
-        model_parameter(family): getattr(extractor, model_parameter(family))
-        for family in TRAINED_FAMILIES
-    }
-    return clone(extractor).set_params(gazetteer=str(gazetteer), **fitted).fit([])
-
-
 def _check_options(content_type: object, max_chars: object) -> None:
     if content_type not in CONTENT_TYPES:
         raise ValueError(f"content_type must be one of {CONTENT_TYPES}, got {content_type!r}")
@@ -359,18 +369,11 @@ def _check_options(content_type: object, max_chars: object) -> None:
 
 
 # -- module-level convenience: the shipped model, loaded once -------------------
-_default: Detector | None = None
-_default_lock = threading.Lock()
-
-
 def default_detector() -> Detector:
     """The shipped model, loaded lazily on first use and shared by all threads."""
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                _default = Detector.load()
-    return _default
+    from mtdetect.resources import shared
+
+    return shared("detector:shipped", Detector.load)
 
 
 def detect(

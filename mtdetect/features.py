@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -215,6 +216,22 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         features = np.asarray(values, dtype=np.float64)
         np.nan_to_num(features, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
         return Extraction(features, tuple(evidence), prepared.boilerplate, doc.text, doc.n_words)
+
+    def with_gazetteer(self, gazetteer: str | Path) -> FeatureExtractor:
+        """A copy of this fitted extractor whose ``names`` family also reads ``gazetteer``.
+
+        Why a copy: a bundle's extractor is shared (another Detector may hold
+        the same bundle) and stays as loaded. ``clone`` would also unfit the
+        pattern models, which are parameters, so the fitted ones are handed
+        back to the clone; ``fit([])`` only fixes the feature layout.
+        """
+        from sklearn.base import clone
+
+        fitted = {
+            model_parameter(family): getattr(self, model_parameter(family))
+            for family in TRAINED_FAMILIES
+        }
+        return clone(self).set_params(gazetteer=str(gazetteer), **fitted).fit([])
 
     # -- helpers --------------------------------------------------------------
     def _build_signals(self) -> list[Signal]:

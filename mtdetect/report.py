@@ -79,6 +79,12 @@ def make_record(
     return record
 
 
+def _reference_fields(result: ResultLike) -> dict[str, Any]:
+    """Reference mode (``score --reference``): the original found and the verdict, if any."""
+    source = getattr(result, "source", None)
+    return {} if source is None else {"source": source, "verdict": getattr(result, "verdict", None)}
+
+
 def _scored_text(item: InputText, result: ResultLike, emit_text: bool) -> str | None:
     """The text the offsets point into: a page's extracted text, or the input with ``emit_text``."""
     extracted = getattr(result, "text", None)

@@ -35,6 +35,9 @@ class DetectionResult:
     threshold: float | None = None
     extras: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     text: str | None = field(default=None, repr=False)
+    #: reference mode: the indexed original found, and how this text was made from it
+    source: str | None = None
+    verdict: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data, the same fields as a command-line record."""

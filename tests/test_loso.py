@@ -70,7 +70,9 @@ def test_markdown_shows_every_model_and_the_liv_row() -> None:
         "artefact_head": 0.55,
         "neural_head": 0.78,
         "single": 0.79,
-        "no_neural": 0.81,
+        "previous": 0.75,
+        "with_neural": 0.81,
+        "no_chars": 0.79,
         "gap": 0.2,
         "interval": [0.1, 0.3],
         "gap_wmt": 0.05,
@@ -80,6 +82,9 @@ def test_markdown_shows_every_model_and_the_liv_row() -> None:
     row |= {"auc": measure, "tpr_at_1pct_fpr": measure}
     liv = {**row, "system": "liv-en round trips"}
     text = markdown({"folds": [row], "liv_roundtrips": liv})
-    assert "| Online-A | 10 / 20 | 0.700 | **0.800** | 0.600 | +0.200 [+0.100, +0.300] |" in text
+    assert (
+        "| Online-A | 10 / 20 | 0.700 | 0.750 | **0.800** | 0.600 | +0.200 [+0.100, +0.300] |"
+        in text
+    )
     assert "+0.050 [-0.010, +0.110]" in text
     assert "| liv-en round trips |" in text and text.count("| mean |") == 2

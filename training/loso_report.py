@@ -64,6 +64,8 @@ from training.train import SHIPPED_FAMILIES, scorer_and_extra
 REPORTS = Path(__file__).resolve().parent / "reports"
 CACHE = FEATURE_CACHE.parent / "loso"
 BEFORE_FAMILIES = ("names", "phrases", "surface", "profile", "style", "wording", "roundtrip")
+# the recipe shipped before this one (issue 13's first round): neural word patterns, no chars
+PREVIOUS_FAMILIES = (*BEFORE_FAMILIES[:4], "fluency", *BEFORE_FAMILIES[4:], "neural")
 NATIVE_TEST_DOCS = 1000
 BASELINE_C = 10.0  # the baseline's C chosen by validation AUC (training/baseline.py)
 
@@ -250,11 +252,12 @@ def run(C: float, shrink: float, systems: tuple[str, ...]) -> dict[str, Any]:
     neural = [n for n, keep in zip(ours, neural_columns(ours), strict=True) if keep]
     recipes = {
         "before": feature_names(BEFORE_FAMILIES),
+        "previous": feature_names(PREVIOUS_FAMILIES),
         "ours": ours,
         "artefact_head": [n for n in ours if n not in neural],
         "neural_head": neural,
         "single": ours,  # the same features in one monotone scorer, without heads
-        "no_neural": [n for n in ours if n != score_feature("neural")],
+        "with_neural": feature_names((*SHIPPED_FAMILIES, "neural")),
         "no_chars": [n for n in ours if n != score_feature("chars")],
     }
     matrices = Matrices(dense_names, X_dense, X_dense_test, patterns, X_base, X_base_test)
@@ -345,7 +348,7 @@ def compare_all(scores: dict[str, np.ndarray], fold: loso.Fold, groups: list[str
         row[measure]["baseline_wmt"] = wmt[measure]["baseline"]
         row[measure]["gap_wmt"] = wmt[measure]["gap"]
         row[measure]["interval_wmt"] = wmt[measure].get("interval")
-    for recipe in ("before", "artefact_head", "neural_head", "single", "no_neural", "no_chars"):
+    for recipe in ("before", "previous", *loso.OTHER_RECIPES):
         other = loso.compare(scores[recipe], scores["baseline"], fold, groups, n_boot=0)
         for measure in loso.MEASURES:
             row[measure][recipe] = other[measure]["ours"]

@@ -63,6 +63,12 @@ def add_command(commands: Any) -> None:
         help="extra trusted name spellings (see 'mtdetect gazetteer')",
     )
     report.add_argument(
+        "--reference",
+        metavar="INDEX",
+        help="index of trusted originals (see 'mtdetect index build'): a text whose original "
+        "is found is shown beside it, sentence by sentence, each change marked on both sides",
+    )
+    report.add_argument(
         "--jobs", "-j", type=opts.jobs, default=1, metavar="N", help="score in N worker processes"
     )
     opts.glob_option(report)

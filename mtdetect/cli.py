@@ -310,6 +310,15 @@ def _with_reference(args: argparse.Namespace, detector: Any) -> Any:
     return detector.with_reference(args.reference)
 
 
+def _html_views(args: argparse.Namespace) -> dict[str, Any]:
+    """An HTML page's extra views: with ``--reference``, each text beside its original."""
+    if args.format != "html":
+        return {}
+    from mtdetect._report_reference import report_options
+
+    return report_options(args.reference)
+
+
 def _expand(paths: Sequence[str], globs: Sequence[str] | None, quiet: bool) -> list[str]:
     patterns = tuple(globs) if globs else DEFAULT_GLOBS
     expanded: list[str] = []
@@ -372,7 +381,12 @@ def _score(args: argparse.Namespace, detector: Any, workers: _batch.Workers | No
             writer = None
             if args.output is not None or not args.quiet:
                 writer = Writer(
-                    out, args.format, args.explain, ids=records_in, min_weight=args.min_weight
+                    out,
+                    args.format,
+                    args.explain,
+                    ids=records_in,
+                    min_weight=args.min_weight,
+                    **_html_views(args),
                 )
             batches = _batch.run(tasks, detector, options, workers)
             tally = _batch.report(batches, writer, out, progress, summary=args.format == "text")

@@ -40,6 +40,7 @@ FAMILY_COLOURS: dict[str, str] = {
     "neural": "#adc6ff",
     "profile": "#e6e6e6",
     "syntax": "#e6e6e6",
+    "reference": "#ffb3b3",
 }
 _OTHER_COLOUR = "#d9d9d9"
 _SPAN_CHARS = 60
@@ -116,7 +117,9 @@ def mark_text(
         if 0 <= start < end <= len(text):
             spans.append((start, end, j))
             kind = str(item.get("kind", ""))
-            title = f"{item.get('message', '')} ({float(item.get('weight', 0.0)):+.2f})"
+            title = str(item.get("message", ""))
+            if "weight" in item:  # evidence; a reference change has none
+                title += f" ({float(item['weight']):+.2f})"
             opens[j] = (
                 f'<mark class="{escape(_class(kind))} family-{escape(_class(family(kind)))}"'
                 f' data-ev="{prefix}-{j}" title="{escape(title)}"'

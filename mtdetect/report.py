@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
@@ -154,7 +154,8 @@ class Writer:
     """Streams records in one format; ``close`` finishes the document.
 
     html keeps the records until ``close``: the page opens with a summary of
-    them all (``mtdetect.html_report``), and needs each record's ``text``.
+    them all (``mtdetect.html_report``), and needs each record's ``text``;
+    ``sections`` and ``extra_css`` go to ``render_report`` (the ``--reference`` view).
     """
 
     def __init__(
@@ -164,6 +165,8 @@ class Writer:
         explain: int = 0,
         ids: bool = False,
         min_weight: float = MIN_SHOWN_WEIGHT,
+        sections: Sequence[Any] = (),
+        extra_css: str = "",
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
@@ -172,6 +175,7 @@ class Writer:
         self.count = 0
         self._csv: Any = None
         self._html: list[dict[str, Any]] = []
+        self._views = {"sections": sections, "extra_css": extra_css}  # html: render_report's
         if fmt == "csv":
             self._csv = csv.writer(stream, lineterminator="\n")
             self._csv.writerow(("id", *CSV_COLUMNS) if ids else CSV_COLUMNS)
@@ -218,7 +222,7 @@ class Writer:
         elif self.fmt == "html":
             from mtdetect.html_report import render_report
 
-            self.stream.write(render_report(self._html))
+            self.stream.write(render_report(self._html, **self._views))
         self.stream.flush()
 
 

@@ -136,3 +136,12 @@ def test_report_and_score_html_with_reference(
     assert main(["score", "-f", "html", "-o", str(scored), *argv]) == 1
     section = html[html.index('<section class="reference"') :].split("</section>")[0]
     assert section in scored.read_text(encoding="utf-8")
+
+
+def test_report_with_workers(tiny_model_path: Path, seed_index: Path, tmp_path: Path) -> None:
+    """``report -j 2`` (which once read an option ``report`` did not have) shows the view too."""
+    out = tmp_path / "report.html"
+    argv = ["report", "-m", str(tiny_model_path), "--reference", str(seed_index), "-j", "2"]
+    assert main([*argv, str(SEED_000), str(ORIGINALS[0]), "-o", str(out)]) == 1
+    html = out.read_text(encoding="utf-8")
+    assert 'id="ref-0"' in html and 'id="ref-1"' in html  # 001 is a copy of itself

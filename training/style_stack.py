@@ -70,6 +70,8 @@ CHAR_PARAMS: dict[str, Any] = {
     "max_features": 200_000,
     "C": 1.0,
 }
+# Every trained family's parameters, as recorded in the bundle.
+ALL_PARAMS: dict[str, dict[str, Any]] = {**PARAMS, "chars": CHAR_PARAMS}
 # The human texts whose highest round-trip score sets the ``roundtrip`` ceiling.
 CEILING_LABELS = frozenset({"HT", "ORIG", "LEARNER"})
 # Native news documents the roundtrip model learns from as human text (see fit_roundtrip).

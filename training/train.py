@@ -41,8 +41,8 @@ from training.modeling import (
     threshold_for_fpr,
 )
 from training.records import load_records
+from training.style_stack import ALL_PARAMS as PATTERN_PARAMS
 from training.style_stack import (
-    CHAR_PARAMS,
     NATIVE_NEGATIVES,
     fit_chars,
     fit_neural,
@@ -52,7 +52,6 @@ from training.style_stack import (
     stack_columns,
     untrained_families,
 )
-from training.style_stack import PARAMS as PATTERN_PARAMS
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 # The shipped model's families. "syntax" (hashed function-word n-grams, 512
@@ -264,7 +263,7 @@ def _stack_patterns(
             if family == "neural":
                 fit = fit_neural(parts["train"], PATTERN_PARAMS[family])
             else:
-                fit = fit_chars(parts["train"], CHAR_PARAMS)
+                fit = fit_chars(parts["train"], PATTERN_PARAMS[family])
             oof, val = fit.oof, fit.model.decision_function(val_texts)
             neural = neural_rows(parts["train"])
             auc = roc_auc_score(y_train[neural], oof[neural])

@@ -23,7 +23,7 @@ from mtdetect._cli_args import EXIT_STATUS_HELP, EXPLAIN_DEFAULT
 from mtdetect._cli_args import MIN_BASE_RATE as MIN_BASE_RATE  # re-exported: tests, callers
 from mtdetect._records import record_tasks
 from mtdetect._version import __version__
-from mtdetect.reading import DEFAULT_GLOBS, iter_paths, read_input
+from mtdetect.reading import DEFAULT_GLOBS, iter_paths
 from mtdetect.report import FORMATS, MIN_SHOWN_WEIGHT, Writer, describe
 
 PROG = "mtdetect"
@@ -33,6 +33,7 @@ INPUT_FORMATS = ("files", "jsonl")
 #: has ``add_command(commands)``, which adds a parser whose ``handler(args) -> int``
 #: is set with ``set_defaults`` (heavy imports stay inside the handler)
 COMMAND_MODULES: tuple[str, ...] = (
+    "mtdetect._gazetteer_command",
     "mtdetect._report_command",
     "mtdetect._serve",
     "mtdetect.reference.cli",
@@ -177,27 +178,6 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--format", "-f", choices=("text", "json"), default="text")
     info.set_defaults(handler=run_info)
 
-    gazetteer = commands.add_parser("gazetteer", help="build a list of trusted name spellings")
-    gaz_commands = gazetteer.add_subparsers(dest="gazetteer_command", metavar="COMMAND")
-    build = gaz_commands.add_parser(
-        "build",
-        help="count names in trusted original articles",
-        description="Count name spellings in articles you trust to be written by people "
-        "(not translated); pass the result to 'mtdetect score --gazetteer'.",
-    )
-    build.add_argument("paths", nargs="+", metavar="DIR", help="files or directories")
-    build.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
-    build.add_argument(
-        "--min-count",
-        type=opts.positive,
-        default=2,
-        metavar="N",
-        help="keep spellings seen at least N times (default: 2)",
-    )
-    opts.glob_option(build)
-    opts.max_bytes_option(build)
-    build.set_defaults(handler=run_gazetteer_build)
-    gazetteer.set_defaults(handler=None, subparser=gazetteer)
     for module in COMMAND_MODULES:
         importlib.import_module(module).add_command(commands)
     return parser
@@ -411,28 +391,3 @@ def run_info(args: argparse.Namespace) -> int:
     else:
         print("\n".join(describe(info)))
     return EXIT_OK
-
-
-def run_gazetteer_build(args: argparse.Namespace) -> int:
-    from mtdetect.boilerplate import strip_boilerplate
-    from mtdetect.gazetteer import build_from_texts
-
-    paths = _expand(args.paths, args.glob, quiet=False)
-    texts: list[str] = []
-    failed = 0
-    for task in _batch.file_tasks(paths, sys.stdin, args.max_bytes, keep_html=False):
-        item = task.item or read_input(task.path, max_bytes=args.max_bytes)
-        if not item.ok:
-            failed += 1
-            _warn(f"skipped {task.path}: {item.error}")
-            continue
-        texts.append(strip_boilerplate(item.text or "").text)
-    if not texts:
-        raise CliError("no readable input files")
-    gazetteer = build_from_texts(texts, min_count=args.min_count)
-    try:
-        gazetteer.save(args.output)
-    except OSError as exc:
-        raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
-    print(f"wrote {len(gazetteer)} spellings from {len(texts)} files to {args.output}")
-    return EXIT_ERROR if failed else EXIT_OK

@@ -33,6 +33,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from mtdetect._type_table import pattern_stream
 from mtdetect.evidence import Evidence
 from mtdetect.signals.phrases import FUNCTION_WORDS
 from mtdetect.text import Document
@@ -44,6 +45,28 @@ SENTENCE_START = "<s>"
 # at 1, so n-grams of different n never share a key; the all-ones code of
 # ``bits_`` marks a symbol the model has never seen, and is never in a key.
 _MAX_KEY_BITS = 62
+
+
+def token_symbol(text: str, keep_lowercase: bool) -> str:
+    """The masked symbol of one token: a function word, a kept lowercase word, or a shape.
+
+    Why apart: the symbol depends on nothing but the token and ``keep_lowercase``,
+    so the type table (``mtdetect/_type_table.py``) computes it once per distinct
+    token with this very function, and ``masked_tokens`` per occurrence.
+    """
+    first = text[0]
+    if first.isalpha():
+        low = text.lower()
+        if low in FUNCTION_WORDS:
+            return low if first.islower() else "^" + low
+        if keep_lowercase and first.islower():
+            return low
+        if len(text) > 1 and text.isupper():
+            return "X"
+        return "C" if first.isupper() else "w"
+    if first.isdigit():
+        return "0"
+    return first
 
 
 def masked_tokens(doc: Document, keep_lowercase: bool = False) -> list[tuple[str, int, int]]:
@@ -58,23 +81,9 @@ def masked_tokens(doc: Document, keep_lowercase: bool = False) -> list[tuple[str
     out: list[tuple[str, int, int]] = []
     for sentence in doc.sentences:
         out.append((SENTENCE_START, sentence.start, sentence.start))
-        for text, start, end in sentence.tokens:
-            first = text[0]
-            if first.isalpha():
-                low = text.lower()
-                if low in FUNCTION_WORDS:
-                    symbol = low if first.islower() else "^" + low
-                elif keep_lowercase and first.islower():
-                    symbol = low
-                elif len(text) > 1 and text.isupper():
-                    symbol = "X"
-                else:
-                    symbol = "C" if first.isupper() else "w"
-            elif first.isdigit():
-                symbol = "0"
-            else:
-                symbol = first
-            out.append((symbol, start, end))
+        out.extend(
+            (token_symbol(text, keep_lowercase), start, end) for text, start, end in sentence.tokens
+        )
     return out
 
 
@@ -138,9 +147,15 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         return doc.view(("masked", lower), lambda: masked_tokens(doc, lower))
 
     def symbols(self, text: str | Document) -> list[str]:
-        """The masked symbol stream of a text (patterns are built from it on the fly)."""
+        """The masked symbol stream of a text (patterns are built from it on the fly).
+
+        Read from the shared type table: the symbols of ``masked_tokens``, each
+        distinct token masked once per process.
+        """
         doc = text if isinstance(text, Document) else Document(text)
-        return [symbol for symbol, _, _ in self.tokens(doc)]
+        stream = pattern_stream(doc, token_symbol, SENTENCE_START)
+        names = stream.table.symbols[bool(self.keep_lowercase)]
+        return [names[row] for row in stream.rows.tolist()]
 
     def fit_vocabulary(self, streams: Sequence[Sequence[str]]) -> FunctionWordModel:
         """Learn the pattern vocabulary and IDF from unlabelled symbol streams."""
@@ -242,9 +257,8 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         function word, shape or punctuation mark ("of", "C") is never shown:
         it is a matter of rate, not something a reader can see in a passage.
         """
-        tokens = self.tokens(doc)
-        symbols = [symbol for symbol, _, _ in tokens]
-        grams = self._grams(symbols)
+        stream = pattern_stream(doc, token_symbol, SENTENCE_START)
+        grams = self._gram_keys(stream.codes(self))
         ids, values = self._row(grams)
         parts = values * self.coef_[ids]
         score = float(parts.sum()) + self.intercept_
@@ -259,10 +273,9 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
             n = term.count(" ") + 1
             if n == 1 and not _is_content_word(term):
                 continue
-            spans = []
-            for i in np.flatnonzero(grams[n - 1] == key)[:spans_each].tolist():
-                real = [t for t in tokens[i : i + n] if t[0] != SENTENCE_START] or [tokens[i]]
-                spans.append((real[0][1], real[-1][2]))
+            spans = [
+                stream.span(i, n) for i in np.flatnonzero(grams[n - 1] == key)[:spans_each].tolist()
+            ]
             items.append((term, float(parts[k]), spans))
         return score, items
 
@@ -283,7 +296,7 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         """A new symbol table: everything derived from the old one is dropped."""
         self.symbols_ = np.asarray(table, dtype=object)
         self.bits_ = bits
-        for cache in ("_codes_cache", "_vocabulary_cache"):
+        for cache in ("_codes_cache", "_vocabulary_cache", "_type_codes_cache"):
             self.__dict__.pop(cache, None)
 
     def _codes(self) -> dict[str, int]:
@@ -308,6 +321,10 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         ids = np.fromiter(
             (codes.get(symbol, unseen) for symbol in stream), dtype=np.int64, count=len(stream)
         )
+        return self._gram_keys(ids)
+
+    def _gram_keys(self, ids: np.ndarray) -> list[np.ndarray]:
+        """Keys of the 1..max_n-grams of a stream of symbol codes, one array per n."""
         grams = [ids]
         for n in range(2, self.max_n + 1):
             grams.append((grams[-1][:-1] << self.bits_) | ids[n - 1 :])

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 
+from mtdetect import _accel
 from mtdetect._scoring import MIN_BASE_RATE as MIN_BASE_RATE  # the bound base_rate obeys
 from mtdetect._scoring import (
     _direct_scorer,
@@ -121,6 +122,8 @@ class Detector:
             "metrics": meta.get("metrics", {}),
             "n_features": len(self.feature_names),
             "families": list(self._extractor.families),
+            # which per-token core scores here: compiled, or pure Python (same results)
+            "core": _accel.core_name(),
         }
 
     # -- scoring --------------------------------------------------------------

@@ -33,6 +33,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from mtdetect import _accel
 from mtdetect._type_table import pattern_stream
 from mtdetect.evidence import Evidence
 from mtdetect.signals.phrases import FUNCTION_WORDS
@@ -199,7 +200,7 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         """Sublinear TF-IDF rows, L2-normalised, one per symbol stream."""
         indptr, indices, data = [0], [], []
         for stream in streams:
-            ids, values = self._row(self._grams(stream))
+            ids, values = self._row(self._stream_codes(stream))
             indices.append(ids)
             data.append(values)
             indptr.append(indptr[-1] + len(ids))
@@ -245,7 +246,7 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
 
     # -- one document ---------------------------------------------------------------
     def score_symbols(self, stream: Sequence[str]) -> float:
-        ids, values = self._row(self._grams(stream))
+        ids, values = self._row(self._stream_codes(stream))
         return float(values @ self.coef_[ids]) + self.intercept_
 
     def explain(self, doc: Document, top: int = 5, spans_each: int = 2) -> tuple[float, list]:
@@ -258,13 +259,14 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         it is a matter of rate, not something a reader can see in a passage.
         """
         stream = pattern_stream(doc, token_symbol, SENTENCE_START)
-        grams = self._gram_keys(stream.codes(self))
-        ids, values = self._row(grams)
+        codes = stream.codes(self)
+        ids, values = self._row(codes)
         parts = values * self.coef_[ids]
         score = float(parts.sum()) + self.intercept_
         if score <= 0:
             return score, []
         items = []
+        grams = self._gram_keys(codes)  # by position, for the spans
         for k in np.argsort(-parts):
             if len(items) == top or parts[k] <= 0:
                 break
@@ -296,8 +298,8 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         """A new symbol table: everything derived from the old one is dropped."""
         self.symbols_ = np.asarray(table, dtype=object)
         self.bits_ = bits
-        for cache in ("_codes_cache", "_vocabulary_cache", "_type_codes_cache"):
-            self.__dict__.pop(cache, None)
+        for cache in ("_codes", "_vocabulary", "_type_codes", "_vocabulary_index"):
+            self.__dict__.pop(cache + "_cache", None)
 
     def _codes(self) -> dict[str, int]:
         cached = self.__dict__.get("_codes_cache")
@@ -315,13 +317,16 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
             key >>= self.bits_
         return " ".join(reversed(parts))
 
-    def _grams(self, stream: Sequence[str]) -> list[np.ndarray]:
-        """Integer keys of the stream's 1..max_n-grams, one array per n, by position."""
+    def _stream_codes(self, stream: Sequence[str]) -> np.ndarray:
+        """The model's code of each symbol of a stream (all bits set: a symbol never seen)."""
         codes, unseen = self._codes(), (1 << self.bits_) - 1
-        ids = np.fromiter(
+        return np.fromiter(
             (codes.get(symbol, unseen) for symbol in stream), dtype=np.int64, count=len(stream)
         )
-        return self._gram_keys(ids)
+
+    def _grams(self, stream: Sequence[str]) -> list[np.ndarray]:
+        """Integer keys of the stream's 1..max_n-grams, one array per n, by position."""
+        return self._gram_keys(self._stream_codes(stream))
 
     def _gram_keys(self, ids: np.ndarray) -> list[np.ndarray]:
         """Keys of the 1..max_n-grams of a stream of symbol codes, one array per n."""
@@ -330,18 +335,15 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
             grams.append((grams[-1][:-1] << self.bits_) | ids[n - 1 :])
         return grams
 
-    def _row(self, grams: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """Vocabulary columns present in a document and their TF-IDF values."""
-        vocabulary = self.keys_
-        keys, counts = np.unique(np.concatenate(grams), return_counts=True)
-        if not len(vocabulary) or not len(keys):
+    def _row(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Vocabulary columns present in a stream of symbol codes and their TF-IDF values."""
+        return self._tfidf(*_accel.matches(self, codes))
+
+    def _tfidf(self, ids: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sublinear TF-IDF values of the columns ``ids`` (ascending) seen ``counts`` times."""
+        if not len(ids):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        at = np.minimum(np.searchsorted(vocabulary, keys), len(vocabulary) - 1)
-        hit = vocabulary[at] == keys
-        if not hit.any():
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        ids = at[hit]
-        values = (np.log(counts[hit].astype(np.float64)) + 1.0) * self.idf_[ids]
+        values = (np.log(counts.astype(np.float64)) + 1.0) * self.idf_[ids]
         values /= np.sqrt(values @ values)
         return ids, values
 

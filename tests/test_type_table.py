@@ -33,7 +33,13 @@ def reference_explain(model: FunctionWordModel, doc: Document, top: int = 5, eac
     """``FunctionWordModel.explain`` as it was, one masked token at a time."""
     tokens = masked_tokens(doc, bool(model.keep_lowercase))
     grams = model._grams([symbol for symbol, _, _ in tokens])
-    ids, values = model._row(grams)
+    vocabulary = model.keys_
+    keys, counts = np.unique(np.concatenate(grams), return_counts=True)
+    at = np.minimum(np.searchsorted(vocabulary, keys), len(vocabulary) - 1)
+    hit = vocabulary[at] == keys
+    ids = at[hit]
+    values = (np.log(counts[hit].astype(np.float64)) + 1.0) * model.idf_[ids]
+    values /= np.sqrt(values @ values)
     parts = values * model.coef_[ids]
     score = float(parts.sum()) + model.intercept_
     if score <= 0:

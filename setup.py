@@ -1,0 +1,16 @@
+"""Builds the compiled core (mtdetect/_core.pyx); everything else is in pyproject.toml.
+
+Why optional: the extension only makes scoring faster. Where no C compiler is
+found the build goes on without it and mtdetect runs its pure-Python path
+(``mtdetect info`` says which is in use), with the same results.
+"""
+
+from setuptools import Extension, setup
+
+try:
+    from Cython.Build import cythonize
+except ImportError:  # a build without Cython (pyproject.toml asks for it): pure Python
+    cythonize = None
+
+extensions = [Extension("mtdetect._core", ["mtdetect/_core.pyx"], optional=True)]
+setup(ext_modules=cythonize(extensions, quiet=True) if cythonize is not None else [])

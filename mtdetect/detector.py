@@ -276,7 +276,7 @@ class Detector:
             )
         from mtdetect.language import english_verdict
 
-        verdict = english_verdict(prepared.doc.text)
+        verdict = english_verdict(prepared.doc)
         if verdict is not None:
             return self._abstain("not_english", verdict, cut, prepared.boilerplate)
         try:

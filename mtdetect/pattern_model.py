@@ -34,12 +34,12 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from mtdetect import _accel
+from mtdetect._type_table import SENTENCE_START as SENTENCE_START  # the stream's sentence start
 from mtdetect._type_table import pattern_stream
 from mtdetect.evidence import Evidence
 from mtdetect.signals.phrases import FUNCTION_WORDS
 from mtdetect.text import Document
 
-SENTENCE_START = "<s>"
 # Scoring codes each symbol as a small integer (1, 2, ...) and each n-gram as
 # those codes packed ``bits_`` apart into one int64, so a document's patterns
 # are counted and looked up in numpy rather than as joined strings. Codes start
@@ -154,8 +154,8 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         distinct token masked once per process.
         """
         doc = text if isinstance(text, Document) else Document(text)
-        stream = pattern_stream(doc, token_symbol, SENTENCE_START)
-        names = stream.table.symbols[bool(self.keep_lowercase)]
+        stream = pattern_stream(doc)
+        names = stream.symbols(self.keep_lowercase, token_symbol)
         return [names[row] for row in stream.rows.tolist()]
 
     def fit_vocabulary(self, streams: Sequence[Sequence[str]]) -> FunctionWordModel:
@@ -258,8 +258,8 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         function word, shape or punctuation mark ("of", "C") is never shown:
         it is a matter of rate, not something a reader can see in a passage.
         """
-        stream = pattern_stream(doc, token_symbol, SENTENCE_START)
-        codes = stream.codes(self)
+        stream = pattern_stream(doc)
+        codes = stream.codes(self, token_symbol)
         ids, values = self._row(codes)
         parts = values * self.coef_[ids]
         score = float(parts.sum()) + self.intercept_

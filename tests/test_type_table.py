@@ -89,16 +89,32 @@ def test_shipped_pattern_models_score_and_point_as_before(shipped_detector, text
 
 
 def test_a_full_table_starts_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_type_table, "MAX_ROWS", 3)
+    monkeypatch.setattr(_type_table, "MAX_ROWS", 6)
     monkeypatch.setattr(_type_table, "_TABLE", None)
-    first = _type_table.table(token_symbol, SENTENCE_START)
-    first.lookup(["Alpha", "beta", "the"])
-    second = _type_table.table(token_symbol, SENTENCE_START)
-    assert second is not first and len(second) == 1
     model = FunctionWordModel(max_n=2, min_df=1, keep_lowercase=True)
     model.fit_vocabulary([["<s>", "beta", "the"]])
-    # a document analysed with the old table still reads its own rows
-    rows = first.lookup(["beta", "Alpha"])
-    assert first.codes(model)[rows].tolist() == [model._codes()["beta"], (1 << model.bits_) - 1]
-    rows = second.lookup(["the"])  # rows first, as a document's stream holds them
-    assert second.codes(model)[rows].tolist() == [model._codes()["the"]]
+    codes = model._codes()
+    unseen = (1 << model.bits_) - 1
+    old = _type_table.pattern_stream(Document("Alpha beta the."))  # rows 1-4
+    first = old.table
+    want = [codes["<s>"], unseen, codes["beta"], codes["the"], unseen]
+    assert old.codes(model, token_symbol).tolist() == want
+    first.lookup(["x", "y"])  # 7 rows: full
+    new = _type_table.pattern_stream(Document("the beta"))
+    assert new.table is not first and len(new.table) == 3
+    assert new.codes(model, token_symbol).tolist() == [codes["<s>"], codes["the"], codes["beta"]]
+    # a document analysed with the old table keeps reading its own rows
+    assert old.codes(model, token_symbol).tolist() == want
+
+
+def test_vocabulary_ids_from_the_table_are_those_of_each_token(texts) -> None:  # type: ignore[no-untyped-def]
+    from mtdetect.fluency_lm import news_lm
+    from mtdetect.ngrams import news_ngrams
+
+    ng, lm = news_ngrams(), news_lm()
+    for text in texts:
+        doc = Document(text)
+        rows = _type_table.token_rows(doc)
+        got = rows.values(ng, "news_ngram_ids", lambda types, a, b: ng.ids(types.texts[a:b]))
+        assert got.tolist() == ng.ids([t.text for t in doc.tokens]).tolist()
+        assert lm.word_ids(doc).tolist() == lm.ids(doc.lower_words).tolist()

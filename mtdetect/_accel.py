@@ -11,7 +11,7 @@ which one is in use; ``MTDETECT_PURE_PYTHON=1`` forces the pure-Python path.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -48,6 +48,11 @@ def pure_python() -> Iterator[None]:
 
 def compiled_in_use() -> bool:
     return _use_compiled
+
+
+def tokenizer() -> Callable[[str, type], list] | None:
+    """The compiled ``TOKEN_RE`` scanner when in use, else None (``Document`` uses the regex)."""
+    return _core.tokenize if _use_compiled else None
 
 
 def matches(model: Any, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

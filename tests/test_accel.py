@@ -69,3 +69,58 @@ def test_info_names_the_core_in_use() -> None:
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.stdout.startswith("pure Python")
     assert _accel.core_name().startswith("compiled" if _accel._core is not None else "pure Python")
+
+
+def _regex_tokens(text: str) -> list[tuple[str, int, int]]:
+    from mtdetect.text import TOKEN_RE
+
+    return [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+
+
+@compiled
+def test_compiled_character_classes_are_the_regex_engines() -> None:
+    import re
+
+    text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    got = np.frombuffer(_accel._core.char_classes(text), dtype=np.uint8)
+    want = np.full(len(text), 3, dtype=np.uint8)
+    for pattern, kind in ((r"[\s_]", 0), (r"[^\W\d_]", 1), (r"\d", 2)):
+        want[[m.start() for m in re.finditer(pattern, text)]] = kind
+    assert np.array_equal(got, want)
+
+
+@compiled
+@pytest.mark.parametrize(
+    "glue", ["", "a", "\u00e9", "1", "\u0663", "'", "-", ".", ",", ":", "%", " "]
+)
+def test_compiled_tokens_are_the_regex_tokens(glue: str) -> None:
+    import re
+
+    from mtdetect.text import Token
+
+    # every ASCII and Latin-1 character, and a few of each class from the rest
+    points = [chr(c) for c in range(0x250)]
+    text = "".join(chr(c) for c in range(0x250, 0x110000) if not 0xD800 <= c < 0xE000)
+    for pattern in (r"[^\W\d_]", r"\d", r"[^\w\s]", r"\s"):
+        points += [m.group() for m in islice(re.finditer(pattern, text), 0, None, 997)]
+    points += ["\u00b2", "\u00bd", "\u2160", "\u216b", "\u2460", "\u0301", "\u200b"]  # ², ½, Ⅰ...
+    text = glue.join(points + points[::-1] + ["a", "1", "'", "-", "1", ".", "%"])
+    assert _core_tokens(text, Token) == _regex_tokens(text)
+
+
+def _core_tokens(text: str, token: type) -> list[tuple[str, int, int]]:
+    tokenize = _accel.tokenizer()
+    assert tokenize is not None
+    return [tuple(t) for t in tokenize(text, token)]
+
+
+@compiled
+def test_documents_tokenise_alike_both_ways(texts) -> None:  # type: ignore[no-untyped-def]
+    from mtdetect.text import Document
+
+    for text in texts:
+        fast = Document(text).tokens
+        with _accel.pure_python():
+            slow = Document(text).tokens
+        assert fast == slow
+        assert all(type(t) is type(s) for t, s in zip(fast, slow, strict=True))

@@ -12,7 +12,7 @@ those of the pure-Python path to the last bit (``mtdetect/_accel.py``).
 
 import numpy as np
 
-from libc.stdint cimport int64_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE
 from libc.stdlib cimport calloc, free, malloc
 
@@ -27,7 +27,7 @@ cdef class VocabularyIndex:
     """A model's sorted n-gram keys as an open-addressing hash table: key -> column."""
 
     cdef int64_t* keys
-    cdef int64_t* columns
+    cdef int32_t* columns  # a vocabulary has fewer than 2**31 columns
     cdef Py_ssize_t mask
     cdef int shift
     cdef readonly Py_ssize_t size
@@ -42,9 +42,11 @@ cdef class VocabularyIndex:
         self.mask = capacity - 1
         self.shift = 64 - bits
         self.keys = <int64_t*>calloc(capacity, sizeof(int64_t))  # 0: empty (keys are >= 1)
-        self.columns = <int64_t*>malloc(capacity * sizeof(int64_t))
+        self.columns = <int32_t*>malloc(capacity * sizeof(int32_t))
         if self.keys == NULL or self.columns == NULL:
             raise MemoryError()
+        if n >= 2**31:
+            raise ValueError("too many n-grams for one vocabulary")
         for i in range(n):
             if vocabulary[i] <= 0:
                 raise ValueError("n-gram keys must be positive")

@@ -227,7 +227,7 @@ def _words(text: str, doc: Document | None) -> list[str]:
     words): a number sign such as "²" or "½"; a text with either is read with
     ``_WORD`` itself.
     """
-    if doc is None or _OTHER_APOSTROPHES.search(text) or _numeric_signs(text):
+    if not _reads_tokens(text, doc):
         words = [word.lower() for word in _WORD.findall(text)]
         if "\u2019" in text:
             words = [word.replace("\u2019", "'") for word in words]
@@ -236,6 +236,26 @@ def _words(text: str, doc: Document | None) -> list[str]:
     if any("-" in word for word in words):
         words = [part for word in words for part in word.split("-")]
     return words
+
+
+def _reads_tokens(text: str, doc: Document | None) -> bool:
+    """Whether the document's words are ``_WORD``'s words here (see :func:`_words`)."""
+    return doc is not None and not _OTHER_APOSTROPHES.search(text) and not _numeric_signs(text)
+
+
+def _word_counts(text: str, doc: Document | None) -> Counter[str]:
+    """``Counter(_words(text, doc))``, from the document's shared word counts when it can."""
+    if doc is None or not _reads_tokens(text, doc):
+        return Counter(_words(text, None))
+    counts = doc.lower_word_counts
+    hyphenated = [word for word in counts if "-" in word]
+    if hyphenated:
+        counts = counts.copy()  # the document's counts are shared: never changed here
+        for word in hyphenated:
+            n = counts.pop(word)
+            for part in word.split("-"):
+                counts[part] += n
+    return counts
 
 
 def english_verdict(text: str | Document) -> str | None:
@@ -254,11 +274,11 @@ def english_verdict(text: str | Document) -> str | None:
     verdict = _script_verdict(other_letters, ascii_letters)
     if verdict is not None:
         return verdict
-    words = _words(text, doc)
-    if len(words) < FUNCTION_WORD_CHECK_MIN_WORDS:
+    counts = _word_counts(text, doc)
+    n_words = counts.total()
+    if n_words < FUNCTION_WORD_CHECK_MIN_WORDS:
         return None
-    counts = Counter(words)
-    english = _hits(counts, ENGLISH_FUNCTION_WORDS) / len(words)
+    english = _hits(counts, ENGLISH_FUNCTION_WORDS) / n_words
     code = code_chars / visible
     if code > MAX_CODE_SHARE or (code > MAX_CODE_SHARE / 3 and english < CLEAR_ENGLISH_SHARE):
         return "text is not English prose (looks like code or markup)"

@@ -8,6 +8,7 @@ of the input, character for character, and all offsets point into the input.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -181,6 +182,11 @@ class Document:
     @cached_property
     def lower_words(self) -> list[str]:
         return [t[0].lower() for t in self.words]
+
+    @cached_property
+    def lower_word_counts(self) -> Counter[str]:
+        """Each lower-cased word's count, shared (read only) by profile and the English check."""
+        return Counter(self.lower_words)
 
     @cached_property
     def sentences(self) -> list[Sentence]:

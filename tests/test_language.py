@@ -169,16 +169,20 @@ WORD_EDGE_CASES = [
 def test_words_from_the_document_are_the_word_patterns(text: str) -> None:
     from collections import Counter
 
-    from mtdetect.language import _words
+    from mtdetect.language import _word_counts, _words
     from mtdetect.text import Document
 
-    assert Counter(_words(text, Document(text))) == Counter(_words(text, None))
+    doc = Document(text)
+    assert Counter(_words(text, doc)) == Counter(_words(text, None))
+    assert _word_counts(text, doc) == Counter(_words(text, None))
+    assert doc.lower_word_counts == Counter(doc.lower_words)  # the shared counts, unchanged
 
 
 def test_verdict_from_the_document_equals_the_verdict_from_text() -> None:
+    from collections import Counter
     from itertools import islice
 
-    from mtdetect.language import _words
+    from mtdetect.language import _word_counts, _words
     from mtdetect.text import Document
     from training.corpus import CORPUS, original_records, wmt_records
 
@@ -189,4 +193,5 @@ def test_verdict_from_the_document_equals_the_verdict_from_text() -> None:
     for text in texts:
         doc = Document(text)
         assert sorted(_words(text, doc)) == sorted(_words(text, None))
+        assert _word_counts(text, doc) == Counter(_words(text, None))
         assert english_verdict(doc) == english_verdict(text)

@@ -12,5 +12,11 @@ try:
 except ImportError:  # a build without Cython (pyproject.toml asks for it): pure Python
     cythonize = None
 
-extensions = [Extension("mtdetect._core", ["mtdetect/_core.pyx"], optional=True)]
-setup(ext_modules=cythonize(extensions, quiet=True) if cythonize is not None else [])
+extensions = [Extension("mtdetect._core", ["mtdetect/_core.pyx"])]
+if cythonize is not None:
+    extensions = cythonize(extensions, quiet=True)
+    for extension in extensions:
+        extension.optional = True  # cythonize does not carry the flag over: set it here
+else:
+    extensions = []
+setup(ext_modules=extensions)

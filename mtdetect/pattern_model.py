@@ -34,6 +34,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from mtdetect import _accel
+from mtdetect._compact_state import pack_symbols, unpack_symbols
 from mtdetect._type_table import SENTENCE_START as SENTENCE_START  # the stream's sentence start
 from mtdetect._type_table import pattern_stream
 from mtdetect.evidence import Evidence
@@ -325,11 +326,10 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         )
 
     def _grams(self, stream: Sequence[str]) -> list[np.ndarray]:
-        """Integer keys of the stream's 1..max_n-grams, one array per n, by position."""
         return self._gram_keys(self._stream_codes(stream))
 
     def _gram_keys(self, ids: np.ndarray) -> list[np.ndarray]:
-        """Keys of the 1..max_n-grams of a stream of symbol codes, one array per n."""
+        """Keys of the 1..max_n-grams of a stream of symbol codes, one array per n, by position."""
         grams = [ids]
         for n in range(2, self.max_n + 1):
             grams.append((grams[-1][:-1] << self.bits_) | ids[n - 1 :])
@@ -357,7 +357,10 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         return digest.hexdigest()[:16]
 
     def __getstate__(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if not k.endswith("_cache")}
+        return pack_symbols({k: v for k, v in self.__dict__.items() if not k.endswith("_cache")})
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        super().__setstate__(unpack_symbols(state))
 
 
 def _is_content_word(symbol: str) -> bool:

@@ -1,6 +1,6 @@
 """How fast is mtdetect, and is that fast enough for a moderation pipeline?
 
-    python benchmarks/bench.py [--model PATH] [--n 1000] [--json OUT]
+    python benchmarks/bench.py [--model PATH] [--n 1000] [--json OUT] [--previous DIR]
 
 Measured on the machine it runs on, each number printed beside its target:
 
@@ -15,6 +15,9 @@ Measured on the machine it runs on, each number printed beside its target:
   (VmHWM from /proc, since Linux carries ``ru_maxrss`` over from the parent
   across exec; ``ru_maxrss`` where /proc is missing);
 * time against document length (1 KB to 1 MB): it must grow linearly;
+* with ``--previous DIR`` (a checkout of earlier code): throughput, p99 and
+  ready time of both trees side by side, alternating fresh processes
+  (``benchmarks/_previous.py``), the only fair comparison on a busy machine;
 * the same throughput and latency for a TF-IDF word + character n-gram
   logistic regression (fitted on 2,000 training-split documents, fit time
   not counted), so the price of the telltale features is visible.
@@ -328,6 +331,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs-n", type=int, default=2000, help="articles for -j 1 vs 2 (2000)")
     parser.add_argument("--big-mb", type=float, default=50.0, help="one big input, MB (50)")
     parser.add_argument("--no-cli", action="store_true", help="skip the command-line runs")
+    parser.add_argument(
+        "--previous",
+        type=Path,
+        help="a checkout of the previous code: its throughput, p99 and ready time are "
+        "measured beside this code's, alternating fresh processes (see _previous.py)",
+    )
+    parser.add_argument("--previous-model", default="", help="bundle for --previous")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds for --previous (3)")
+    parser.add_argument(
+        "--only-previous", action="store_true", help="with --previous: print only the comparison"
+    )
     args = parser.parse_args(argv)
 
     from mtdetect.bundle import default_path
@@ -353,6 +367,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"({mb:.2f} MB), from ../shared/corpus (originals + WMT MT)"
     )
     results: dict[str, Any] = {"n": len(articles), "mb": mb}
+
+    if args.previous is not None:
+        import _previous
+
+        side_by_side = _previous.compare(
+            ROOT,
+            args.previous.resolve(),
+            articles,
+            model=model,
+            previous_model=args.previous_model,
+            rounds=args.rounds,
+            latency_n=args.latency_n,
+        )
+        results["previous"] = side_by_side
+        _previous.report(side_by_side, args.previous, args.rounds)
+        if args.only_previous:
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+            return 0
 
     print(f"\ncold start (fresh processes, bytecode cached, median of {args.repeats})")
     cold = measure_cold(model, articles[0], args.repeats)

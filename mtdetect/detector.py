@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from mtdetect import _accel
 from mtdetect._scoring import MIN_BASE_RATE as MIN_BASE_RATE  # the bound base_rate obeys
 from mtdetect._scoring import (
     _direct_scorer,
@@ -145,6 +146,8 @@ class Detector:
             "metrics": meta.get("metrics", {}),
             "n_features": len(self.feature_names),
             "families": list(self._extractor.families),
+            # which per-token core scores here: compiled, or pure Python (same results)
+            "core": _accel.core_name(),
         }
 
     # -- scoring --------------------------------------------------------------
@@ -303,7 +306,7 @@ class Detector:
             )
         from mtdetect.language import english_verdict
 
-        verdict = english_verdict(prepared.doc.text)
+        verdict = english_verdict(prepared.doc)
         if verdict is not None:
             return self._abstain("not_english", verdict, cut, prepared.boilerplate)
         try:

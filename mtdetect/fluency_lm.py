@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mtdetect._type_table import TypeTable, token_rows
 from mtdetect.resources import data_path, file_sha256, shared
 from mtdetect.text import Document
 
@@ -194,6 +195,19 @@ class NewsLanguageModel:
         found = map(self.index.get, tokens, repeat(UNK, len(tokens)))  # no Python-level loop
         return np.fromiter(found, dtype=np.int64, count=len(tokens))
 
+    def word_ids(self, doc: Document) -> np.ndarray:
+        """``ids(doc.lower_words)``, each distinct token lower-cased and looked up once per process.
+
+        Why: the type table (``mtdetect/_type_table.py``) holds the document's
+        tokens already; a column of it gives every token its id here.
+        """
+        tokens = token_rows(doc)
+        ids = tokens.values(self, "news_lm_ids", self._row_ids)
+        return ids[tokens.values(tokens.table, "is_word", _row_is_word)]
+
+    def _row_ids(self, types: TypeTable, start: int, stop: int) -> np.ndarray:
+        return self.ids([text.lower() for text in types.texts[start:stop]])
+
     def logprob(self, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """log2 P(w | u v), and the log2 probabilities of the 1st and k-th best next
         tokens after ``u v`` ([n, 2]), for arrays of ids.
@@ -230,7 +244,7 @@ class NewsLanguageModel:
     def score(self, doc: Document) -> TokenScores:
         """Score every word and number of ``doc`` against its two-word history."""
         toks = lm_tokens(doc)
-        words = self.ids(doc.lower_words)
+        words = self.word_ids(doc)
         ids = np.where(toks.source >= 0, words[toks.source] if len(words) else 0, NUM)
         stream, positions = with_boundaries(ids, toks.sentence)
         u, v = histories(stream, positions)
@@ -242,6 +256,12 @@ class NewsLanguageModel:
 
     def fingerprint(self) -> str:
         return file_sha256(self.path)[:16] if self.path is not None else ""
+
+
+def _row_is_word(types: TypeTable, start: int, stop: int) -> np.ndarray:
+    """Whether each row is a word (what ``Document.words`` keeps: a letter first)."""
+    texts = types.texts[start:stop]
+    return np.fromiter((text[:1].isalpha() for text in texts), dtype=bool, count=len(texts))
 
 
 def news_lm() -> NewsLanguageModel:

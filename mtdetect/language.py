@@ -15,6 +15,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from mtdetect.text import Document
+
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -201,12 +203,70 @@ def _hits(counts: Counter[str], vocabulary: frozenset[str]) -> int:
     return sum(counts[word] for word in vocabulary if word in counts)
 
 
-def english_verdict(text: str) -> str | None:
+# Marks that normalisation turns into an apostrophe but _WORD does not join words with
+_OTHER_APOSTROPHES = re.compile("[\u2018\u201a\u201b\u2032\u00b4`]")
+
+
+def _numeric_signs(text: str) -> bool:
+    """Whether ``text`` has a numeric character that is not a decimal digit ("²", "½", "Ⅻ")."""
+    if text.isascii():
+        return False
+    return any(c.isnumeric() and not c.isdecimal() for c in _NON_ASCII.findall(text))
+
+
+def _words(text: str, doc: Document | None) -> list[str]:
+    """The lower-cased words of ``_WORD``, from the document's tokens when it has them.
+
+    Why: the detector has tokenised the text already. A word token splits on its
+    hyphens into exactly ``_WORD``'s words ("well-known": "well", "known"), since
+    both patterns are letters joined by apostrophes and normalisation only turns
+    quotes, dashes and spaces into their plain forms; the one difference is a
+    quote mark that normalisation makes an apostrophe and ``_WORD`` does not
+    join on ("don`t"), and a character that is a word character to both
+    patterns but not a letter to ``str.isalpha`` (which picks the document's
+    words): a number sign such as "²" or "½"; a text with either is read with
+    ``_WORD`` itself.
+    """
+    if not _reads_tokens(text, doc):
+        words = [word.lower() for word in _WORD.findall(text)]
+        if "\u2019" in text:
+            words = [word.replace("\u2019", "'") for word in words]
+        return words
+    words = doc.lower_words
+    if any("-" in word for word in words):
+        words = [part for word in words for part in word.split("-")]
+    return words
+
+
+def _reads_tokens(text: str, doc: Document | None) -> bool:
+    """Whether the document's words are ``_WORD``'s words here (see :func:`_words`)."""
+    return doc is not None and not _OTHER_APOSTROPHES.search(text) and not _numeric_signs(text)
+
+
+def _word_counts(text: str, doc: Document | None) -> Counter[str]:
+    """``Counter(_words(text, doc))``, from the document's shared word counts when it can."""
+    if doc is None or not _reads_tokens(text, doc):
+        return Counter(_words(text, None))
+    counts = doc.lower_word_counts
+    hyphenated = [word for word in counts if "-" in word]
+    if hyphenated:
+        counts = counts.copy()  # the document's counts are shared: never changed here
+        for word in hyphenated:
+            n = counts.pop(word)
+            for part in word.split("-"):
+                counts[part] += n
+    return counts
+
+
+def english_verdict(text: str | Document) -> str | None:
     """None when ``text`` is English prose, otherwise why it is not.
 
     Very short texts (under :data:`FUNCTION_WORD_CHECK_MIN_WORDS` words) are only
     checked for their writing system: a word count that small is the length check's job.
+    Given a :class:`Document`, the words come from its tokens (see :func:`_words`).
     """
+    doc = text if isinstance(text, Document) else None
+    text = doc.text if doc is not None else text
     ascii_letters, other_letters, visible, code_chars = _char_counts(text)
     n_letters = ascii_letters + len(other_letters)
     if not n_letters or n_letters < 0.4 * visible:
@@ -214,13 +274,11 @@ def english_verdict(text: str) -> str | None:
     verdict = _script_verdict(other_letters, ascii_letters)
     if verdict is not None:
         return verdict
-    words = [word.lower() for word in _WORD.findall(text)]
-    if "\u2019" in text:
-        words = [word.replace("\u2019", "'") for word in words]
-    if len(words) < FUNCTION_WORD_CHECK_MIN_WORDS:
+    counts = _word_counts(text, doc)
+    n_words = counts.total()
+    if n_words < FUNCTION_WORD_CHECK_MIN_WORDS:
         return None
-    counts = Counter(words)
-    english = _hits(counts, ENGLISH_FUNCTION_WORDS) / len(words)
+    english = _hits(counts, ENGLISH_FUNCTION_WORDS) / n_words
     code = code_chars / visible
     if code > MAX_CODE_SHARE or (code > MAX_CODE_SHARE / 3 and english < CLEAR_ENGLISH_SHARE):
         return "text is not English prose (looks like code or markup)"

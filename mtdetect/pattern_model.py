@@ -33,17 +33,42 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from mtdetect import _accel
+from mtdetect._compact_state import pack_symbols, unpack_symbols
+from mtdetect._type_table import SENTENCE_START as SENTENCE_START  # the stream's sentence start
+from mtdetect._type_table import pattern_stream
 from mtdetect.evidence import Evidence
 from mtdetect.signals.phrases import FUNCTION_WORDS
 from mtdetect.text import Document
 
-SENTENCE_START = "<s>"
 # Scoring codes each symbol as a small integer (1, 2, ...) and each n-gram as
 # those codes packed ``bits_`` apart into one int64, so a document's patterns
 # are counted and looked up in numpy rather than as joined strings. Codes start
 # at 1, so n-grams of different n never share a key; the all-ones code of
 # ``bits_`` marks a symbol the model has never seen, and is never in a key.
 _MAX_KEY_BITS = 62
+
+
+def token_symbol(text: str, keep_lowercase: bool) -> str:
+    """The masked symbol of one token: a function word, a kept lowercase word, or a shape.
+
+    Why apart: the symbol depends on nothing but the token and ``keep_lowercase``,
+    so the type table (``mtdetect/_type_table.py``) computes it once per distinct
+    token with this very function, and ``masked_tokens`` per occurrence.
+    """
+    first = text[0]
+    if first.isalpha():
+        low = text.lower()
+        if low in FUNCTION_WORDS:
+            return low if first.islower() else "^" + low
+        if keep_lowercase and first.islower():
+            return low
+        if len(text) > 1 and text.isupper():
+            return "X"
+        return "C" if first.isupper() else "w"
+    if first.isdigit():
+        return "0"
+    return first
 
 
 def masked_tokens(doc: Document, keep_lowercase: bool = False) -> list[tuple[str, int, int]]:
@@ -58,23 +83,9 @@ def masked_tokens(doc: Document, keep_lowercase: bool = False) -> list[tuple[str
     out: list[tuple[str, int, int]] = []
     for sentence in doc.sentences:
         out.append((SENTENCE_START, sentence.start, sentence.start))
-        for text, start, end in sentence.tokens:
-            first = text[0]
-            if first.isalpha():
-                low = text.lower()
-                if low in FUNCTION_WORDS:
-                    symbol = low if first.islower() else "^" + low
-                elif keep_lowercase and first.islower():
-                    symbol = low
-                elif len(text) > 1 and text.isupper():
-                    symbol = "X"
-                else:
-                    symbol = "C" if first.isupper() else "w"
-            elif first.isdigit():
-                symbol = "0"
-            else:
-                symbol = first
-            out.append((symbol, start, end))
+        out.extend(
+            (token_symbol(text, keep_lowercase), start, end) for text, start, end in sentence.tokens
+        )
     return out
 
 
@@ -138,9 +149,15 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         return doc.view(("masked", lower), lambda: masked_tokens(doc, lower))
 
     def symbols(self, text: str | Document) -> list[str]:
-        """The masked symbol stream of a text (patterns are built from it on the fly)."""
+        """The masked symbol stream of a text (patterns are built from it on the fly).
+
+        Read from the shared type table: the symbols of ``masked_tokens``, each
+        distinct token masked once per process.
+        """
         doc = text if isinstance(text, Document) else Document(text)
-        return [symbol for symbol, _, _ in self.tokens(doc)]
+        stream = pattern_stream(doc)
+        names = stream.symbols(self.keep_lowercase, token_symbol)
+        return [names[row] for row in stream.rows.tolist()]
 
     def fit_vocabulary(self, streams: Sequence[Sequence[str]]) -> FunctionWordModel:
         """Learn the pattern vocabulary and IDF from unlabelled symbol streams."""
@@ -184,7 +201,7 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         """Sublinear TF-IDF rows, L2-normalised, one per symbol stream."""
         indptr, indices, data = [0], [], []
         for stream in streams:
-            ids, values = self._row(self._grams(stream))
+            ids, values = self._row(self._stream_codes(stream))
             indices.append(ids)
             data.append(values)
             indptr.append(indptr[-1] + len(ids))
@@ -230,7 +247,7 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
 
     # -- one document ---------------------------------------------------------------
     def score_symbols(self, stream: Sequence[str]) -> float:
-        ids, values = self._row(self._grams(stream))
+        ids, values = self._row(self._stream_codes(stream))
         return float(values @ self.coef_[ids]) + self.intercept_
 
     def explain(self, doc: Document, top: int = 5, spans_each: int = 2) -> tuple[float, list]:
@@ -242,15 +259,15 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         function word, shape or punctuation mark ("of", "C") is never shown:
         it is a matter of rate, not something a reader can see in a passage.
         """
-        tokens = self.tokens(doc)
-        symbols = [symbol for symbol, _, _ in tokens]
-        grams = self._grams(symbols)
-        ids, values = self._row(grams)
+        stream = pattern_stream(doc)
+        codes = stream.codes(self, token_symbol)
+        ids, values = self._row(codes)
         parts = values * self.coef_[ids]
         score = float(parts.sum()) + self.intercept_
         if score <= 0:
             return score, []
         items = []
+        grams = self._gram_keys(codes)  # by position, for the spans
         for k in np.argsort(-parts):
             if len(items) == top or parts[k] <= 0:
                 break
@@ -259,10 +276,9 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
             n = term.count(" ") + 1
             if n == 1 and not _is_content_word(term):
                 continue
-            spans = []
-            for i in np.flatnonzero(grams[n - 1] == key)[:spans_each].tolist():
-                real = [t for t in tokens[i : i + n] if t[0] != SENTENCE_START] or [tokens[i]]
-                spans.append((real[0][1], real[-1][2]))
+            spans = [
+                stream.span(i, n) for i in np.flatnonzero(grams[n - 1] == key)[:spans_each].tolist()
+            ]
             items.append((term, float(parts[k]), spans))
         return score, items
 
@@ -283,8 +299,8 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         """A new symbol table: everything derived from the old one is dropped."""
         self.symbols_ = np.asarray(table, dtype=object)
         self.bits_ = bits
-        for cache in ("_codes_cache", "_vocabulary_cache"):
-            self.__dict__.pop(cache, None)
+        for cache in ("_codes", "_vocabulary", "_type_codes", "_vocabulary_index"):
+            self.__dict__.pop(cache + "_cache", None)
 
     def _codes(self) -> dict[str, int]:
         cached = self.__dict__.get("_codes_cache")
@@ -302,29 +318,32 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
             key >>= self.bits_
         return " ".join(reversed(parts))
 
-    def _grams(self, stream: Sequence[str]) -> list[np.ndarray]:
-        """Integer keys of the stream's 1..max_n-grams, one array per n, by position."""
+    def _stream_codes(self, stream: Sequence[str]) -> np.ndarray:
+        """The model's code of each symbol of a stream (all bits set: a symbol never seen)."""
         codes, unseen = self._codes(), (1 << self.bits_) - 1
-        ids = np.fromiter(
+        return np.fromiter(
             (codes.get(symbol, unseen) for symbol in stream), dtype=np.int64, count=len(stream)
         )
+
+    def _grams(self, stream: Sequence[str]) -> list[np.ndarray]:
+        return self._gram_keys(self._stream_codes(stream))
+
+    def _gram_keys(self, ids: np.ndarray) -> list[np.ndarray]:
+        """Keys of the 1..max_n-grams of a stream of symbol codes, one array per n, by position."""
         grams = [ids]
         for n in range(2, self.max_n + 1):
             grams.append((grams[-1][:-1] << self.bits_) | ids[n - 1 :])
         return grams
 
-    def _row(self, grams: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """Vocabulary columns present in a document and their TF-IDF values."""
-        vocabulary = self.keys_
-        keys, counts = np.unique(np.concatenate(grams), return_counts=True)
-        if not len(vocabulary) or not len(keys):
+    def _row(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Vocabulary columns present in a stream of symbol codes and their TF-IDF values."""
+        return self._tfidf(*_accel.matches(self, codes))
+
+    def _tfidf(self, ids: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sublinear TF-IDF values of the columns ``ids`` (ascending) seen ``counts`` times."""
+        if not len(ids):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        at = np.minimum(np.searchsorted(vocabulary, keys), len(vocabulary) - 1)
-        hit = vocabulary[at] == keys
-        if not hit.any():
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        ids = at[hit]
-        values = (np.log(counts[hit].astype(np.float64)) + 1.0) * self.idf_[ids]
+        values = (np.log(counts.astype(np.float64)) + 1.0) * self.idf_[ids]
         values /= np.sqrt(values @ values)
         return ids, values
 
@@ -338,7 +357,10 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         return digest.hexdigest()[:16]
 
     def __getstate__(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if not k.endswith("_cache")}
+        return pack_symbols({k: v for k, v in self.__dict__.items() if not k.endswith("_cache")})
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        super().__setstate__(unpack_symbols(state))
 
 
 def _is_content_word(symbol: str) -> bool:

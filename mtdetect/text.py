@@ -8,10 +8,13 @@ of the input, character for character, and all offsets point into the input.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple, TypeVar
+
+from mtdetect import _accel
 
 T = TypeVar("T")
 
@@ -59,8 +62,9 @@ _TRANSLATION = str.maketrans(
     }
 )
 
-# The definition of a token; Document uses _FAST_TOKEN_RE below, which must
-# match exactly the same spans (change both together).
+# The definition of a token; Document uses _FAST_TOKEN_RE below, or the compiled
+# core's tokenize (mtdetect/_core.pyx), which must match exactly the same spans
+# (change all three together).
 TOKEN_RE = re.compile(
     r"""
     \d+(?:[.,:]\d+)*%?            # numbers: 2.5, 100,000, 10:30, 5%
@@ -163,6 +167,9 @@ class Document:
 
     @cached_property
     def tokens(self) -> list[Token]:
+        compiled = _accel.tokenizer()
+        if compiled is not None:  # the same tokens, without a match object each
+            return compiled(self.norm, Token)
         new = tuple.__new__  # what Token(...) does, without its Python-level __new__
         return [
             new(Token, (m.group(), m.start(), m.end())) for m in _FAST_TOKEN_RE.finditer(self.norm)
@@ -175,6 +182,11 @@ class Document:
     @cached_property
     def lower_words(self) -> list[str]:
         return [t[0].lower() for t in self.words]
+
+    @cached_property
+    def lower_word_counts(self) -> Counter[str]:
+        """Each lower-cased word's count, shared (read only) by profile and the English check."""
+        return Counter(self.lower_words)
 
     @cached_property
     def sentences(self) -> list[Sentence]:

@@ -152,3 +152,46 @@ def test_layout_does_not_matter() -> None:
     text = ENGLISH["news"]
     assert english_verdict(text.replace(" ", "\n")) == english_verdict(text)
     assert english_verdict(FOREIGN["German"].replace(". ", ".\r\n")) is not None
+
+
+# -- the English check reads the detector's Document ------------------------------
+WORD_EDGE_CASES = [
+    "well-known well\u2013known well\u2011known a--b x-ray-like",
+    "don't don\u2019t don\u2018t rock`n`roll it\u00b4s o\u201ab \u2032quoted\u2032",
+    "abc123def foo_bar 2.5% x\u00b2 \u00b2x \u00bd-price \u216bth",
+    "Stra\u00dfe \u0130stanbul \u00c9COLE na\u00efve caf\u00e9 \u03a3\u03bf\u03c6\u03af\u03b1",
+    "'quoted' \"double\" rock'9 'tis a'-b end' -start",
+    "zero\u200bwidth non\u00a0breaking tab\there line\nbreak",
+]
+
+
+@pytest.mark.parametrize("text", WORD_EDGE_CASES)
+def test_words_from_the_document_are_the_word_patterns(text: str) -> None:
+    from collections import Counter
+
+    from mtdetect.language import _word_counts, _words
+    from mtdetect.text import Document
+
+    doc = Document(text)
+    assert Counter(_words(text, doc)) == Counter(_words(text, None))
+    assert _word_counts(text, doc) == Counter(_words(text, None))
+    assert doc.lower_word_counts == Counter(doc.lower_words)  # the shared counts, unchanged
+
+
+def test_verdict_from_the_document_equals_the_verdict_from_text() -> None:
+    from collections import Counter
+    from itertools import islice
+
+    from mtdetect.language import _word_counts, _words
+    from mtdetect.text import Document
+    from training.corpus import CORPUS, original_records, wmt_records
+
+    if not CORPUS.is_dir():
+        pytest.skip("../shared corpus is not present")
+    texts = [r.text for r in islice(original_records(), 150)]
+    texts += [r.text for r in islice(wmt_records(), 150)]
+    for text in texts:
+        doc = Document(text)
+        assert sorted(_words(text, doc)) == sorted(_words(text, None))
+        assert _word_counts(text, doc) == Counter(_words(text, None))
+        assert english_verdict(doc) == english_verdict(text)

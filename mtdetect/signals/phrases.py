@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mtdetect._type_table import token_rows
 from mtdetect.evidence import Evidence
 from mtdetect.exceptions import ModelError
 from mtdetect.ngrams import NewsNgrams, news_ngrams
@@ -179,7 +180,10 @@ class PhraseSignal(Signal):
         if len(tokens) < 2:
             return [_PRIOR_ODD, _PRIOR_PMI, 0.0, 0.0, 0.0], []
         texts = [t.text for t in tokens]
-        ids = ng.ids(texts)
+        # ng.ids(texts), each distinct token lower-cased and looked up once per process
+        ids = token_rows(doc).values(
+            ng, "news_ngram_ids", lambda types, a, b: ng.ids(types.texts[a:b])
+        )
         pair_counts = ng.bigram_counts(ids[:-1], ids[1:])
         word_counts = ng.word_counts(ids)
         logprob = float(np.mean(ng.bigram_logprob(ids, pair_counts)))

@@ -9,7 +9,6 @@ model the background against which the telltales stand out.
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 import numpy as np
 
@@ -83,7 +82,7 @@ class ProfileSignal(Signal):
             contractions / n_words,
             firsts.count("(") / n_words,
         ]
-        found = Counter(words)
+        found = doc.lower_word_counts
         counts = np.array([found.get(word, 0) for word in FUNCTION_WORDS], dtype=np.float64)
         rates = np.sqrt(counts / n_words)
         return shape + rates.tolist(), []

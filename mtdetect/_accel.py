@@ -1,0 +1,79 @@
+"""Which per-token core runs: the compiled extension (``_core.pyx``) or the pure-Python path.
+
+Why a choice: ``pip install`` builds the extension wherever a C compiler is
+found, and the package must still work where none is (the build is optional).
+Both paths return the same integers (the vocabulary columns of a document's
+n-grams and their counts), so every score is the same to the last bit;
+``tests/test_accel.py`` checks it on real documents. ``mtdetect info`` says
+which one is in use; ``MTDETECT_PURE_PYTHON=1`` forces the pure-Python path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+try:
+    from mtdetect import _core  # type: ignore[attr-defined]
+except ImportError:  # no compiler at install time, or a source checkout never built
+    _core = None
+
+_use_compiled = _core is not None and os.environ.get("MTDETECT_PURE_PYTHON", "") != "1"
+
+
+def core_name() -> str:
+    """What ``mtdetect info`` prints: which core scores documents here."""
+    if _use_compiled:
+        return "compiled (Cython extension mtdetect._core)"
+    if _core is None:
+        return "pure Python (the compiled extension was not built)"
+    return "pure Python (MTDETECT_PURE_PYTHON=1)"
+
+
+@contextmanager
+def pure_python() -> Iterator[None]:
+    """Score with the pure-Python path inside the block (to compare the two)."""
+    global _use_compiled
+    before = _use_compiled
+    _use_compiled = False
+    try:
+        yield
+    finally:
+        _use_compiled = before
+
+
+def compiled_in_use() -> bool:
+    return _use_compiled
+
+
+def tokenizer() -> Callable[[str, type], list] | None:
+    """The compiled ``TOKEN_RE`` scanner when in use, else None (``Document`` uses the regex)."""
+    return _core.tokenize if _use_compiled else None
+
+
+def matches(model: Any, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A pattern model's vocabulary columns present in a code stream (ascending), and counts.
+
+    The integers behind its TF-IDF row: those of ``np.unique`` over all the
+    stream's 1..max_n-gram keys, looked up in the sorted ``keys_``.
+    """
+    vocabulary = model.keys_
+    if _use_compiled and len(codes):
+        cached = model.__dict__.get("_vocabulary_index_cache")
+        if cached is None or cached[0] is not vocabulary:
+            keys = np.ascontiguousarray(vocabulary, dtype=np.int64)
+            cached = (vocabulary, _core.VocabularyIndex(keys))
+            model.__dict__["_vocabulary_index_cache"] = cached
+        columns, counts = cached[1].matches(codes, int(model.bits_), int(model.max_n))
+        order = np.argsort(columns)
+        return columns[order], counts[order]
+    keys, counts = np.unique(np.concatenate(model._gram_keys(codes)), return_counts=True)
+    if not len(vocabulary) or not len(keys):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    at = np.minimum(np.searchsorted(vocabulary, keys), len(vocabulary) - 1)
+    hit = vocabulary[at] == keys
+    return at[hit], counts[hit]

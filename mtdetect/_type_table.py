@@ -1,0 +1,203 @@
+"""One row per distinct token seen in this process, with what each family needs of it.
+
+Why: the families used to look every token up on their own: each pattern
+model masked each token (lower-casing it, testing it against the function
+words) and coded the symbol, token by token and model by model, and the
+phrases and fluency families lower-cased every token again for their own
+vocabularies. A 5 KB article has about 1,100 tokens but only about 500
+distinct ones, and news repeats its words from one article to the next; so a
+document's tokens are looked up here once (``token_rows``), a distinct token
+is analysed once per process (a *column* of the table, computed lazily by
+the family that needs it and cached on its resource), and a family maps a
+whole document to its values with one numpy index.
+
+Each column is computed by the family's own function (for the pattern models
+:func:`mtdetect.pattern_model.token_symbol`, the function behind
+``masked_tokens``), so the values are those of the token-by-token path
+exactly (``tests/test_type_table.py`` checks it on real documents).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from typing import Any, Protocol
+
+import numpy as np
+
+from mtdetect.text import Document
+
+#: rows before a fresh table is started, so memory stays bounded (a row costs
+#: about 200 bytes with one code per model)
+MAX_ROWS = 200_000
+SENTENCE_ROW = 0  # row 0 stands for the sentence start
+SENTENCE_START = "<s>"  # the pattern models' sentence-start symbol
+
+
+class _CodedModel(Protocol):
+    """What a pattern model (``FunctionWordModel``) offers the table."""
+
+    keep_lowercase: bool
+    bits_: int
+
+    def _codes(self) -> dict[str, int]: ...
+
+
+Symbol = Callable[[str, bool], str]
+
+
+class TypeTable:
+    """Distinct token texts -> rows, and per-row columns that their users compute lazily."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.texts: list[str] = [SENTENCE_START]  # row 0: the sentence start
+        self._lock = threading.RLock()
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def lookup(self, texts: Sequence[str]) -> np.ndarray:
+        """The row of each token text, adding rows for texts not seen before."""
+        found = np.fromiter(
+            map(self.rows.get, texts, repeat(-1, len(texts))), dtype=np.int64, count=len(texts)
+        )
+        missing = np.flatnonzero(found < 0)
+        if len(missing):
+            with self._lock:
+                for i in missing.tolist():
+                    text = texts[i]
+                    row = self.rows.get(text)
+                    if row is None:
+                        self.texts.append(text)
+                        row = self.rows[text] = len(self.texts) - 1
+                    found[i] = row
+        return found
+
+    def column(self, owner: object, key: str, compute: Compute) -> Any:
+        """A value per row, computed once per row by ``compute(table, start, stop)``.
+
+        Cached on ``owner`` (a pattern model, the news n-gram table, ...) under
+        ``_<key>_cache``, so it goes with the resource it was computed from and
+        is never pickled; extended when the table has grown since.
+        """
+        name = f"_{key}_cache"
+        cached = owner.__dict__.get(name)
+        if cached is not None and cached[0] is self and len(cached[1]) == len(self):
+            return cached[1]
+        with self._lock:
+            done = cached[1] if cached is not None and cached[0] is self else None
+            have = 0 if done is None else len(done)
+            more = compute(self, have, len(self))
+            if isinstance(more, np.ndarray):
+                values = more if done is None else np.concatenate([done, more])
+            else:
+                values = list(more) if done is None else [*done, *more]
+            owner.__dict__[name] = (self, values)
+            return values
+
+
+Compute = Callable[[TypeTable, int, int], Any]
+
+_TABLE: TypeTable | None = None
+_TABLE_LOCK = threading.Lock()
+
+
+def table() -> TypeTable:
+    """The process's table; a fresh one once it holds :data:`MAX_ROWS` rows."""
+    global _TABLE
+    current = _TABLE
+    if current is None or len(current) >= MAX_ROWS:
+        with _TABLE_LOCK:
+            if _TABLE is None or len(_TABLE) >= MAX_ROWS:
+                _TABLE = TypeTable()
+            current = _TABLE
+    return current
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRows:
+    """A document's tokens as rows of one type table."""
+
+    table: TypeTable
+    rows: np.ndarray
+
+    def values(self, owner: object, key: str, compute: Compute) -> np.ndarray:
+        """Per token, a column of the table (see :meth:`TypeTable.column`)."""
+        return np.asarray(self.table.column(owner, key, compute))[self.rows]
+
+
+def token_rows(doc: Document) -> TokenRows:
+    """The rows of the document's tokens, looked up once and shared by every family."""
+    return doc.view("type_rows", lambda: TokenRows(types := table(), types.lookup(doc_texts(doc))))
+
+
+def doc_texts(doc: Document) -> list[str]:
+    return [t[0] for t in doc.tokens]
+
+
+@dataclass(frozen=True, slots=True)
+class PatternStream:
+    """A document's masked stream as table rows: ``<s>`` then the tokens of each sentence.
+
+    ``starts``/``ends`` are each position's offsets (a sentence start is empty,
+    at the sentence's start), ``opens`` marks the sentence starts.
+    """
+
+    table: TypeTable
+    rows: np.ndarray
+    opens: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def symbols(self, keep_lowercase: bool, symbol: Symbol) -> list[str]:
+        """Each row's masked symbol, shared by every model that masks the same way."""
+        keep = bool(keep_lowercase)
+
+        def compute(types: TypeTable, start: int, stop: int) -> list[str]:
+            texts = types.texts[start:stop]
+            # no token is "<s>" (a token that opens with a mark is one character)
+            return [SENTENCE_START if t == SENTENCE_START else symbol(t, keep) for t in texts]
+
+        return self.table.column(self.table, f"symbols_{keep}", compute)
+
+    def codes(self, model: _CodedModel, symbol: Symbol) -> np.ndarray:
+        """The stream as ``model``'s symbol codes (those ``masked_tokens`` would give)."""
+
+        def compute(types: TypeTable, start: int, stop: int) -> np.ndarray:
+            names = self.symbols(model.keep_lowercase, symbol)[start:stop]
+            get, unseen = model._codes().get, (1 << model.bits_) - 1
+            return np.fromiter(map(get, names, repeat(unseen, len(names))), np.int64, len(names))
+
+        return self.table.column(model, "type_codes", compute)[self.rows]
+
+    def span(self, i: int, n: int) -> tuple[int, int]:
+        """Offsets of the ``n`` positions from ``i``, sentence starts left out unless alone."""
+        real = np.flatnonzero(~self.opens[i : i + n])
+        if not len(real):
+            return int(self.starts[i]), int(self.ends[i])
+        return int(self.starts[i + real[0]]), int(self.ends[i + real[-1]])
+
+
+def pattern_stream(doc: Document) -> PatternStream:
+    """The document's masked stream, built once and shared by every pattern model."""
+    return doc.view("pattern_stream", lambda: _build(doc, token_rows(doc)))
+
+
+def _build(doc: Document, tokens: TokenRows) -> PatternStream:
+    sentences = doc.sentences
+    size = len(tokens.rows) + len(sentences)
+    lengths = np.fromiter((len(s.tokens) for s in sentences), np.int64, count=len(sentences))
+    first = np.cumsum(lengths + 1) - (lengths + 1)  # stream position of each sentence start
+    opens = np.zeros(size, dtype=bool)
+    opens[first] = True
+    rows = np.full(size, SENTENCE_ROW, dtype=np.int64)
+    rows[~opens] = tokens.rows
+    starts = np.empty(size, dtype=np.int64)
+    ends = np.empty(size, dtype=np.int64)
+    starts[~opens] = [t[1] for t in doc.tokens]
+    ends[~opens] = [t[2] for t in doc.tokens]
+    starts[first] = ends[first] = [s.start for s in sentences]
+    return PatternStream(tokens.table, rows, opens, starts, ends)

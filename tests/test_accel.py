@@ -1,0 +1,126 @@
+"""The compiled core and the pure-Python path give the same features and evidence.
+
+Why: ``pip install`` builds ``mtdetect/_core.pyx`` where it can and falls back to
+pure Python where it cannot; a document must score the same either way, for
+any bundle. Both paths are run on a few hundred real documents with the
+shipped model and compared feature by feature (within 1e-9) and span by span.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from itertools import islice
+
+import numpy as np
+import pytest
+
+from mtdetect import _accel
+from mtdetect.pattern_model import FunctionWordModel
+from training.corpus import CORPUS, original_records, wmt_records
+
+N_EACH = 150  # originals and machine translations: 300 documents
+compiled = pytest.mark.skipif(_accel._core is None, reason="the compiled core is not built here")
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared corpus is not present")
+    originals = (r.text for r in original_records() if len(r.text) >= 400)
+    machine = (r.text for r in wmt_records() if r.label == "MT" and len(r.text) >= 400)
+    return list(islice(originals, N_EACH)) + list(islice(machine, N_EACH))
+
+
+@compiled
+def test_compiled_and_pure_python_extract_the_same(shipped_detector, texts) -> None:  # type: ignore[no-untyped-def]
+    extractor = shipped_detector._extractor
+    assert _accel.compiled_in_use()
+    fast = extractor.extract(texts)
+    with _accel.pure_python():
+        assert not _accel.compiled_in_use()
+        slow = extractor.extract(texts)
+    for got, want in zip(fast, slow, strict=True):
+        np.testing.assert_allclose(got.features, want.features, rtol=0, atol=1e-9)
+        assert [(e.kind, e.start, e.end) for e in got.evidence] == [
+            (e.kind, e.start, e.end) for e in want.evidence
+        ]
+        weights = [e.weight for e in got.evidence], [e.weight for e in want.evidence]
+        np.testing.assert_allclose(*weights, rtol=0, atol=1e-9)
+
+
+@compiled
+def test_compiled_rows_match_on_a_small_model() -> None:
+    streams = [["<s>", "of", "the", "w", "of", "C"], ["<s>", "the", "w", "of", "the", "w"]]
+    model = FunctionWordModel(max_n=3, min_df=1).fit_vocabulary(streams)
+    for stream in [*streams, ["<s>", "unseen", "of", "the"], []]:
+        codes = model._stream_codes(stream)
+        fast = _accel.matches(model, codes)
+        with _accel.pure_python():
+            slow = _accel.matches(model, codes)
+        assert fast[0].tolist() == slow[0].tolist()
+        assert fast[1].tolist() == slow[1].tolist()
+
+
+def test_info_names_the_core_in_use() -> None:
+    env = dict(os.environ, MTDETECT_PURE_PYTHON="1")
+    code = "from mtdetect import _accel; print(_accel.core_name())"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.stdout.startswith("pure Python")
+    assert _accel.core_name().startswith("compiled" if _accel._core is not None else "pure Python")
+
+
+def _regex_tokens(text: str) -> list[tuple[str, int, int]]:
+    from mtdetect.text import TOKEN_RE
+
+    return [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+
+
+@compiled
+def test_compiled_character_classes_are_the_regex_engines() -> None:
+    import re
+
+    text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    got = np.frombuffer(_accel._core.char_classes(text), dtype=np.uint8)
+    want = np.full(len(text), 3, dtype=np.uint8)
+    for pattern, kind in ((r"[\s_]", 0), (r"[^\W\d_]", 1), (r"\d", 2)):
+        want[[m.start() for m in re.finditer(pattern, text)]] = kind
+    assert np.array_equal(got, want)
+
+
+@compiled
+@pytest.mark.parametrize(
+    "glue", ["", "a", "\u00e9", "1", "\u0663", "'", "-", ".", ",", ":", "%", " "]
+)
+def test_compiled_tokens_are_the_regex_tokens(glue: str) -> None:
+    import re
+
+    from mtdetect.text import Token
+
+    # every ASCII and Latin-1 character, and a few of each class from the rest
+    points = [chr(c) for c in range(0x250)]
+    text = "".join(chr(c) for c in range(0x250, 0x110000) if not 0xD800 <= c < 0xE000)
+    for pattern in (r"[^\W\d_]", r"\d", r"[^\w\s]", r"\s"):
+        points += [m.group() for m in islice(re.finditer(pattern, text), 0, None, 997)]
+    points += ["\u00b2", "\u00bd", "\u2160", "\u216b", "\u2460", "\u0301", "\u200b"]  # ², ½, Ⅰ...
+    text = glue.join(points + points[::-1] + ["a", "1", "'", "-", "1", ".", "%"])
+    assert _core_tokens(text, Token) == _regex_tokens(text)
+
+
+def _core_tokens(text: str, token: type) -> list[tuple[str, int, int]]:
+    tokenize = _accel.tokenizer()
+    assert tokenize is not None
+    return [tuple(t) for t in tokenize(text, token)]
+
+
+@compiled
+def test_documents_tokenise_alike_both_ways(texts) -> None:  # type: ignore[no-untyped-def]
+    from mtdetect.text import Document
+
+    for text in texts:
+        fast = Document(text).tokens
+        with _accel.pure_python():
+            slow = Document(text).tokens
+        assert fast == slow
+        assert all(type(t) is type(s) for t, s in zip(fast, slow, strict=True))

@@ -146,8 +146,7 @@ class Detector:
             "metrics": meta.get("metrics", {}),
             "n_features": len(self.feature_names),
             "families": list(self._extractor.families),
-            # which per-token core scores here: compiled, or pure Python (same results)
-            "core": _accel.core_name(),
+            "core": _accel.core_name(),  # the per-token core: compiled, or pure Python
         }
 
     # -- scoring --------------------------------------------------------------

@@ -239,6 +239,30 @@ class CharGramModel(ClassifierMixin, BaseEstimator):
                 share += np.bincount(offsets[found + k], weights=each, minlength=len(text))
         return score, share
 
+    def spell(self, columns: Sequence[int], texts: Iterable[str]) -> list[str]:
+        """A spelling of each column's n-gram (as folded text), found by hashing ``texts``.
+
+        Why: the vocabulary keeps hashes, not strings; reading the strongest
+        weights (are they grammar, not topic?) needs some text that has them.
+        Columns seen nowhere in ``texts`` are spelled "?".
+        """
+        wanted = {int(self.keys_[c]): i for i, c in enumerate(columns)}
+        found = ["?"] * len(wanted)
+        targets = np.fromiter(wanted, dtype=np.uint64, count=len(wanted))
+        for text in texts:
+            norm = normalise(text)
+            grams, offsets = char_grams(norm, self.min_n, self.max_n)
+            folded = "".join(chr(c) for c in fold(norm)[offsets])
+            for i, array in enumerate(grams):
+                n = self.min_n + i
+                for at in np.flatnonzero(np.isin(array, targets)).tolist():
+                    slot = wanted[int(array[at])]
+                    if found[slot] == "?":
+                        found[slot] = folded[at : at + n]
+            if "?" not in found:
+                break
+        return found
+
     def _row(self, keys: np.ndarray, return_inverse: bool = False) -> tuple[np.ndarray, ...]:
         """Vocabulary columns present and their TF-IDF values (and, if asked, each key's
         position among those columns, -1 where the key is not in the vocabulary)."""

@@ -149,3 +149,12 @@ def test_signal_shows_nothing_for_text_that_leans_human(model: CharGramModel) ->
 def test_signal_needs_a_fitted_model() -> None:
     with pytest.raises(ValueError, match="chars_model"):
         CharSignal(CharGramModel())
+
+
+def test_spell_finds_the_text_of_the_strongest_columns(model: CharGramModel) -> None:
+    strongest = [int(np.argmax(model.coef_)), int(np.argmin(model.coef_))]
+    spelled = model.spell(strongest, MACHINE + HUMAN)
+    assert "?" not in spelled
+    assert spelled[0] in "approximately persons"  # a piece of a machine-side word
+    assert spelled[1] in "about people "
+    assert model.spell([0], ["zzz"]) == ["?"]

@@ -24,10 +24,15 @@ def top_style_patterns(ctx: Context, k: int = 15) -> dict[str, dict[str, list[di
     out = {}
     for family in ctx.pattern_columns:
         model = ctx.pattern_model(family)
-        terms = model.terms()
         order = np.argsort(model.coef_)
+        if hasattr(model, "terms"):
+            terms = model.terms()
+        else:  # the character model keeps hashes: spell its strongest from test text
+            shown = [*order[::-1][:k], *order[:k]]
+            spelled = model.spell(shown, (r.text for r in ctx.test))
+            terms = dict(zip(shown, spelled, strict=True))
 
-        def pick(indices: np.ndarray, model: Any = model, terms: list[str] = terms) -> list:
+        def pick(indices: np.ndarray, model: Any = model, terms: Any = terms) -> list:
             return [{"pattern": terms[i], "coef": rounded(float(model.coef_[i]))} for i in indices]
 
         out[family] = {"machine": pick(order[::-1][:k]), "human": pick(order[:k])}

@@ -123,6 +123,10 @@ class CharGramModel(ClassifierMixin, BaseEstimator):
         grams, _ = char_grams(text if normalised else normalise(text), self.min_n, self.max_n)
         return np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint64)
 
+    def symbols(self, text: str) -> np.ndarray:
+        """What ``vectorise`` reads for one document, as for the word pattern models."""
+        return self.keys(text)
+
     def fit_vocabulary(self, key_arrays: Iterable[np.ndarray]) -> CharGramModel:
         """Document frequencies in chunks (memory stays small), then the commonest n-grams."""
         chunks: list[tuple[np.ndarray, np.ndarray]] = []

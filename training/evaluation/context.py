@@ -238,7 +238,7 @@ class Context:
             train, test = self.pattern_matrices(family)
             rows = [r for r, k in zip(self.train, keep, strict=True) if k]
             weights, fit_on = sample_weights(rows), None
-            if family == "neural":  # neural MT pairs only, weighted among themselves
+            if family in ("neural", "chars"):  # neural MT pairs only, weighted among themselves
                 fit_on = neural_rows(rows)
                 weights = np.zeros(len(rows))
                 weights[fit_on] = sample_weights([rows[i] for i in np.flatnonzero(fit_on)])

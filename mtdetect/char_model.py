@@ -205,43 +205,36 @@ class CharGramModel(ClassifierMixin, BaseEstimator):
         """The log-odds, equal to ``_row``'s TF-IDF dot product without finding the
         distinct columns: each occurrence of a column counted ``c`` times carries
         ``1/c`` of its value (a sort or a scan of the vocabulary would cost more)."""
-        columns = self._index().lookup(self.keys(text, normalised))
-        columns = columns[columns >= 0]
+        return self.contributions(text, normalised, share=False)[0]
+
+    def contributions(
+        self, text: str, normalised: bool = False, share: bool = True
+    ) -> tuple[float, np.ndarray]:
+        """The score and each character's share of it, for finding the passages that carry it.
+
+        An n-gram column's term of the score is split evenly among its
+        occurrences, and each occurrence's part goes to the character it starts
+        at. ``share=False`` skips the shares (an empty array comes back).
+        """
+        text = text if normalised else normalise(text)
+        grams, offsets = char_grams(text, self.min_n, self.max_n)
+        shares = np.zeros(len(text) if share else 0)
+        if not grams:
+            return self.intercept_, shares
+        columns = self._index().lookup(np.concatenate(grams))
+        known = columns >= 0
+        columns = columns[known]
         if not len(columns):
-            return self.intercept_
+            return self.intercept_, shares
         counts = np.bincount(columns, minlength=len(self.keys_))[columns].astype(np.float64)
         values = (np.log(counts) + 1.0) * self.idf_[columns]
         norm = np.sqrt(np.sum(values * values / counts))
-        return float(np.sum(values * self.coef_[columns] / counts) / norm) + self.intercept_
-
-    def contributions(self, text: str, normalised: bool = False) -> tuple[float, np.ndarray]:
-        """The score and each character's share of it (an n-gram's term spread over its
-        occurrences and their characters), for finding the passages that carry it."""
-        text = text if normalised else normalise(text)
-        grams, offsets = char_grams(text, self.min_n, self.max_n)
-        share = np.zeros(len(text))
-        if not grams:
-            return self.intercept_, share
-        keys = np.concatenate(grams)
-        ids, values, where = self._row(keys, return_inverse=True)
-        parts = values * self.coef_[ids] if len(ids) else np.zeros(0)
-        score = float(parts.sum()) + self.intercept_
-        if not len(ids):
-            return score, share
-        # each occurrence's part: its n-gram's term over the n-gram's count, over n chars
-        counts = np.bincount(where[where >= 0], minlength=len(ids))
-        start = 0
-        for i, array in enumerate(grams):
-            n = self.min_n + i
-            hit = where[start : start + len(array)]
-            start += len(array)
-            found = np.flatnonzero(hit >= 0)
-            if not len(found):
-                continue
-            each = parts[hit[found]] / counts[hit[found]] / n
-            for k in range(n):  # spread over the n characters (folded positions)
-                share += np.bincount(offsets[found + k], weights=each, minlength=len(text))
-        return score, share
+        terms = values * self.coef_[columns] / counts
+        score = float(np.sum(terms) / norm) + self.intercept_
+        if share:
+            starts = np.concatenate([offsets[: len(array)] for array in grams])[known]
+            shares += np.bincount(starts, weights=terms / norm, minlength=len(text))
+        return score, shares
 
     def spell(self, columns: Sequence[int], texts: Iterable[str]) -> list[str]:
         """A spelling of each column's n-gram (as folded text), found by hashing ``texts``.

@@ -45,10 +45,9 @@ class CharSignal(Signal):
 
     def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
         text = doc.text
-        score = self.model.score(doc.norm, normalised=True)
+        score, share = self.model.contributions(doc.norm, normalised=True)
         if score <= 0:
             return [score], []
-        _, share = self.model.contributions(doc.norm, normalised=True)
         running = np.concatenate(([0.0], np.cumsum(share)))
         pulls = [(running[s.end] - running[s.start], s.start, s.end) for s in doc.sentences]
         kind = score_feature(self.name)

@@ -38,7 +38,7 @@ if __name__ == "__main__" and __package__ in (None, ""):
 
 from mtdetect.reference.index import POSTINGS, Reference, Source
 from training.corpus import (
-    MIN_WORDS,
+    MIN_CORPUS_WORDS,
     NEWS_QUARTERS,
     NEWS_STEP,
     news_lm_documents,
@@ -168,7 +168,7 @@ def evaluate(
     rng = random.Random(seed)
     source_text = originals()
     groups = sorted(source_text)
-    long_groups = [g for g in groups if len(source_text[g].split()) >= MIN_WORDS]
+    long_groups = [g for g in groups if len(source_text[g].split()) >= MIN_CORPUS_WORDS]
     twins = duplicates(source_text)
     absent = set(rng.sample([g for g in long_groups if g not in twins], n_absent))
     trips = round_trips(set(long_groups))

@@ -27,6 +27,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from mtdetect._hash_index import HashIndex
+from mtdetect.linear import fit_logistic
 from mtdetect.text import normalise
 
 _PRIME = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: odd, well spread
@@ -177,14 +178,7 @@ class CharGramModel(ClassifierMixin, BaseEstimator):
     def fit_classifier(
         self, matrix: sparse.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None
     ) -> CharGramModel:
-        from sklearn.linear_model import LogisticRegression  # fitting only
-
-        clf = LogisticRegression(C=self.C, solver="liblinear", max_iter=2000, random_state=0)
-        clf.fit(matrix, y, sample_weight=sample_weight)
-        self.classes_ = clf.classes_
-        self.coef_ = clf.coef_.ravel().astype(np.float64)
-        self.intercept_ = float(clf.intercept_[0])
-        return self
+        return fit_logistic(self, matrix, y, sample_weight)
 
     # -- scikit-learn API -------------------------------------------------------------
     def fit(

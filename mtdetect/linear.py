@@ -11,8 +11,10 @@ coefficients of the named features are bounded below by zero.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import minimize
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -103,3 +105,21 @@ class MonotoneLogisticRegression(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+
+def fit_logistic(
+    model: Any, matrix: sparse.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None
+) -> Any:
+    """Fit ``model``'s logistic regression (``model.C``) on ``matrix``; keep only its weights.
+
+    Shared by the word and character pattern models: scoring is a dot product,
+    so the bundle holds ``coef_`` and ``intercept_``, never scikit-learn's object.
+    """
+    from sklearn.linear_model import LogisticRegression  # fitting only: scoring never needs it
+
+    clf = LogisticRegression(C=model.C, solver="liblinear", max_iter=2000, random_state=0)
+    clf.fit(matrix, y, sample_weight=sample_weight)
+    model.classes_ = clf.classes_
+    model.coef_ = clf.coef_.ravel().astype(np.float64)
+    model.intercept_ = float(clf.intercept_[0])
+    return model

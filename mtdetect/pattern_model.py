@@ -38,6 +38,7 @@ from mtdetect._compact_state import pack_symbols, unpack_symbols
 from mtdetect._type_table import SENTENCE_START as SENTENCE_START  # the stream's sentence start
 from mtdetect._type_table import pattern_stream
 from mtdetect.evidence import Evidence
+from mtdetect.linear import fit_logistic
 from mtdetect.signals.phrases import FUNCTION_WORDS
 from mtdetect.text import Document
 
@@ -222,14 +223,7 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
     def fit_classifier(
         self, matrix: sparse.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None
     ) -> FunctionWordModel:
-        from sklearn.linear_model import LogisticRegression  # fitting only: scoring never needs it
-
-        clf = LogisticRegression(C=self.C, solver="liblinear", max_iter=2000, random_state=0)
-        clf.fit(matrix, y, sample_weight=sample_weight)
-        self.classes_ = clf.classes_
-        self.coef_ = clf.coef_.ravel().astype(np.float64)
-        self.intercept_ = float(clf.intercept_[0])
-        return self
+        return fit_logistic(self, matrix, y, sample_weight)
 
     # -- scikit-learn API -------------------------------------------------------------
     def fit(

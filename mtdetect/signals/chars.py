@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from mtdetect.char_model import CharGramModel
 from mtdetect.evidence import Evidence
-from mtdetect.features import model_parameter, score_feature
-from mtdetect.signals.base import Signal
+from mtdetect.features import score_feature
+from mtdetect.signals.patterns import PatternSignal
 from mtdetect.text import Document
 
 #: sentences shown as evidence, at most
@@ -26,22 +25,12 @@ MESSAGE = (
 )
 
 
-class CharSignal(Signal):
+class CharSignal(PatternSignal):
     """One feature, ``chars.score``: the character model's log-odds for the document."""
 
     name = "chars"
-
-    def __init__(self, model: CharGramModel | None) -> None:
-        if model is None or not hasattr(model, "coef_"):
-            raise ValueError(
-                f"the 'chars' family needs a fitted CharGramModel "
-                f"(FeatureExtractor({model_parameter(self.name)}=...)); "
-                "it is trained by training/train.py"
-            )
-        self.model = model
-
-    def feature_names(self) -> list[str]:
-        return [score_feature(self.name)]
+    model_kind = "CharGramModel"
+    typical_of = "fluent neural machine translation"
 
     def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
         text = doc.text
@@ -57,6 +46,3 @@ class CharSignal(Signal):
             if pull > 0
         ]
         return [score], sorted(items, key=lambda e: e.start)
-
-    def fingerprint(self) -> str:
-        return self.model.fingerprint()

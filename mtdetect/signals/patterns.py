@@ -45,10 +45,13 @@ class PatternSignal(Signal):
     #: what the model's patterns are typical of, in its evidence messages
     typical_of = "machine-translated English"
 
+    #: the kind of model the family reads, named in the error when it is missing
+    model_kind = "FunctionWordModel"
+
     def __init__(self, model: FunctionWordModel | None) -> None:
         if model is None or not hasattr(model, "coef_"):
             raise ValueError(
-                f"the {self.name!r} family needs a fitted FunctionWordModel "
+                f"the {self.name!r} family needs a fitted {self.model_kind} "
                 f"(FeatureExtractor({model_parameter(self.name)}=...)); "
                 "it is trained by training/train.py"
             )

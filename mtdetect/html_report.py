@@ -346,7 +346,7 @@ def _summary(records: Sequence[dict[str, Any]]) -> str:
 
 
 def _counts(records: Sequence[dict[str, Any]]) -> str:
-    from mtdetect.report import Tally
+    from mtdetect._tally import Tally
 
     tally = Tally()
     for record in records:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
 from mtdetect._schema import SCHEMA_VERSION, result_fields
+from mtdetect._tally import Tally as Tally  # re-exported: the batch runner counts with it
 from mtdetect.evidence import Evidence
 from mtdetect.reading import InputText
 
@@ -224,36 +224,6 @@ class Writer:
 
             self.stream.write(render_report(self._html, **self._views))
         self.stream.flush()
-
-
-@dataclass
-class Tally:
-    """Running counts of outcomes: the exit status and the summary line come from it."""
-
-    flagged: int = 0
-    ok: int = 0
-    abstained: int = 0
-    errors: int = 0
-
-    def add(self, record: dict[str, Any]) -> None:
-        if record["status"] == "error":
-            self.errors += 1
-        elif record["status"] != "scored":
-            self.abstained += 1
-        elif record["flagged"]:
-            self.flagged += 1
-        else:
-            self.ok += 1
-
-    @property
-    def total(self) -> int:
-        return self.flagged + self.ok + self.abstained + self.errors
-
-    def summary(self) -> str:
-        return (
-            f"{self.total} inputs: {self.flagged} flagged, {self.ok} ok, "
-            f"{self.abstained} abstained, {self.errors} error{'' if self.errors == 1 else 's'}"
-        )
 
 
 def describe(value: Any, indent: int = 0) -> list[str]:

@@ -27,7 +27,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from mtdetect._hash_index import HashIndex
-from mtdetect.linear import fit_logistic
+from mtdetect.linear import PatternClassifier
 from mtdetect.text import normalise
 
 _PRIME = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: odd, well spread
@@ -83,7 +83,7 @@ def char_grams(text: str, min_n: int, max_n: int) -> tuple[list[np.ndarray], np.
     return grams, offsets
 
 
-class CharGramModel(ClassifierMixin, BaseEstimator):
+class CharGramModel(PatternClassifier, ClassifierMixin, BaseEstimator):
     """Logistic regression over TF-IDF of hashed character n-grams.
 
     Parameters
@@ -175,24 +175,9 @@ class CharGramModel(ClassifierMixin, BaseEstimator):
         self.__dict__["_index_cache"] = other._index()
         return self
 
-    def fit_classifier(
-        self, matrix: sparse.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None
-    ) -> CharGramModel:
-        return fit_logistic(self, matrix, y, sample_weight)
-
-    # -- scikit-learn API -------------------------------------------------------------
-    def fit(
-        self, X: Iterable[str], y: Sequence[int], sample_weight: np.ndarray | None = None
-    ) -> CharGramModel:
-        keys = [self.keys(text) for text in X]
-        self.fit_vocabulary(keys)
-        return self.fit_classifier(self.vectorise(keys), np.asarray(y), sample_weight)
-
+    # -- scikit-learn API (fit, predict: linear.PatternClassifier) ---------------------
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         return np.array([self.score(text) for text in X])
-
-    def predict(self, X: Iterable[str]) -> np.ndarray:
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
 
     # -- one document ---------------------------------------------------------------
     def score(self, text: str, normalised: bool = False) -> float:

@@ -123,3 +123,24 @@ def fit_logistic(
     model.coef_ = clf.coef_.ravel().astype(np.float64)
     model.intercept_ = float(clf.intercept_[0])
     return model
+
+
+class PatternClassifier:
+    """What the word and character pattern models share: a logistic regression over their
+    own TF-IDF vocabulary. A subclass gives ``symbols(text)`` (what ``vectorise`` reads),
+    ``fit_vocabulary``, ``vectorise`` and ``decision_function``."""
+
+    def fit_classifier(
+        self, matrix: sparse.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> Any:
+        return fit_logistic(self, matrix, y, sample_weight)
+
+    def fit(self, X: Any, y: Sequence[int], sample_weight: np.ndarray | None = None) -> Any:
+        streams = [self.symbols(text) for text in X]  # type: ignore[attr-defined]
+        self.fit_vocabulary(streams)  # type: ignore[attr-defined]
+        matrix = self.vectorise(streams)  # type: ignore[attr-defined]
+        return self.fit_classifier(matrix, np.asarray(y), sample_weight)
+
+    def predict(self, X: Any) -> np.ndarray:
+        scores = self.decision_function(X)  # type: ignore[attr-defined]
+        return self.classes_[(scores > 0).astype(int)]  # type: ignore[attr-defined]

@@ -38,7 +38,7 @@ from mtdetect._compact_state import pack_symbols, unpack_symbols
 from mtdetect._type_table import SENTENCE_START as SENTENCE_START  # the stream's sentence start
 from mtdetect._type_table import pattern_stream
 from mtdetect.evidence import Evidence
-from mtdetect.linear import fit_logistic
+from mtdetect.linear import PatternClassifier
 from mtdetect.signals.phrases import FUNCTION_WORDS
 from mtdetect.text import Document
 
@@ -102,7 +102,7 @@ def patterns(symbols: Sequence[str], max_n: int) -> list[str]:
     return out
 
 
-class FunctionWordModel(ClassifierMixin, BaseEstimator):
+class FunctionWordModel(PatternClassifier, ClassifierMixin, BaseEstimator):
     """Logistic regression over TF-IDF of masked word n-grams.
 
     Parameters
@@ -220,24 +220,9 @@ class FunctionWordModel(ClassifierMixin, BaseEstimator):
         self.idf_ = other.idf_
         return self
 
-    def fit_classifier(
-        self, matrix: sparse.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None
-    ) -> FunctionWordModel:
-        return fit_logistic(self, matrix, y, sample_weight)
-
-    # -- scikit-learn API -------------------------------------------------------------
-    def fit(
-        self, X: Iterable[str], y: Sequence[int], sample_weight: np.ndarray | None = None
-    ) -> FunctionWordModel:
-        streams = [self.symbols(text) for text in X]
-        self.fit_vocabulary(streams)
-        return self.fit_classifier(self.vectorise(streams), np.asarray(y), sample_weight)
-
+    # -- scikit-learn API (fit, predict: linear.PatternClassifier) ---------------------
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         return np.array([self.score_symbols(self.symbols(text)) for text in X])
-
-    def predict(self, X: Iterable[str]) -> np.ndarray:
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
 
     # -- one document ---------------------------------------------------------------
     def score_symbols(self, stream: Sequence[str]) -> float:

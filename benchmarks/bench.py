@@ -1,6 +1,7 @@
 """How fast is mtdetect, and is that fast enough for a moderation pipeline?
 
     python benchmarks/bench.py [--model PATH] [--n 1000] [--json OUT] [--previous DIR]
+    python benchmarks/bench.py --only cold [--previous DIR] [--rounds 10]
 
 Measured on the machine it runs on, each number printed beside its target:
 
@@ -18,6 +19,9 @@ Measured on the machine it runs on, each number printed beside its target:
 * with ``--previous DIR`` (a checkout of earlier code): throughput, p99 and
   ready time of both trees side by side, alternating fresh processes
   (``benchmarks/_previous.py``), the only fair comparison on a busy machine;
+* with ``--only cold``: the cold start alone, and with ``--previous`` both
+  trees' cold starts (ready time and the whole command line) side by side over
+  ``--rounds`` alternating rounds (``benchmarks/_cold.py``);
 * the same throughput and latency for a TF-IDF word + character n-gram
   logistic regression (fitted on 2,000 training-split documents, fit time
   not counted), so the price of the telltale features is visible.
@@ -320,6 +324,22 @@ def fit_baseline(n_docs: int = 2000, seed: int = 3) -> Any:
 
 
 # -- report ------------------------------------------------------------------------
+def _only_cold(args: argparse.Namespace, model: str, article: str, results: dict) -> int:
+    """``--only cold``: this tree's cold start, beside ``--previous`` when given."""
+    import _cold
+
+    trees = {}
+    if args.previous is not None:
+        trees["previous"] = (args.previous.resolve(), args.previous_model)
+    trees["this code"] = (ROOT, model if args.model else "")
+    rounds = args.rounds if args.previous is not None else args.repeats
+    results["cold"] = _cold.measure(trees, article, rounds)
+    _cold.report(results["cold"], tuple(trees))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", help="model bundle (default: the shipped one)")
@@ -340,6 +360,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--previous-model", default="", help="bundle for --previous")
     parser.add_argument("--rounds", type=int, default=3, help="rounds for --previous (3)")
     parser.add_argument(
+        "--only",
+        choices=("cold",),
+        help="measure only this part (cold: the cold start; with --previous, both trees "
+        "alternating for --rounds rounds)",
+    )
+    parser.add_argument(
         "--only-previous", action="store_true", help="with --previous: print only the comparison"
     )
     args = parser.parse_args(argv)
@@ -354,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "python training/train.py --no-roundtrips --out /tmp/benchmodel/model.joblib "
             "and pass --model"
         )
-    articles, documents = load_articles(args.n)
+    articles, documents = load_articles(2 if args.only == "cold" else args.n)
     mb = _mb(articles)
     print(
         f"mtdetect benchmark: {platform.processor() or platform.machine()}, "
@@ -367,6 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"({mb:.2f} MB), from ../shared/corpus (originals + WMT MT)"
     )
     results: dict[str, Any] = {"n": len(articles), "mb": mb}
+    if args.only == "cold":
+        return _only_cold(args, model, articles[0], results)
 
     if args.previous is not None:
         import _previous

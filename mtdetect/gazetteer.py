@@ -25,6 +25,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from mtdetect._gazetteer_file import DEFAULT_COUNT as DEFAULT_COUNT
+from mtdetect._gazetteer_file import parse_counts
 from mtdetect._name_forms import count_forms, is_capitalised_name_shape
 from mtdetect._spelling import (
     _INNER_VOWELS,
@@ -41,8 +43,6 @@ from mtdetect._spelling import (
 
 #: a canonical name must have been seen this often mid-sentence
 WELL_ATTESTED = 3
-#: the count given to a name listed without one (a user's trusted list)
-DEFAULT_COUNT = 20
 #: a form seen at most this often is "unattested": one sighting may be a typo
 RARE_COUNT = 1
 #: near misses by pivot swaps: at most this distance per 6 letters (one swap)
@@ -111,20 +111,30 @@ class Gazetteer:
         return self.count(form) >= WELL_ATTESTED and not self.is_word(form)
 
     # -- fuzzy lookup -----------------------------------------------------
-    def _canonical_forms(self, min_count: int) -> dict[str, str]:
-        """Folded spelling -> most frequent surface form, for names seen ``min_count``+ times."""
-        out: dict[str, str] = {}
+    def _canonical_forms(self, min_counts: tuple[int, ...]) -> list[dict[str, str]]:
+        """Folded spelling -> most frequent surface form, for names seen ``min_count``+ times.
+
+        One table per entry of ``min_counts``, all from one pass over the
+        counts: the near-miss search needs two (well-attested and frequent
+        names), and the pass over 100,000 forms is most of their cost.
+        """
+        outs: list[dict[str, str]] = [{} for _ in min_counts]
+        lowest = min(min_counts)
         counts = self.counts
+        get = counts.get
         for form, n in counts.items():
-            if n < min_count or len(form) < 4 or not form[0].isupper():
+            if n < lowest or len(form) < 4 or not form[0].isupper():
                 continue
-            if is_ordinary_word(counts.get(form.lower(), 0), n):
+            if is_ordinary_word(get(form.lower(), 0), n):
                 continue  # an ordinary word ('River', 'Meanwhile'), never canonical
             folded = form.lower() if form.isascii() else fold(form)
-            best = out.get(folded)
-            if best is None or counts[best] < n:
-                out[folded] = form
-        return out
+            for min_count, out in zip(min_counts, outs, strict=True):
+                if n < min_count:
+                    continue
+                best = out.get(folded)
+                if best is None or counts[best] < n:
+                    out[folded] = form
+        return outs
 
     def _pivot_index(self) -> dict[str, list[str]]:
         """Pivot key -> folded well-attested names sharing it (built on first use)."""
@@ -140,9 +150,13 @@ class Gazetteer:
         key = f"canon{min_count}"
         found = self._indexes.get(key)
         if found is None:
-            found = self._canonical_forms(min_count)
-            self._indexes[key] = found
-        return found
+            # the two the near-miss search reads are built together
+            wanted = tuple(dict.fromkeys((min_count, WELL_ATTESTED, FREQUENT_NAME)))
+            wanted = tuple(m for m in wanted if f"canon{m}" not in self._indexes)
+            for m, table in zip(wanted, self._canonical_forms(wanted), strict=True):
+                self._indexes[f"canon{m}"] = table
+            found = self._indexes[key]
+        return found  # type: ignore[return-value]
 
     def _skeleton_index(self, min_count: int) -> Blocks:
         """Skeleton blocks over names seen ``min_count``+ times."""
@@ -266,21 +280,8 @@ class Gazetteer:
     @classmethod
     def load(cls, path: str | Path) -> Gazetteer:
         """Read a gazetteer file; a line without a count is a trusted name."""
-        counts: dict[str, int] = {}
         with open(path, encoding="utf-8") as handle:
-            lines = handle.read().split("\n")
-        for raw in lines:
-            form, tab, rest = raw.partition("\t")
-            form = form.strip()
-            if not form or form[0] == "#":
-                continue
-            n = DEFAULT_COUNT
-            if tab:
-                field = rest.split("\t", 1)[0].strip()
-                if field.isdigit():
-                    n = int(field)
-            counts[form] = counts.get(form, 0) + n
-        return cls(counts)
+            return cls(parse_counts(handle.read()))
 
 
 class GazetteerError(ValueError):

@@ -113,3 +113,31 @@ def test_model_error_is_one_class_wherever_it_is_imported_from() -> None:
 
     assert bundle.ModelError is exceptions.ModelError is mtdetect.ModelError
     assert issubclass(exceptions.ModelError, RuntimeError)
+
+
+def test_resave_rewrites_storage_and_keeps_the_model(tiny_model_path: Path, tmp_path: Path) -> None:
+    from mtdetect.bundle import resave_bundle
+    from mtdetect.detector import Detector
+
+    path = _copy(tiny_model_path, tmp_path)
+    text = "The bakery opened in the town square on Monday, and the queue ran round the block. " * 8
+    before = Detector.load(path).detect(text).probability
+    meta_before = json.loads(path.with_suffix(".json").read_text())
+    resave_bundle(path, compress=3)
+    assert path.read_bytes()[:1] != b"\x80"  # a zlib stream, not a bare pickle
+    resave_bundle(path)
+    assert path.read_bytes()[:1] == b"\x80"
+    meta = json.loads(path.with_suffix(".json").read_text())
+    assert Detector.load(path).detect(text).probability == before
+    assert {k: v for k, v in meta.items() if k != "sha256"} == {
+        k: v for k, v in meta_before.items() if k != "sha256"
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.joblib", "tiny.json"]
+
+
+def test_shipped_bundle_is_stored_as_save_bundle_stores_it() -> None:
+    """Uncompressed (COMPRESS = 0) loads three times faster; scripts/resave_bundle.py mends it."""
+    from mtdetect.bundle import COMPRESS, default_path
+
+    assert COMPRESS == 0
+    assert default_path().read_bytes()[:1] == b"\x80", "run python scripts/resave_bundle.py"

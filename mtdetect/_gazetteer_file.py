@@ -1,4 +1,4 @@
-"""Reading a gazetteer file's ``form<TAB>count`` lines into counts, quickly.
+"""Reading a gazetteer quickly: its ``form<TAB>count`` lines, and the shipped one's tables.
 
 Why a module of its own: the shipped ``names.tsv`` has over 100,000 lines, and
 reading it line by line in Python was the largest single cost of a detector's
@@ -8,9 +8,21 @@ operations instead; anything else (a user's hand-written list: blank lines,
 comments further down, names without counts, repeated names, spaces around a
 field) takes the line-by-line reading. Both give the same counts in the same
 order (the order decides ties between canonical spellings).
+
+The shipped gazetteer goes further: ``names.tables.pickle`` holds its counts
+and the look-up tables the near-miss search builds from them (about 80 ms of
+Python at first use; unpickling takes about 30). It records the sha256 of the
+``names.tsv`` it was built from and the parameters of the tables; when either
+differs, or the file cannot be read, ``names.tsv`` is read and the tables
+built as before, so results never depend on it. ``scripts/build_name_tables.py``
+rebuilds it and ``tests/test_gazetteer_file.py`` checks that it is current.
 """
 
 from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
 
 #: the count given to a name listed without one (a user's trusted list)
 DEFAULT_COUNT = 20
@@ -67,3 +79,40 @@ def _parse_saved(text: str) -> dict[str, int] | None:
         return None
     counts = dict(zip(forms, map(int, fields), strict=True))
     return counts if len(counts) == len(forms) else None
+
+
+#: the shipped gazetteer's tables, beside ``names.tsv``
+TABLES_FILE = "names.tables.pickle"
+_TABLES_FORMAT = 1
+
+
+def write_tables(
+    path: Path, source_sha256: str, params: tuple[Any, ...], counts: dict, tables: dict
+) -> None:
+    """Pickle ``counts`` and ``tables`` with what they were built from."""
+    state = {
+        "format": _TABLES_FORMAT,
+        "source_sha256": source_sha256,
+        "params": params,
+        "counts": counts,
+        "tables": tables,
+    }
+    path.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def read_tables(
+    path: Path, source_sha256: str, params: tuple[Any, ...]
+) -> tuple[dict[str, int], dict[str, Any]] | None:
+    """``(counts, tables)`` from ``path`` if built from this source with these parameters."""
+    try:
+        state = pickle.loads(path.read_bytes())
+    except Exception:  # missing or unreadable: the caller reads names.tsv instead
+        return None
+    if (
+        not isinstance(state, dict)
+        or state.get("format") != _TABLES_FORMAT
+        or state.get("source_sha256") != source_sha256
+        or state.get("params") != params
+    ):
+        return None
+    return state["counts"], state["tables"]

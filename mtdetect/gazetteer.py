@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from mtdetect._gazetteer_file import DEFAULT_COUNT as DEFAULT_COUNT
-from mtdetect._gazetteer_file import parse_counts
+from mtdetect._gazetteer_file import TABLES_FILE, parse_counts, read_tables, write_tables
 from mtdetect._name_forms import count_forms, is_capitalised_name_shape
 from mtdetect._spelling import (
     _INNER_VOWELS,
@@ -111,30 +111,20 @@ class Gazetteer:
         return self.count(form) >= WELL_ATTESTED and not self.is_word(form)
 
     # -- fuzzy lookup -----------------------------------------------------
-    def _canonical_forms(self, min_counts: tuple[int, ...]) -> list[dict[str, str]]:
-        """Folded spelling -> most frequent surface form, for names seen ``min_count``+ times.
-
-        One table per entry of ``min_counts``, all from one pass over the
-        counts: the near-miss search needs two (well-attested and frequent
-        names), and the pass over 100,000 forms is most of their cost.
-        """
-        outs: list[dict[str, str]] = [{} for _ in min_counts]
-        lowest = min(min_counts)
+    def _canonical_forms(self, min_count: int) -> dict[str, str]:
+        """Folded spelling -> most frequent surface form, for names seen ``min_count``+ times."""
+        out: dict[str, str] = {}
         counts = self.counts
-        get = counts.get
         for form, n in counts.items():
-            if n < lowest or len(form) < 4 or not form[0].isupper():
+            if n < min_count or len(form) < 4 or not form[0].isupper():
                 continue
-            if is_ordinary_word(get(form.lower(), 0), n):
+            if is_ordinary_word(counts.get(form.lower(), 0), n):
                 continue  # an ordinary word ('River', 'Meanwhile'), never canonical
             folded = form.lower() if form.isascii() else fold(form)
-            for min_count, out in zip(min_counts, outs, strict=True):
-                if n < min_count:
-                    continue
-                best = out.get(folded)
-                if best is None or counts[best] < n:
-                    out[folded] = form
-        return outs
+            best = out.get(folded)
+            if best is None or counts[best] < n:
+                out[folded] = form
+        return out
 
     def _pivot_index(self) -> dict[str, list[str]]:
         """Pivot key -> folded well-attested names sharing it (built on first use)."""
@@ -150,13 +140,9 @@ class Gazetteer:
         key = f"canon{min_count}"
         found = self._indexes.get(key)
         if found is None:
-            # the two the near-miss search reads are built together
-            wanted = tuple(dict.fromkeys((min_count, WELL_ATTESTED, FREQUENT_NAME)))
-            wanted = tuple(m for m in wanted if f"canon{m}" not in self._indexes)
-            for m, table in zip(wanted, self._canonical_forms(wanted), strict=True):
-                self._indexes[f"canon{m}"] = table
-            found = self._indexes[key]
-        return found  # type: ignore[return-value]
+            found = self._canonical_forms(min_count)
+            self._indexes[key] = found
+        return found
 
     def _skeleton_index(self, min_count: int) -> Blocks:
         """Skeleton blocks over names seen ``min_count``+ times."""
@@ -351,14 +337,46 @@ def build_from_texts(
 
 
 _DEFAULT: Gazetteer | None = None
+#: what the stored tables of the shipped gazetteer depend on besides names.tsv;
+#: bump the version when the code that builds them (fold, pivot keys) changes
+_TABLES_PARAMS = (1, WELL_ATTESTED, FREQUENT_NAME, RARE_COUNT)
 
 
 def default_gazetteer() -> Gazetteer:
-    """The shipped gazetteer (native news + human-written training text), loaded once."""
+    """The shipped gazetteer (native news + human-written training text), loaded once.
+
+    From its stored tables when they were built from this ``names.tsv``
+    (``_gazetteer_file``), else from ``names.tsv``.
+    """
     global _DEFAULT
     if _DEFAULT is None:
-        from mtdetect.resources import data_path
+        from mtdetect.resources import data_path, file_sha256
 
         path = data_path("names.tsv")
-        _DEFAULT = Gazetteer.load(path) if path.exists() else Gazetteer()
+        if not path.exists():
+            _DEFAULT = Gazetteer()
+            return _DEFAULT
+        stored = read_tables(data_path(TABLES_FILE), file_sha256(path), _TABLES_PARAMS)
+        if stored is None:
+            _DEFAULT = Gazetteer.load(path)
+        else:
+            gazetteer = Gazetteer()
+            gazetteer.counts, tables = stored
+            gazetteer._indexes.update(tables)
+            _DEFAULT = gazetteer
     return _DEFAULT
+
+
+def write_default_tables(path: Path | None = None) -> Path:
+    """Build the shipped gazetteer's stored tables from ``names.tsv`` (the slow way)."""
+    from mtdetect.resources import data_path, file_sha256
+
+    source = data_path("names.tsv")
+    gazetteer = Gazetteer.load(source)
+    gazetteer._pivot_index()
+    gazetteer._canonical(FREQUENT_NAME)
+    keys = ("pivot", f"canon{WELL_ATTESTED}", f"canon{FREQUENT_NAME}")
+    tables = {key: gazetteer._indexes[key] for key in keys}
+    out = path or data_path(TABLES_FILE)
+    write_tables(out, file_sha256(source), _TABLES_PARAMS, gazetteer.counts, tables)
+    return out

@@ -1,12 +1,19 @@
-"""Gazetteer files: the whole-string reader gives what the line-by-line reader gives."""
+"""Gazetteer files: fast readers agree with slow ones; the stored tables are current."""
 
 from __future__ import annotations
 
 import pytest
 
-from mtdetect._gazetteer_file import _parse_lines, _parse_saved, parse_counts
-from mtdetect.gazetteer import Gazetteer
-from mtdetect.resources import data_path
+from mtdetect import gazetteer as gazetteer_module
+from mtdetect._gazetteer_file import (
+    TABLES_FILE,
+    _parse_lines,
+    _parse_saved,
+    parse_counts,
+    read_tables,
+)
+from mtdetect.gazetteer import Gazetteer, write_default_tables
+from mtdetect.resources import data_path, file_sha256
 
 SAVED = "# header\n# more header\nthe\t90\nHolloway\t40\nÉlodie\t7\nNew York\t3\n"
 
@@ -60,10 +67,37 @@ def test_both_readers_agree_without_trailing_newline() -> None:
     assert _parse_saved(text) == _parse_lines(text)
 
 
-def test_canonical_tables_built_together_match_tables_built_alone() -> None:
-    text = data_path("names.tsv").read_text(encoding="utf-8")
-    together = Gazetteer(parse_counts(text))
-    alone = Gazetteer(together.counts)
-    for min_count in (50, 3, 7):
-        (table,) = alone._canonical_forms((min_count,))
-        assert list(together._canonical(min_count).items()) == list(table.items())
+def test_the_stored_tables_are_current(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """If this fails, run: python scripts/build_name_tables.py"""
+    params = gazetteer_module._TABLES_PARAMS
+    source_sha = file_sha256(data_path("names.tsv"))
+    shipped = read_tables(data_path(TABLES_FILE), source_sha, params)
+    assert shipped is not None, "stale: run python scripts/build_name_tables.py"
+    rebuilt = read_tables(write_default_tables(tmp_path / TABLES_FILE), source_sha, params)
+    assert rebuilt is not None
+    for stored, fresh in zip(shipped, rebuilt, strict=True):
+        assert stored == fresh, "stale: run python scripts/build_name_tables.py"
+    counts, tables = shipped
+    assert list(counts) == list(rebuilt[0])  # the order decides ties
+    assert all(list(tables[key]) == list(rebuilt[1][key]) for key in tables)
+
+
+def test_the_default_gazetteer_from_its_tables_answers_as_from_names_tsv() -> None:
+    stored = gazetteer_module.default_gazetteer()
+    assert stored._indexes  # came with its tables
+    slow = Gazetteer.load(data_path("names.tsv"))
+    assert stored.counts == slow.counts
+    words = ["Brinken", "Clinten", "Obana", "Meanwhile", "Merkle", "Putim", "Zelenskiy"]
+    assert [stored.near_miss(w) for w in words] == [slow.near_miss(w) for w in words]
+
+
+def test_stale_or_unreadable_tables_are_not_used(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    params = gazetteer_module._TABLES_PARAMS
+    source_sha = file_sha256(data_path("names.tsv"))
+    path = write_default_tables(tmp_path / TABLES_FILE)
+    assert read_tables(path, source_sha, params) is not None
+    assert read_tables(path, "0" * 64, params) is None  # names.tsv rebuilt
+    assert read_tables(path, source_sha, (2, *params[1:])) is None  # table code changed
+    path.write_bytes(b"not a pickle")
+    assert read_tables(path, source_sha, params) is None
+    assert read_tables(tmp_path / "missing.pickle", source_sha, params) is None

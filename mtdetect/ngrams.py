@@ -21,12 +21,14 @@ followed by one sits in a modifier slot, like an adjective).
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from mtdetect.resources import data_path, file_sha256, shared
+from mtdetect.resources import data_path, shared
 
 UNK, NUM, BOUNDARY = 0, 1, 2
 SPECIALS = ("<unk>", "<num>", "<s>")
@@ -48,7 +50,10 @@ class NewsNgrams:
     """The native news table: token ids, word counts, bigram counts."""
 
     def __init__(self, path: Path) -> None:
-        with np.load(path) as data:
+        raw = path.read_bytes()
+        # the fingerprint of the bytes loaded, hashed once (several checks ask for it)
+        self._fingerprint = hashlib.sha256(raw).hexdigest()[:16]
+        with np.load(io.BytesIO(raw)) as data:
             self.vocab: list[str] = bytes(data["vocab"]).decode("utf-8").split("\n")
             self.unigram = data["unigram"].astype(np.float64)
             self.n_tokens = int(data["n_tokens"][0])
@@ -129,7 +134,7 @@ class NewsNgrams:
         return np.where(pair > 0, np.minimum(cond, 0.0), backoff)
 
     def fingerprint(self) -> str:
-        return file_sha256(self.path)[:16]
+        return self._fingerprint
 
 
 def news_ngrams() -> NewsNgrams:

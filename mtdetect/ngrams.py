@@ -21,14 +21,12 @@ followed by one sits in a modifier slot, like an adjective).
 
 from __future__ import annotations
 
-import hashlib
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from mtdetect.resources import data_path, shared
+from mtdetect.resources import data_path, file_sha256, shared
 
 UNK, NUM, BOUNDARY = 0, 1, 2
 SPECIALS = ("<unk>", "<num>", "<s>")
@@ -50,10 +48,10 @@ class NewsNgrams:
     """The native news table: token ids, word counts, bigram counts."""
 
     def __init__(self, path: Path) -> None:
-        raw = path.read_bytes()
-        # the fingerprint of the bytes loaded, hashed once (several checks ask for it)
-        self._fingerprint = hashlib.sha256(raw).hexdigest()[:16]
-        with np.load(io.BytesIO(raw)) as data:
+        # hashed once, as it is loaded: several checks ask for it (np.load reads a
+        # path faster than the same bytes in memory, so the file is read twice)
+        self._fingerprint = file_sha256(path)[:16]
+        with np.load(path) as data:
             self.vocab: list[str] = bytes(data["vocab"]).decode("utf-8").split("\n")
             self.unigram = data["unigram"].astype(np.float64)
             self.n_tokens = int(data["n_tokens"][0])
@@ -67,7 +65,7 @@ class NewsNgrams:
             self.content_before: np.ndarray = data["content_before"] / 100.0
         self._neighbour_row = np.full(len(self.vocab), -1, dtype=np.int64)
         self._neighbour_row[nb_ids] = np.arange(len(nb_ids))
-        self.index: dict[str, int] = {w: i for i, w in enumerate(self.vocab)}
+        self.index: dict[str, int] = dict(zip(self.vocab, range(len(self.vocab)), strict=True))
         # one bucket per key, then the _ABSENT slot at index len(keys)
         self._bucket = np.append(bucket.astype(np.uint16), np.uint16(_ABSENT))
         self._log_unigram_p = np.log(np.maximum(self.unigram, 0.5) / self.n_tokens)

@@ -671,6 +671,25 @@ def test_jsonl_through_worker_processes_in_a_real_run(
     assert rows[-1]["text"] == CLEAN[0]
 
 
+def test_only_a_console_process_freezes_what_it_loaded(tmp_path: Path) -> None:
+    """Frozen after loading, the process still writes a file it never closed."""
+    from mtdetect import _exit
+
+    assert not _exit._console_process  # cli.main in this process: nothing frozen
+    path = tmp_path / "out.txt"
+    code = (
+        "import gc, sys\nfrom mtdetect import _exit\n"
+        "_exit.console_process(); _exit.freeze_loaded()\n"
+        "assert gc.get_freeze_count() > 0\n"
+        "class Holder: pass\n"
+        "h = Holder(); h.me = h; h.out = open(sys.argv[1], 'w'); h.out.write('kept')\n"
+        "OUT = h.out\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, env=env, timeout=60)
+    assert path.read_text() == "kept"
+
+
 # -- errors never become tracebacks ---------------------------------------------------
 
 

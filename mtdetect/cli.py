@@ -21,7 +21,7 @@ from mtdetect import _batch
 from mtdetect import _cli_args as opts
 from mtdetect._cli_args import EXIT_STATUS_HELP, EXPLAIN_DEFAULT
 from mtdetect._cli_args import MIN_BASE_RATE as MIN_BASE_RATE  # re-exported: tests, callers
-from mtdetect._exit import console_process, freeze_loaded
+from mtdetect._exit import console_process, loading
 from mtdetect._records import record_tasks
 from mtdetect._version import __version__
 from mtdetect.reading import DEFAULT_GLOBS, iter_paths
@@ -263,10 +263,10 @@ def _model_error(args: argparse.Namespace, why: object) -> str:
 def _detector(args: argparse.Namespace) -> Any:
     _check_gazetteer(args)
     try:
-        detector = load_detector(args.model, getattr(args, "gazetteer", None))
+        with loading():  # a console process: no collections, then frozen (_exit.py)
+            detector = load_detector(args.model, getattr(args, "gazetteer", None))
     except Exception as exc:  # ModelError, or anything a broken bundle raises
         raise CliError(_model_error(args, exc)) from exc
-    freeze_loaded()
     detector = _with_reference(args, detector)
     base_rate = getattr(args, "base_rate", None)
     if base_rate is None:

@@ -673,14 +673,19 @@ def test_jsonl_through_worker_processes_in_a_real_run(
 
 def test_only_a_console_process_freezes_what_it_loaded(tmp_path: Path) -> None:
     """Frozen after loading, the process still writes a file it never closed."""
+    import gc
+
     from mtdetect import _exit
 
     assert not _exit._console_process  # cli.main in this process: nothing frozen
+    with _exit.loading():
+        assert gc.isenabled()
     path = tmp_path / "out.txt"
     code = (
         "import gc, sys\nfrom mtdetect import _exit\n"
-        "_exit.console_process(); _exit.freeze_loaded()\n"
-        "assert gc.get_freeze_count() > 0\n"
+        "_exit.console_process()\n"
+        "with _exit.loading():\n    assert not gc.isenabled()\n"
+        "assert gc.isenabled() and gc.get_freeze_count() > 0\n"
         "class Holder: pass\n"
         "h = Holder(); h.me = h; h.out = open(sys.argv[1], 'w'); h.out.write('kept')\n"
         "OUT = h.out\n"

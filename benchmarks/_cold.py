@@ -127,8 +127,9 @@ def report(result: dict[str, Any], names: tuple[str, ...]) -> None:
         label, target = labels[key]
         cells = [f"{result[n]['median'][key]:.3f} ({result[n]['min'][key]:.3f})" for n in names]
         first, last = result[names[0]]["median"][key], result[names[-1]]["median"][key]
-        ratio = last / first if first else float("nan")
-        print(f"  {label:<28}" + "".join(f"{c:>22}" for c in cells) + f"{ratio:>7.2f}x   {target}")
+        ratio = f"{last / first:>7.2f}x" if first and len(names) > 1 else " " * 8
+        print(f"  {label:<28}" + "".join(f"{c:>22}" for c in cells) + f"{ratio}   {target}")
     probabilities = {name: result[name]["probability"] for name in names}
     same = len(set(probabilities.values())) == 1
-    print(f"  probability of the article: {probabilities} ({'same' if same else 'DIFFERENT'})")
+    verdict = ("same" if same else "DIFFERENT") if len(names) > 1 else ""
+    print(f"  probability of the article: {probabilities} {verdict}".rstrip())

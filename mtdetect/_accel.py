@@ -77,3 +77,52 @@ def matches(model: Any, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     at = np.minimum(np.searchsorted(vocabulary, keys), len(vocabulary) - 1)
     hit = vocabulary[at] == keys
     return at[hit], counts[hit]
+
+
+def char_occurrences(model: Any, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """A character model's n-gram occurrences in normalised ``text`` from the compiled core,
+    or None where the pure-Python path must answer (see ``CharGramModel._occurrences``).
+
+    None too when lower-casing changes the text's length ("İ" becomes two
+    characters): ``char_model.fold`` then lower-cases character by character.
+    """
+    if not _use_compiled:
+        return None
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
+    vocabulary = model.keys_
+    cached = model.__dict__.get("_gram_index_cache")
+    if cached is None or cached[0] is not vocabulary:
+        cached = (vocabulary, _core.GramIndex(np.ascontiguousarray(vocabulary, dtype=np.uint64)))
+        model.__dict__["_gram_index_cache"] = cached
+    return cached[1].occurrences(lowered, int(model.min_n), int(model.max_n))
+
+
+def lm_logprob(model: Any, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple | None:
+    """The news trigram model's log-probabilities and history rows from the compiled core,
+    or None for the pure-Python path (``NewsLanguageModel.logprob``).
+
+    The directories of where each leading id's keys begin are built on first
+    use (two searches over 65,537 ids) and kept with the model.
+    """
+    if not _use_compiled:
+        return None
+    tables = model.__dict__.get("_compiled_tables_cache")
+    if tables is None:
+        leading = np.arange((1 << 16) + 1, dtype=np.uint64)
+        tables = (
+            np.ascontiguousarray(model.tri_keys, dtype=np.uint64),
+            np.searchsorted(model.tri_keys, leading << np.uint64(32)).astype(np.int64),
+            np.ascontiguousarray(model.tri_ctx, dtype=np.int32),
+            np.ascontiguousarray(model.tri_lp, dtype=np.float32),
+            np.ascontiguousarray(model.bi_keys, dtype=np.uint64),
+            np.searchsorted(model.bi_keys, leading << np.uint64(16)).astype(np.int64),
+            np.ascontiguousarray(model.bi_lp, dtype=np.float32),
+            np.ascontiguousarray(model.uni_bow, dtype=np.float32),
+            np.ascontiguousarray(model.uni_lp, dtype=np.float32),
+            np.ascontiguousarray(model.ctx_bow, dtype=np.float32),
+        )
+        model.__dict__["_compiled_tables_cache"] = tables
+    as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (u, v, w)]
+    return _core.lm_logprob(*tables, *as_ids)

@@ -208,6 +208,11 @@ def tokenize(str text, type token):
 # xor a per-length salt. uint64 arithmetic wraps in C as in numpy.
 
 cdef uint64_t _PRIME = 0x100000001B3ULL
+cdef Py_ssize_t _AHEAD = 12  # look-ups between a slot's prefetch and its probe
+
+
+cdef extern from *:
+    void __builtin_prefetch(const void* address) noexcept nogil
 
 
 cdef struct _Slot:
@@ -307,6 +312,8 @@ cdef class GramIndex:
         cdef int64_t[::1] out_counts = np.empty(max(total, 1), dtype=np.int64)
         cdef uint64_t salt
         cdef int64_t column
+        cdef uint64_t[::1] grams = np.empty(max(total, 1), dtype=np.uint64)
+        cdef Py_ssize_t g = 0
         with nogil:
             # n-major order, as the concatenated arrays of char_grams
             for n in range(min_n, max_n + 1):
@@ -315,11 +322,18 @@ cdef class GramIndex:
                     h = codes[i]
                     for k in range(1, n):
                         h = h * _PRIME + codes[i + k]
-                    column = self.find(h ^ salt)
-                    if column >= 0:
-                        out_columns[found] = column
-                        out_starts[found] = offsets[i]
-                        found += 1
+                    grams[g] = h ^ salt
+                    out_starts[g] = offsets[i]
+                    g += 1
+            # the table is megabytes: ask for each slot a few look-ups ahead
+            for i in range(total):
+                if i + _AHEAD < total:
+                    __builtin_prefetch(&self.slots[(grams[i + _AHEAD] * _MIX) >> self.shift])
+                column = self.find(grams[i])
+                if column >= 0:
+                    out_columns[found] = column
+                    out_starts[found] = out_starts[i]
+                    found += 1
         while capacity < 2 * found + 2:
             capacity <<= 1
             table_bits += 1

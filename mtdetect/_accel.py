@@ -126,3 +126,19 @@ def lm_logprob(model: Any, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple
         model.__dict__["_compiled_tables_cache"] = tables
     as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (u, v, w)]
     return _core.lm_logprob(*tables, *as_ids)
+
+
+def pair_positions(table: Any, want: np.ndarray) -> np.ndarray | None:
+    """``NewsNgrams._positions`` from the compiled core (None: the numpy path answers).
+
+    The directory of where each leading id's bigram keys begin is built on first use.
+    """
+    if not _use_compiled:
+        return None
+    first = table.__dict__.get("_pair_directory_cache")
+    if first is None:
+        leading = np.arange((1 << 16) + 1, dtype=np.uint64) << np.uint64(16)
+        first = np.searchsorted(table.keys.astype(np.uint64), leading).astype(np.int64)
+        table.__dict__["_pair_directory_cache"] = first
+    keys = np.ascontiguousarray(table.keys, dtype=np.uint32)
+    return _core.pair_positions(keys, first, np.ascontiguousarray(want, dtype=np.uint32))

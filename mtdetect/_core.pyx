@@ -12,7 +12,7 @@ those of the pure-Python path to the last bit (``mtdetect/_accel.py``).
 
 import numpy as np
 
-from libc.stdint cimport int32_t, int64_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE
 from libc.stdlib cimport calloc, free, malloc
 
@@ -451,3 +451,26 @@ def lm_logprob(
             lp = bow + lp2
             lp_view[i] = lp if lp < 0 else <float>0.0
     return lp_out, ctx_out
+
+
+def pair_positions(const uint32_t[::1] keys, const int64_t[::1] first, const uint32_t[::1] want):
+    """Index of each wanted key in sorted unique ``keys`` (``NewsNgrams.keys``), or
+    ``len(keys)`` when absent; ``first[a]`` is where the keys with leading id ``a``
+    (``key >> 16``) begin."""
+    cdef Py_ssize_t n = keys.shape[0], m = want.shape[0], i, lo, hi, mid
+    cdef uint32_t key
+    out = np.empty(m, dtype=np.int64)
+    cdef int64_t[::1] view = out
+    with nogil:
+        for i in range(m):
+            key = want[i]
+            lo = first[key >> 16]
+            hi = first[(key >> 16) + 1]
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if keys[mid] < key:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            view[i] = lo if lo < n and keys[lo] == key else n
+    return out

@@ -173,3 +173,20 @@ def test_compiled_trigram_lookups_are_numpys(texts) -> None:  # type: ignore[no-
         assert fast.logprob.dtype == slow.logprob.dtype
         assert np.array_equal(fast.logprob, slow.logprob)
         assert np.array_equal(fast.top1, slow.top1) and np.array_equal(fast.top10, slow.top10)
+
+
+@compiled
+def test_compiled_pair_positions_are_numpys() -> None:
+    from mtdetect.ngrams import news_ngrams
+
+    table = news_ngrams()
+    rng = np.random.default_rng(7)
+    present = table.keys[rng.integers(0, len(table.keys), 2000)]
+    random = rng.integers(0, 2**32, 2000, dtype=np.uint64).astype(np.uint32)
+    edges = np.array([0, 1, 65535, 2**32 - 1, table.keys[0], table.keys[-1]], dtype=np.uint32)
+    want = np.concatenate([present, random, edges, present + 1])
+    fast = table._positions(want)
+    with _accel.pure_python():
+        slow = table._positions(want)
+    assert fast.tolist() == slow.tolist()
+    assert (fast[:2000] < len(table.keys)).all()

@@ -1,4 +1,5 @@
-"""Which per-token core runs: the compiled extension (``_core.pyx``) or the pure-Python path.
+"""Which per-token core runs: the compiled extensions (``_core.pyx``, ``_tables.pyx``) or
+the pure-Python path.
 
 Why a choice: ``pip install`` builds the extension wherever a C compiler is
 found, and the package must still work where none is (the build is optional).
@@ -18,9 +19,9 @@ from typing import Any
 import numpy as np
 
 try:
-    from mtdetect import _core  # type: ignore[attr-defined]
+    from mtdetect import _core, _tables  # type: ignore[attr-defined]
 except ImportError:  # no compiler at install time, or a source checkout never built
-    _core = None
+    _core = _tables = None
 
 _use_compiled = _core is not None and os.environ.get("MTDETECT_PURE_PYTHON", "") != "1"
 
@@ -94,7 +95,7 @@ def char_occurrences(model: Any, text: str) -> tuple[np.ndarray, np.ndarray, np.
     vocabulary = model.keys_
     cached = model.__dict__.get("_gram_index_cache")
     if cached is None or cached[0] is not vocabulary:
-        cached = (vocabulary, _core.GramIndex(np.ascontiguousarray(vocabulary, dtype=np.uint64)))
+        cached = (vocabulary, _tables.GramIndex(np.ascontiguousarray(vocabulary, dtype=np.uint64)))
         model.__dict__["_gram_index_cache"] = cached
     return cached[1].occurrences(lowered, int(model.min_n), int(model.max_n))
 
@@ -125,7 +126,7 @@ def lm_logprob(model: Any, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple
         )
         model.__dict__["_compiled_tables_cache"] = tables
     as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (u, v, w)]
-    return _core.lm_logprob(*tables, *as_ids)
+    return _tables.lm_logprob(*tables, *as_ids)
 
 
 def pair_positions(table: Any, want: np.ndarray) -> np.ndarray | None:
@@ -141,4 +142,4 @@ def pair_positions(table: Any, want: np.ndarray) -> np.ndarray | None:
         first = np.searchsorted(table.keys.astype(np.uint64), leading).astype(np.int64)
         table.__dict__["_pair_directory_cache"] = first
     keys = np.ascontiguousarray(table.keys, dtype=np.uint32)
-    return _core.pair_positions(keys, first, np.ascontiguousarray(want, dtype=np.uint32))
+    return _tables.pair_positions(keys, first, np.ascontiguousarray(want, dtype=np.uint32))

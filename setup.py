@@ -1,4 +1,4 @@
-"""Builds the compiled core (mtdetect/_core.pyx, mtdetect/_tables.pyx); everything else is in pyproject.toml.
+"""Builds the compiled core (mtdetect/_core.pyx and _tables.pyx); the rest is in pyproject.toml.
 
 Why optional: the extension only makes scoring faster. Where no C compiler is
 found the build goes on without it and mtdetect runs its pure-Python path

@@ -1,4 +1,4 @@
-"""Builds the compiled core (mtdetect/_core.pyx); everything else is in pyproject.toml.
+"""Builds the compiled core (mtdetect/_core.pyx and _tables.pyx); the rest is in pyproject.toml.
 
 Why optional: the extension only makes scoring faster. Where no C compiler is
 found the build goes on without it and mtdetect runs its pure-Python path
@@ -12,7 +12,10 @@ try:
 except ImportError:  # a build without Cython (pyproject.toml asks for it): pure Python
     cythonize = None
 
-extensions = [Extension("mtdetect._core", ["mtdetect/_core.pyx"])]
+extensions = [
+    Extension("mtdetect._core", ["mtdetect/_core.pyx"]),
+    Extension("mtdetect._tables", ["mtdetect/_tables.pyx"]),
+]
 if cythonize is not None:
     extensions = cythonize(extensions, quiet=True)
     for extension in extensions:

@@ -1,4 +1,5 @@
-"""Which per-token core runs: the compiled extension (``_core.pyx``) or the pure-Python path.
+"""Which per-token core runs: the compiled extensions (``_core.pyx``, ``_tables.pyx``) or
+the pure-Python path.
 
 Why a choice: ``pip install`` builds the extension wherever a C compiler is
 found, and the package must still work where none is (the build is optional).
@@ -18,9 +19,9 @@ from typing import Any
 import numpy as np
 
 try:
-    from mtdetect import _core  # type: ignore[attr-defined]
+    from mtdetect import _core, _tables  # type: ignore[attr-defined]
 except ImportError:  # no compiler at install time, or a source checkout never built
-    _core = None
+    _core = _tables = None
 
 _use_compiled = _core is not None and os.environ.get("MTDETECT_PURE_PYTHON", "") != "1"
 
@@ -77,3 +78,68 @@ def matches(model: Any, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     at = np.minimum(np.searchsorted(vocabulary, keys), len(vocabulary) - 1)
     hit = vocabulary[at] == keys
     return at[hit], counts[hit]
+
+
+def char_occurrences(model: Any, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """A character model's n-gram occurrences in normalised ``text`` from the compiled core,
+    or None where the pure-Python path must answer (see ``CharGramModel._occurrences``).
+
+    None too when lower-casing changes the text's length ("İ" becomes two
+    characters): ``char_model.fold`` then lower-cases character by character.
+    """
+    if not _use_compiled:
+        return None
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
+    vocabulary = model.keys_
+    cached = model.__dict__.get("_gram_index_cache")
+    if cached is None or cached[0] is not vocabulary:
+        cached = (vocabulary, _tables.GramIndex(np.ascontiguousarray(vocabulary, dtype=np.uint64)))
+        model.__dict__["_gram_index_cache"] = cached
+    return cached[1].occurrences(lowered, int(model.min_n), int(model.max_n))
+
+
+def lm_logprob(model: Any, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple | None:
+    """The news trigram model's log-probabilities and history rows from the compiled core,
+    or None for the pure-Python path (``NewsLanguageModel.logprob``).
+
+    The directories of where each leading id's keys begin are built on first
+    use (two searches over 65,537 ids) and kept with the model.
+    """
+    if not _use_compiled:
+        return None
+    tables = model.__dict__.get("_compiled_tables_cache")
+    if tables is None:
+        leading = np.arange((1 << 16) + 1, dtype=np.uint64)
+        tables = (
+            np.ascontiguousarray(model.tri_keys, dtype=np.uint64),
+            np.searchsorted(model.tri_keys, leading << np.uint64(32)).astype(np.int64),
+            np.ascontiguousarray(model.tri_ctx, dtype=np.int32),
+            np.ascontiguousarray(model.tri_lp, dtype=np.float32),
+            np.ascontiguousarray(model.bi_keys, dtype=np.uint64),
+            np.searchsorted(model.bi_keys, leading << np.uint64(16)).astype(np.int64),
+            np.ascontiguousarray(model.bi_lp, dtype=np.float32),
+            np.ascontiguousarray(model.uni_bow, dtype=np.float32),
+            np.ascontiguousarray(model.uni_lp, dtype=np.float32),
+            np.ascontiguousarray(model.ctx_bow, dtype=np.float32),
+        )
+        model.__dict__["_compiled_tables_cache"] = tables
+    as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (u, v, w)]
+    return _tables.lm_logprob(*tables, *as_ids)
+
+
+def pair_positions(table: Any, want: np.ndarray) -> np.ndarray | None:
+    """``NewsNgrams._positions`` from the compiled core (None: the numpy path answers).
+
+    The directory of where each leading id's bigram keys begin is built on first use.
+    """
+    if not _use_compiled:
+        return None
+    first = table.__dict__.get("_pair_directory_cache")
+    if first is None:
+        leading = np.arange((1 << 16) + 1, dtype=np.uint64) << np.uint64(16)
+        first = np.searchsorted(table.keys.astype(np.uint64), leading).astype(np.int64)
+        table.__dict__["_pair_directory_cache"] = first
+    keys = np.ascontiguousarray(table.keys, dtype=np.uint32)
+    return _tables.pair_positions(keys, first, np.ascontiguousarray(want, dtype=np.uint32))

@@ -26,6 +26,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from mtdetect import _accel
 from mtdetect._hash_index import HashIndex
 from mtdetect.linear import PatternClassifier
 from mtdetect.text import normalise
@@ -196,24 +197,37 @@ class CharGramModel(PatternClassifier, ClassifierMixin, BaseEstimator):
         at. ``share=False`` skips the shares (an empty array comes back).
         """
         text = text if normalised else normalise(text)
-        grams, offsets = char_grams(text, self.min_n, self.max_n)
         shares = np.zeros(len(text) if share else 0)
-        if not grams:
-            return self.intercept_, shares
-        columns = self._index().lookup(np.concatenate(grams))
-        known = columns >= 0
-        columns = columns[known]
+        columns, counts, starts = self._occurrences(text)
         if not len(columns):
             return self.intercept_, shares
-        counts = np.bincount(columns, minlength=len(self.keys_))[columns].astype(np.float64)
+        counts = counts.astype(np.float64)
         values = (np.log(counts) + 1.0) * self.idf_[columns]
         norm = np.sqrt(np.sum(values * values / counts))
         terms = values * self.coef_[columns] / counts
         score = float(np.sum(terms) / norm) + self.intercept_
         if share:
-            starts = np.concatenate([offsets[: len(array)] for array in grams])[known]
             shares += np.bincount(starts, weights=terms / norm, minlength=len(text))
         return score, shares
+
+    def _occurrences(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each vocabulary n-gram occurrence of normalised ``text``: its column, how often
+        that column occurs in the text, and the offset it starts at (all ``min_n``-grams
+        first, then longer ones, each in text order). The compiled core gives the same
+        integers in one pass (``mtdetect._accel.char_occurrences``)."""
+        fast = _accel.char_occurrences(self, text)
+        if fast is not None:
+            return fast
+        grams, offsets = char_grams(text, self.min_n, self.max_n)
+        if not grams:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        columns = self._index().lookup(np.concatenate(grams))
+        known = columns >= 0
+        columns = columns[known]
+        counts = np.bincount(columns, minlength=len(self.keys_))[columns]
+        starts = np.concatenate([offsets[: len(array)] for array in grams])[known]
+        return columns, counts, starts
 
     def spell(self, columns: Sequence[int], texts: Iterable[str]) -> list[str]:
         """A spelling of each column's n-gram (as folded text), found by hashing ``texts``.

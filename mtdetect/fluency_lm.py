@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mtdetect import _accel
 from mtdetect._type_table import TypeTable, token_rows
 from mtdetect.resources import data_path, file_sha256, shared
 from mtdetect.text import Document
@@ -217,6 +218,11 @@ class NewsLanguageModel:
         point or the key before it belongs to it. Bigrams are searched only
         for the trigrams that missed.
         """
+        fast = _accel.lm_logprob(self, u, v, w)
+        if fast is not None:
+            lp, ctx = fast
+            top = np.where((ctx >= 0)[:, None], self.ctx_top[ctx], self.hist_top[v])
+            return lp, top
         sixteen = np.uint64(16)
         history = (u.astype(np.uint64) << sixteen) | v.astype(np.uint64)
         want = (history << sixteen) | w.astype(np.uint64)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mtdetect import _accel
 from mtdetect.resources import data_path, file_sha256, shared
 
 UNK, NUM, BOUNDARY = 0, 1, 2
@@ -96,6 +97,9 @@ class NewsNgrams:
         cache at every step: first every 64th key (140 KB), then a vectorised
         binary search inside the 64-key block.
         """
+        fast = _accel.pair_positions(self, want)
+        if fast is not None:
+            return fast
         n = len(self.keys)
         lo = np.maximum(np.searchsorted(self._block_first, want, side="right") - 1, 0) * _BLOCK
         hi = np.minimum(lo + _BLOCK, n)

@@ -124,3 +124,69 @@ def test_documents_tokenise_alike_both_ways(texts) -> None:  # type: ignore[no-u
             slow = Document(text).tokens
         assert fast == slow
         assert all(type(t) is type(s) for t, s in zip(fast, slow, strict=True))
+
+
+@compiled
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "ab",
+        "The  talks\u00a0\u2003ended;\n\n\tthey met in 1999 and 2024 .",
+        "\u0130stanbul and \u03a3\u039f\u03a3 in caps",  # İ lower-cases to two characters
+        "a\u3000\u3000b\u3001c   d\u2028e",  # ideographic space folds, U+3001 does not
+        "it is not what they make of any of it, it is what it is",
+    ],
+)
+def test_compiled_character_grams_are_numpys(text: str) -> None:
+    from mtdetect.char_model import CharGramModel
+
+    corpus = ["it is not what they make", "The talks ended in 1999", text or "x"]
+    model = CharGramModel(min_df=1).fit_vocabulary(CharGramModel().keys(t) for t in corpus)
+    model.coef_ = np.linspace(-1.0, 1.0, len(model.keys_))
+    model.intercept_ = 0.25
+    fast = model._occurrences(text)
+    with _accel.pure_python():
+        slow = model._occurrences(text)
+    for got, want in zip(fast, slow, strict=True):
+        assert got.tolist() == want.tolist()
+    assert len(fast[0]) > 0 or len(text) < 3
+    fast_score = model.contributions(text, normalised=True)
+    with _accel.pure_python():
+        slow_score = model.contributions(text, normalised=True)
+    assert fast_score[0] == slow_score[0]
+    assert np.array_equal(fast_score[1], slow_score[1])
+
+
+@compiled
+def test_compiled_trigram_lookups_are_numpys(texts) -> None:  # type: ignore[no-untyped-def]
+    from mtdetect.fluency_lm import news_lm
+    from mtdetect.text import Document
+
+    model = news_lm()
+    odd = "<s> \u0130stanbul the the the of of 1999 , Mr. Xqzzyw said . . ."
+    for text in [*texts[:60], odd, "word"]:
+        doc = Document(text)
+        fast = model.score(doc)
+        with _accel.pure_python():
+            slow = model.score(doc)
+        assert fast.logprob.dtype == slow.logprob.dtype
+        assert np.array_equal(fast.logprob, slow.logprob)
+        assert np.array_equal(fast.top1, slow.top1) and np.array_equal(fast.top10, slow.top10)
+
+
+@compiled
+def test_compiled_pair_positions_are_numpys() -> None:
+    from mtdetect.ngrams import news_ngrams
+
+    table = news_ngrams()
+    rng = np.random.default_rng(7)
+    present = table.keys[rng.integers(0, len(table.keys), 2000)]
+    random = rng.integers(0, 2**32, 2000, dtype=np.uint64).astype(np.uint32)
+    edges = np.array([0, 1, 65535, 2**32 - 1, table.keys[0], table.keys[-1]], dtype=np.uint32)
+    want = np.concatenate([present, random, edges, present + 1])
+    fast = table._positions(want)
+    with _accel.pure_python():
+        slow = table._positions(want)
+    assert fast.tolist() == slow.tolist()
+    assert (fast[:2000] < len(table.keys)).all()

@@ -138,8 +138,8 @@ def pair_positions(table: Any, want: np.ndarray) -> np.ndarray | None:
         return None
     first = table.__dict__.get("_pair_directory_cache")
     if first is None:
-        leading = np.arange((1 << 16) + 1, dtype=np.uint64) << np.uint64(16)
-        first = np.searchsorted(table.keys.astype(np.uint64), leading).astype(np.int64)
+        leading = (np.arange(1 << 16, dtype=np.uint32) << np.uint32(16)).astype(np.uint32)
+        first = np.append(np.searchsorted(table.keys, leading), len(table.keys)).astype(np.int64)
         table.__dict__["_pair_directory_cache"] = first
     keys = np.ascontiguousarray(table.keys, dtype=np.uint32)
     return _tables.pair_positions(keys, first, np.ascontiguousarray(want, dtype=np.uint32))

@@ -164,7 +164,7 @@ class NewsLanguageModel:
     def __init__(self, arrays: Mapping[str, np.ndarray], path: Path | None = None) -> None:
         step = float(arrays["lp_step"][0])
         self.vocab: list[str] = bytes(arrays["vocab"]).decode("utf-8").split("\n")
-        self.index: dict[str, int] = {w: i for i, w in enumerate(self.vocab)}
+        self.index: dict[str, int] = dict(zip(self.vocab, range(len(self.vocab)), strict=True))
         self.uni_lp = arrays["uni_lp"].astype(np.float32)
         self.uni_bow = arrays["uni_bow"].astype(np.float32)
         self.hist_top = _lp(arrays["hist_top"], step)
@@ -261,7 +261,11 @@ class NewsLanguageModel:
         return TokenScores(ids, lp, top1, top10, toks)
 
     def fingerprint(self) -> str:
-        return file_sha256(self.path)[:16] if self.path is not None else ""
+        """The file's hash, computed once (a detector checks it at every load)."""
+        if "_fingerprint_cache" not in self.__dict__:
+            digest = file_sha256(self.path)[:16] if self.path is not None else ""
+            self.__dict__["_fingerprint_cache"] = digest
+        return self.__dict__["_fingerprint_cache"]
 
 
 def _row_is_word(types: TypeTable, start: int, stop: int) -> np.ndarray:

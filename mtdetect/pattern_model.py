@@ -284,7 +284,7 @@ class FunctionWordModel(PatternClassifier, ClassifierMixin, BaseEstimator):
     def _codes(self) -> dict[str, int]:
         cached = self.__dict__.get("_codes_cache")
         if cached is None:
-            cached = {symbol: i + 1 for i, symbol in enumerate(self.symbols_)}
+            cached = dict(zip(self.symbols_, range(1, len(self.symbols_) + 1), strict=True))
             self.__dict__["_codes_cache"] = cached
         return cached
 

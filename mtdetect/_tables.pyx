@@ -134,8 +134,21 @@ cdef class GramIndex:
         cdef int64_t[::1] out_counts = np.empty(max(total, 1), dtype=np.int64)
         cdef uint64_t salt
         cdef int64_t column
-        cdef uint64_t[::1] grams = np.empty(max(total, 1), dtype=np.uint64)
-        cdef Py_ssize_t g = 0
+        cdef Py_ssize_t size = max(total, 1), g = 0, distinct = 0, d
+        cdef uint64_t[::1] grams = np.empty(size, dtype=np.uint64)
+        # each occurrence's distinct n-gram; each distinct one's key, count and column
+        cdef int64_t[::1] distinct_of = np.empty(size, dtype=np.int64)
+        cdef uint64_t[::1] distinct_keys = np.empty(size, dtype=np.uint64)
+        cdef int64_t[::1] distinct_counts = np.empty(size, dtype=np.int64)
+        cdef int64_t[::1] distinct_columns = np.empty(size, dtype=np.int64)
+        while capacity < 2 * total + 2:
+            capacity <<= 1
+            table_bits += 1
+        cdef int64_t* seen = <int64_t*>malloc(capacity * sizeof(int64_t))
+        if seen == NULL:
+            raise MemoryError()
+        cdef int doc_shift = 64 - table_bits
+        cdef Py_ssize_t doc_mask = capacity - 1
         with nogil:
             # n-major order, as the concatenated arrays of char_grams
             for n in range(min_n, max_n + 1):
@@ -147,44 +160,39 @@ cdef class GramIndex:
                     grams[g] = h ^ salt
                     out_starts[g] = offsets[i]
                     g += 1
-            # the table is megabytes: ask for each slot a few look-ups ahead
-            for i in range(total):
-                if i + _AHEAD < total:
-                    __builtin_prefetch(&self.slots[(grams[i + _AHEAD] * _MIX) >> self.shift])
-                column = self.find(grams[i])
-                if column >= 0:
-                    out_columns[found] = column
-                    out_starts[found] = out_starts[i]
-                    found += 1
-        while capacity < 2 * found + 2:
-            capacity <<= 1
-            table_bits += 1
-        cdef int64_t* seen = <int64_t*>malloc(capacity * sizeof(int64_t))
-        cdef int64_t* tally = <int64_t*>malloc(capacity * sizeof(int64_t))
-        if seen == NULL or tally == NULL:
-            free(seen)
-            free(tally)
-            raise MemoryError()
-        cdef int doc_shift = 64 - table_bits
-        cdef Py_ssize_t doc_mask = capacity - 1
-        with nogil:
+            # about half the occurrences repeat an n-gram: find the distinct ones in a
+            # table small enough for the cache, so the model's table is probed once each
             for i in range(capacity):
                 seen[i] = -1
-            for k in range(2):  # count every column, then read each occurrence's count
-                for i in range(found):
-                    column = out_columns[i]
-                    slot = _slot(column, doc_shift)
-                    while seen[slot] != -1 and seen[slot] != column:
-                        slot = (slot + 1) & doc_mask
-                    if k == 0:
-                        if seen[slot] == -1:
-                            seen[slot] = column
-                            tally[slot] = 0
-                        tally[slot] += 1
-                    else:
-                        out_counts[i] = tally[slot]
+            for i in range(total):
+                h = grams[i]
+                slot = <Py_ssize_t>((h * _MIX) >> doc_shift)
+                while seen[slot] != -1 and distinct_keys[seen[slot]] != h:
+                    slot = (slot + 1) & doc_mask
+                if seen[slot] == -1:
+                    seen[slot] = distinct
+                    distinct_keys[distinct] = h
+                    distinct_counts[distinct] = 0
+                    distinct += 1
+                d = seen[slot]
+                distinct_counts[d] += 1
+                distinct_of[i] = d
+            # the model's table is megabytes: ask for each slot a few look-ups ahead
+            for d in range(distinct):
+                if d + _AHEAD < distinct:
+                    __builtin_prefetch(
+                        &self.slots[(distinct_keys[d + _AHEAD] * _MIX) >> self.shift]
+                    )
+                distinct_columns[d] = self.find(distinct_keys[d])
+            for i in range(total):
+                d = distinct_of[i]
+                column = distinct_columns[d]
+                if column >= 0:
+                    out_columns[found] = column
+                    out_counts[found] = distinct_counts[d]
+                    out_starts[found] = out_starts[i]
+                    found += 1
         free(seen)
-        free(tally)
         return (
             np.asarray(out_columns)[:found],
             np.asarray(out_counts)[:found],

@@ -87,7 +87,7 @@ def char_occurrences(model: Any, text: str) -> tuple[np.ndarray, np.ndarray, np.
     None too when lower-casing changes the text's length ("İ" becomes two
     characters): ``char_model.fold`` then lower-cases character by character.
     """
-    if not _use_compiled:
+    if not _use_compiled or model.min_n < 1:  # (no 0-grams: the loop would read past the text)
         return None
     lowered = text.lower()
     if len(lowered) != len(text):
@@ -105,9 +105,13 @@ def lm_logprob(model: Any, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple
     or None for the pure-Python path (``NewsLanguageModel.logprob``).
 
     The directories of where each leading id's keys begin are built on first
-    use (two searches over 65,537 ids) and kept with the model.
+    use (two searches over 65,537 ids) and kept with the model. The compiled
+    loop indexes its tables by id unchecked, so arrays that are not all ids of
+    this vocabulary (of one length, integers in ``[0, len(vocab))``) go the
+    numpy way, which answers them as it always did (an ``IndexError``, or
+    numpy's negative indexing) instead of reading outside the tables.
     """
-    if not _use_compiled:
+    if not _use_compiled or not _are_ids((u, v, w), min(len(model.uni_lp), 1 << 16)):
         return None
     tables = model.__dict__.get("_compiled_tables_cache")
     if tables is None:
@@ -127,6 +131,13 @@ def lm_logprob(model: Any, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple
         model.__dict__["_compiled_tables_cache"] = tables
     as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (u, v, w)]
     return _tables.lm_logprob(*tables, *as_ids)
+
+
+def _are_ids(arrays: tuple[np.ndarray, ...], limit: int) -> bool:
+    """Integer arrays of one length with every value in ``[0, limit)``."""
+    if len({len(a) for a in arrays}) != 1 or any(a.dtype.kind not in "iu" for a in arrays):
+        return False
+    return not len(arrays[0]) or all(a.min() >= 0 and a.max() < limit for a in arrays)
 
 
 def pair_positions(table: Any, want: np.ndarray) -> np.ndarray | None:

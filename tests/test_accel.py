@@ -159,6 +159,22 @@ def test_compiled_character_grams_are_numpys(text: str) -> None:
 
 
 @compiled
+@pytest.mark.parametrize("min_n, max_n", [(0, 3), (1, 1), (1, 3), (2, 2), (4, 2)])
+def test_compiled_character_grams_of_any_lengths_are_numpys(min_n: int, max_n: int) -> None:
+    """n-gram lengths other than the shipped 3-5, 0 included (no 0-grams on either path)."""
+    from mtdetect.char_model import CharGramModel
+
+    text = "it is not what they make of it, 1999"
+    model = CharGramModel(min_n=min_n, max_n=max_n, min_df=1)
+    model.fit_vocabulary([CharGramModel(min_n=1, max_n=4).keys(text)])
+    for probe in ["", "i", text, text[::-1]]:
+        fast = model._occurrences(probe)
+        with _accel.pure_python():
+            slow = model._occurrences(probe)
+        assert [a.tolist() for a in fast] == [a.tolist() for a in slow]
+
+
+@compiled
 def test_compiled_trigram_lookups_are_numpys(texts) -> None:  # type: ignore[no-untyped-def]
     from mtdetect.fluency_lm import news_lm
     from mtdetect.text import Document
@@ -173,6 +189,38 @@ def test_compiled_trigram_lookups_are_numpys(texts) -> None:  # type: ignore[no-
         assert fast.logprob.dtype == slow.logprob.dtype
         assert np.array_equal(fast.logprob, slow.logprob)
         assert np.array_equal(fast.top1, slow.top1) and np.array_equal(fast.top10, slow.top10)
+
+
+def _outcome(call, *args):  # type: ignore[no-untyped-def]
+    """What ``call(*args)`` gives: its arrays as lists, or the name of the error it raises."""
+    try:
+        return [a.tolist() for a in call(*args)]
+    except Exception as exc:
+        return type(exc).__name__
+
+
+@compiled
+@pytest.mark.parametrize(
+    "position, value",
+    [(0, -1), (1, -1), (0, -(10**12)), (0, 10**12), (0, 1 << 16), (1, 50_003), (2, 1 << 20)],
+)
+def test_trigram_lookups_of_ids_outside_the_vocabulary_answer_as_numpy(
+    position: int, value: int
+) -> None:
+    """``logprob`` takes any arrays: ids the tables do not have never reach the compiled
+    loop (which indexes them unchecked: a crash or garbage), and a ragged or float
+    input neither; each answers as the numpy path does."""
+    from mtdetect.fluency_lm import news_lm
+
+    model = news_lm()
+    ids = [np.array([5, 7, 9, 11], dtype=np.int64) for _ in range(3)]
+    ids[position][0] = value
+    cases = [ids, [ids[0], ids[1], ids[2][:2]], [ids[0], ids[1], ids[2].astype(np.float64)]]
+    for u, v, w in cases:
+        fast = _outcome(model.logprob, u, v, w)
+        with _accel.pure_python():
+            slow = _outcome(model.logprob, u, v, w)
+        assert fast == slow
 
 
 @compiled

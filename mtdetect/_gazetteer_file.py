@@ -21,6 +21,7 @@ rebuilds it and ``tests/test_gazetteer_file.py`` checks that it is current.
 from __future__ import annotations
 
 import pickle
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,11 @@ def _parse_saved(text: str) -> dict[str, int] | None:
     body = text[start:-1] if text.endswith("\n") else text[start:]
     if not body or body[0] == "\n" or "\n\n" in body or "\n#" in body:
         return None
+    lines = body.split("\n")
+    # one tab per line (the total alone would let a line with two make up for one with none)
+    if list(map(str.count, lines, repeat("\t", len(lines)))).count(1) != len(lines):
+        return None
     parts = body.replace("\n", "\t").split("\t")
-    if len(parts) != 2 * (body.count("\n") + 1):
-        return None  # some line has no tab, or more than one
     forms, fields = parts[0::2], parts[1::2]
     if not all(forms) or forms != list(map(str.strip, forms)):
         return None

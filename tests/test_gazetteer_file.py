@@ -40,6 +40,8 @@ def test_a_saved_file_reads_the_fast_way(tmp_path) -> None:  # type: ignore[no-u
         "Holloway\t40\n# a comment\nJones\t3\n",  # comment after the header
         "Holloway\nJones\t3\n",  # no count: a trusted name
         "Holloway\t40\t12\n",  # a second field
+        "Holloway\t40\t12\nJones\n",  # a second field, then a line without a count
+        "a\t1\t2\n3\n",  # ... whose tabs add up to one per line
         " Holloway\t40\n",  # spaces around a form
         "Holloway \t40\n",
         "Holloway\t 40\n",  # spaces around a count

@@ -46,7 +46,7 @@ def _parse_lines(text: str) -> dict[str, int]:
         n = DEFAULT_COUNT
         if tab:
             field = rest.split("\t", 1)[0].strip()
-            if field.isdigit():
+            if field.isdecimal():  # not isdigit: int() refuses "²", a digit to it
                 n = int(field)
         counts[form] = counts.get(form, 0) + n
     return counts

@@ -308,7 +308,7 @@ def check_file(path: str | Path) -> int:
         if not form or form[0] == "#":
             continue
         count = rest.split("\t", 1)[0].strip() if tab else ""
-        if count and not count.isdigit():
+        if count and not count.isdecimal():  # what int() reads ("²" is a digit, not a number)
             raise GazetteerError(
                 f"gazetteer {path}, line {number}: count {count!r} is not a whole number "
                 "(expected: name, or name<TAB>count)"

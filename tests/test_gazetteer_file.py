@@ -6,13 +6,14 @@ import pytest
 
 from mtdetect import gazetteer as gazetteer_module
 from mtdetect._gazetteer_file import (
+    DEFAULT_COUNT,
     TABLES_FILE,
     _parse_lines,
     _parse_saved,
     parse_counts,
     read_tables,
 )
-from mtdetect.gazetteer import Gazetteer, write_default_tables
+from mtdetect.gazetteer import Gazetteer, GazetteerError, check_file, write_default_tables
 from mtdetect.resources import data_path, file_sha256
 
 SAVED = "# header\n# more header\nthe\t90\nHolloway\t40\nÉlodie\t7\nNew York\t3\n"
@@ -62,6 +63,17 @@ def test_a_saved_file_reads_the_fast_way(tmp_path) -> None:  # type: ignore[no-u
 def test_any_other_shape_is_read_line_by_line(text: str) -> None:
     assert _parse_saved(text) is None
     assert list(parse_counts(text).items()) == list(_parse_lines(text).items())
+
+
+def test_a_digit_that_is_no_number(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Superscript two is a digit to ``str.isdigit`` but no number to ``int``: ``check_file``
+    refuses it as a count, and a load reads it as no count (it raised ValueError)."""
+    text = "Holloway\t\u00b2\nJones\t\u0663\n"
+    assert parse_counts(text) == {"Holloway": DEFAULT_COUNT, "Jones": 3}
+    path = tmp_path / "names.tsv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GazetteerError, match="line 1: count '\u00b2' is not a whole number"):
+        check_file(path)
 
 
 def test_both_readers_agree_without_trailing_newline() -> None:

@@ -29,7 +29,7 @@ _use_compiled = _core is not None and os.environ.get("MTDETECT_PURE_PYTHON", "")
 def core_name() -> str:
     """What ``mtdetect info`` prints: which core scores documents here."""
     if _use_compiled:
-        return "compiled (Cython extension mtdetect._core)"
+        return "compiled (Cython extensions mtdetect._core, mtdetect._tables)"
     if _core is None:
         return "pure Python (the compiled extension was not built)"
     return "pure Python (MTDETECT_PURE_PYTHON=1)"

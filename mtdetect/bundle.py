@@ -34,7 +34,7 @@ from mtdetect.resources import data_path, file_sha256
 
 FORMAT_VERSION = 1
 DEFAULT_MODEL = "model"
-#: joblib compression of a saved bundle. None: decompressing the 16 MB of model
+#: joblib compression of a saved bundle: 0, none. Decompressing the 16 MB of model
 #: arrays took 70 ms of every cold start (three times what reading them
 #: uncompressed takes), against 8 MB saved on disk. ``resave_bundle`` rewrites
 #: a bundle saved with another setting.

@@ -19,10 +19,6 @@ from libc.stdlib cimport calloc, free, malloc
 cdef uint64_t _MIX = 0x9E3779B97F4A7C15ULL
 
 
-cdef inline Py_ssize_t _slot(int64_t key, int shift) noexcept nogil:
-    return <Py_ssize_t>((<uint64_t>key * _MIX) >> shift)
-
-
 # -- character n-grams (mtdetect.char_model) ------------------------------------------
 # The same keys as ``char_model.char_grams``: code points of the lower-cased text,
 # ASCII digits folded to "0", white space (up to U+3000) to " ", runs of spaces

@@ -20,8 +20,8 @@ liv-en TPR), shipped recipe at the time 0.154 / 0.803 / 0.234:
 - chars on the neural head's rows (``head_base``): 0.132 (raw column 0.058 ->
   0.107, combined worse);
 - neural head C 1, 0.01, 0.003: 0.151, 0.165, 0.170;
-- profile/syntax shrink 0.3: 0.063; shrink 0.01 with head C 0.01: 0.196 /
-  0.826, liv-en 0.230, Lan-Bridge 0.140 -> 0.206.
+- profile/syntax shrink 0.3: 0.063; shrink 0.01: 0.174 (liv-en 0.223); shrink
+  0.01 with head C 0.01: 0.196 / 0.826, liv-en 0.230, Lan-Bridge 0.140 -> 0.206.
 
 The human texts at the 1% cut (Lan-Bridge) are in proportion to their
 numbers (11 of 1,000 native news, 3 of 203 HT, 3 of ~530 originals): no

@@ -120,16 +120,27 @@ def resave_bundle(path: str | Path | None = None, *, compress: int = COMPRESS) -
     content, with a new sha256 and the versions of this environment.
     """
     bundle = load_bundle(path)
-    before = pickle.dumps((bundle.pipeline, bundle.calibrator, bundle.threshold))
+    before = _model_bytes(bundle)
     target = Path(path) if path is not None else default_path()
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         staged = save_bundle(copy.copy(bundle), Path(tmp) / target.name, compress=compress)
         again = load_bundle(staged)
-        if pickle.dumps((again.pipeline, again.calibrator, again.threshold)) != before:
+        if _model_bytes(again) != before:
             raise ModelError(f"re-saving {target} would change the model; left as it was")
         staged.with_suffix(".json").replace(target.with_suffix(".json"))
         staged.replace(target.with_suffix(".joblib"))
     return target.with_suffix(".joblib")
+
+
+def _model_bytes(bundle: Bundle) -> list[bytes]:
+    """Each pipeline step, the calibrator and the threshold, pickled one by one.
+
+    Why one by one: pickled as a whole, a pipeline also records which objects
+    two steps share, and a bundle written by another process can share an
+    equal string or list differently (a few bytes apart) with nothing changed.
+    """
+    parts = [pickle.dumps(step) for _, step in bundle.pipeline.steps]
+    return [*parts, pickle.dumps((bundle.calibrator, bundle.threshold))]
 
 
 def _major_minor(version: str) -> tuple[str, ...]:

@@ -141,3 +141,26 @@ def test_shipped_bundle_is_stored_as_save_bundle_stores_it() -> None:
 
     assert COMPRESS == 0
     assert default_path().read_bytes()[:1] == b"\x80", "run python scripts/resave_bundle.py"
+
+
+def test_resave_refuses_a_bundle_that_would_come_back_changed(
+    tiny_model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mtdetect import bundle as bundle_module
+
+    path = _copy(tiny_model_path, tmp_path)
+    original = path.read_bytes()
+    save = bundle_module.save_bundle
+
+    def tampering_save(bundle, target, **kwargs):  # type: ignore[no-untyped-def]
+        scorer = bundle.pipeline.steps[-1][1]
+        for name in ("coef_", "intercept_"):
+            if hasattr(scorer, name):
+                setattr(scorer, name, getattr(scorer, name) + 1.0)
+                break
+        return save(bundle, target, **kwargs)
+
+    monkeypatch.setattr(bundle_module, "save_bundle", tampering_save)
+    with pytest.raises(ModelError, match="would change the model"):
+        bundle_module.resave_bundle(path)
+    assert path.read_bytes() == original

@@ -358,7 +358,7 @@ def compare_all(scores: dict[str, np.ndarray], fold: loso.Fold, groups: list[str
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--C", type=float, default=0.03)
-    parser.add_argument("--shrink", type=float, default=0.03)
+    parser.add_argument("--shrink", type=float, default=0.01)
     parser.add_argument("--systems", default=",".join(loso.HELD_OUT_SYSTEMS))
     parser.add_argument("--out", type=Path, default=REPORTS / "loso.json")
     args = parser.parse_args(argv)

@@ -74,14 +74,25 @@ SHIPPED_FAMILIES = (
     "roundtrip",
     "chars",
 )
-C_GRID = (0.03, 0.1, 0.3)
+# C, like shrink below, is what the leave-one-system-out table measured: grouped
+# CV is flat at shrink 0.01 (AUC 0.8767, 0.8765, 0.8768 at C 0.03, 0.1, 0.3), so
+# its pick would be noise. The grid was (0.03, 0.1, 0.3).
+C_GRID = (0.03,)
 # The threshold is the strictest of three cuts: 1% of validation HT+ORIG, 1% of
 # validation learner essays, and NATIVE_FPR of native news from the selection
 # quarter (none of them seen in fitting). The first alone let 2.6% of test
 # learner essays and 1.4% of held-out native news through (targets: 2% and 1%).
 NATIVE_FPR = 0.005
 THRESHOLD_NATIVE_DOCS = 2000
-SHRINK_GRID = (1.0, 0.3, 0.1, 0.03)
+# Shrink is set by the transfer measure, not by grouped CV: in the pool, 0.03
+# and 0.01 are level (grouped 5-fold AUC 0.8772 and 0.8767 at C 0.03), but
+# with held-out neural systems TPR at 1% FPR rose from 0.165 to 0.196 on
+# Lan-Bridge, Online-W and Online-B with 0.01 (python -m
+# training.experiments.chars_screen --head-C 0.01 --shrink 0.01), and the full
+# leave-one-system-out table agrees (training/reports/loso.md). The profile and
+# syntax rates it damps describe the training corpus's genres more than a
+# machine's habits. The grid was (1.0, 0.3, 0.1, 0.03); CV took its edge.
+SHRINK_GRID = (0.01,)
 
 
 def scorer_and_extra(

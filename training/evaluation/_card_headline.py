@@ -26,7 +26,8 @@ def _model(r: dict[str, Any]) -> list[str]:
         f"{m['created']}, sha256 `{str(m['sha256'])[:16]}...`",
         f"- scorer: StandardScaler + monotone logistic regression (C={m['selected_C']}; "
         f"profile (and syntax) features shrunk by {m.get('selected_shrink', 1.0)}, chosen "
-        "with C by grouped cross-validation), Platt-calibrated on the validation split",
+        "with C on the leave-one-system-out table, where grouped cross-validation is flat), "
+        "Platt-calibrated on the validation split",
     ]
     patterns = m.get("pattern_models") or {}
     if "style" in patterns:

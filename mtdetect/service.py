@@ -18,6 +18,7 @@ request can never let more work in than the limits allow.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -211,12 +212,16 @@ async def _object(request: Request, state: _State) -> dict[str, Any]:
 # -- the app ---------------------------------------------------------------------------------
 
 
-def create_app(detector_loader: Callable[[], Any], limits: Limits | None = None) -> Starlette:
+def create_app(
+    detector_loader: Callable[[], Any], limits: Limits | None = None, *, freeze: bool = False
+) -> Starlette:
     """The service, loading its detector with ``detector_loader`` once, at startup.
 
     The model loads in a thread started by the lifespan: ``/healthz``
     answers at once, ``/readyz`` turns 200 once the model is loaded and
-    warmed up, and scoring requests get 503 until then.
+    warmed up, and scoring requests get 503 until then. ``freeze``: this
+    process is the service, so what is loaded is frozen out of the garbage
+    collector's sweeps once loaded (:func:`freeze_loaded`).
     """
     limits = limits or Limits()
     state: _State | None = None
@@ -233,6 +238,8 @@ def create_app(detector_loader: Callable[[], Any], limits: Limits | None = None)
             loaded.load_error = f"cannot load model: {exc}" if str(exc) else type(exc).__name__
             log.error("%s", loaded.load_error)
             return
+        if freeze:
+            freeze_loaded()
         loaded.detector = detector
         loaded.metrics.set("mtdetect_model_loaded", 1)
         log.info("model %s loaded (pid %d)", detector.model_version, os.getpid())
@@ -392,4 +399,17 @@ def app_from_env() -> Starlette:
 
         return Detector.load(model, gazetteer=gazetteer)
 
-    return create_app(loader, limits)
+    return create_app(loader, limits, freeze=True)
+
+
+def freeze_loaded() -> None:
+    """Move everything alive now (the model, the libraries) out of the collector's sweeps.
+
+    Why: a loaded detector is some 140,000 tracked objects, and each full
+    collection walked them all (about 70 ms), stalling whichever requests were
+    queued: the 99th percentile at 8 clients was twice the median. Nothing
+    loaded is garbage; what requests make is still collected. Only for a
+    process that is the service (``mtdetect serve``), never a caller's.
+    """
+    gc.collect()
+    gc.freeze()

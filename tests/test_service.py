@@ -279,6 +279,23 @@ def test_not_ready_until_loaded(tiny_detector: Any) -> None:
         assert wait_ready(client)["model_version"] == "tiny-test"
 
 
+def test_a_service_process_freezes_what_it_loaded(tiny_detector: Any) -> None:
+    import gc
+
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(lambda: tiny_detector)) as client:
+            wait_ready(client)
+            assert gc.get_freeze_count() == 0  # a caller's process: left alone
+        with TestClient(create_app(lambda: tiny_detector, freeze=True)) as client:
+            wait_ready(client)
+            assert gc.get_freeze_count() > 10_000  # the model and libraries, out of sweeps
+            scored = client.post("/v1/detect", json={"text": SPUN[0]})
+            assert scored.status_code == 200 and scored.json()["status"] == "scored"
+    finally:
+        gc.unfreeze()
+
+
 def test_load_failure_is_reported() -> None:
     def loader() -> Any:
         raise OSError("no such bundle")

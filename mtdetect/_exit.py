@@ -41,3 +41,16 @@ def loading() -> Iterator[None]:
         gc.freeze()
     finally:
         gc.enable()
+
+
+def freeze_loaded() -> None:
+    """Move everything alive now (the model, the libraries) out of the collector's sweeps.
+
+    Why: a loaded detector is some 140,000 tracked objects, and each full
+    collection walked them all (about 70 ms), stalling whichever requests were
+    queued: the 99th percentile at 8 clients was twice the median. Nothing
+    loaded is garbage; what requests make is still collected. Only for a
+    process that is the service (``mtdetect serve``), never a caller's.
+    """
+    gc.collect()
+    gc.freeze()

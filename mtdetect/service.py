@@ -6,19 +6,17 @@ writes for the same input: the service builds the same ``Task`` a JSON Lines
 record becomes (``_records.task_from_object``) and scores it with the command
 line's own ``_batch.score_tasks``, so the two cannot drift apart.
 
-Scoring is CPU-bound and holds the GIL: a semaphore lets ``max_concurrency``
-requests score at once (1 by default: more only adds latency in one
-process), ``max_queue`` more wait, and the rest are refused at once with 503.
-Scoring runs in a worker thread, so the event loop keeps answering
-``/healthz`` and ``/metrics`` and can give up on a request past its time
-budget (504); the slot is held until the thread really ends, so a slow
-request can never let more work in than the limits allow.
+Scoring is CPU-bound and holds the GIL: a semaphore lets ``max_concurrency`` requests score
+at once (1 by default: more only adds latency in one process), ``max_queue`` more wait,
+and the rest are refused at once with 503. Scoring runs in a worker thread, so the event
+loop keeps answering ``/healthz`` and ``/metrics`` and can give up on a request past its
+time budget (504); the slot is held until the thread really ends, so a slow request can
+never let more work in than the limits allow.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import logging
 import os
@@ -38,6 +36,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from mtdetect import _batch
+from mtdetect._exit import freeze_loaded
 from mtdetect._records import _json_type
 from mtdetect._service_input import (
     MIN_BASE_RATE,
@@ -217,11 +216,10 @@ def create_app(
 ) -> Starlette:
     """The service, loading its detector with ``detector_loader`` once, at startup.
 
-    The model loads in a thread started by the lifespan: ``/healthz``
-    answers at once, ``/readyz`` turns 200 once the model is loaded and
-    warmed up, and scoring requests get 503 until then. ``freeze``: this
-    process is the service, so what is loaded is frozen out of the garbage
-    collector's sweeps once loaded (:func:`freeze_loaded`).
+    The model loads in a thread started by the lifespan: ``/healthz`` answers at once,
+    ``/readyz`` turns 200 once the model is loaded and warmed up, and scoring requests get
+    503 until then. ``freeze``: the process is the service; what it loaded is frozen out
+    of the garbage collector's sweeps (``_exit.freeze_loaded``).
     """
     limits = limits or Limits()
     state: _State | None = None
@@ -400,16 +398,3 @@ def app_from_env() -> Starlette:
         return Detector.load(model, gazetteer=gazetteer)
 
     return create_app(loader, limits, freeze=True)
-
-
-def freeze_loaded() -> None:
-    """Move everything alive now (the model, the libraries) out of the collector's sweeps.
-
-    Why: a loaded detector is some 140,000 tracked objects, and each full
-    collection walked them all (about 70 ms), stalling whichever requests were
-    queued: the 99th percentile at 8 clients was twice the median. Nothing
-    loaded is garbage; what requests make is still collected. Only for a
-    process that is the service (``mtdetect serve``), never a caller's.
-    """
-    gc.collect()
-    gc.freeze()

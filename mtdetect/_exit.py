@@ -1,4 +1,6 @@
-"""A command-line process loads its model without the garbage collector, then freezes it.
+"""A process that is mtdetect (the command line, a serve worker) freezes what it loaded.
+
+The command line loads its model without the garbage collector, then freezes it.
 
 Why: importing numpy, scikit-learn, scipy and pandas and loading a model
 makes hundreds of thousands of objects, almost none of them garbage, and the

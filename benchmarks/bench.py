@@ -53,6 +53,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import _peak  # noqa: E402  (this directory, first on sys.path for a script)
+
 ARTICLE_BYTES = (4_500, 6_000)  # an "article" is 4.5-6 KB of text, cut at a line end
 SIZES_KB = (1, 10, 100, 1000)
 LINEAR_SLACK = 2.0  # per-KB time at 1 MB may be at most this times that at 10 KB
@@ -185,32 +187,22 @@ t4 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "load": t2 - t1, "first": t3 - t2, "warm": t4 - t3}))
 """
 
-_RSS_CHILD = """
-import json, resource, sys
+_RSS_CHILD = (
+    _peak.PEAK_SOURCE
+    + """
+import json, sys
 from mtdetect.detector import Detector
 
-def peak():
-    # VmHWM: the high-water mark of this process's memory, reset by exec;
-    # ru_maxrss is not (Linux keeps the parent's across exec), so it is only
-    # the fallback where /proc is missing
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-after_import = peak()
+after_import = peak_mb()
 detector = Detector.load(sys.argv[1])
-after_load = peak()
+after_load = peak_mb()
 texts = json.load(open(sys.argv[2], encoding="utf-8"))
-after_read = peak()
+after_read = peak_mb()
 detector.detect_many(texts)
-peaks = {"import": after_import, "load": after_load, "read": after_read, "scored": peak()}
+peaks = {"import": after_import, "load": after_load, "read": after_read, "scored": peak_mb()}
 print(json.dumps(peaks))
 """
+)
 
 
 # -- measurements ------------------------------------------------------------------

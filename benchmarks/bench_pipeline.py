@@ -36,20 +36,13 @@ for path in (ROOT, HERE):
         sys.path.insert(0, str(path))
 
 import _articles  # noqa: E402
+import _peak  # noqa: E402
 import bench_jobs  # noqa: E402
 
-_PEAK_LAUNCHER = """
-import json, resource, runpy, sys
-
-def peak_mb():
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+_PEAK_LAUNCHER = (
+    _peak.PEAK_SOURCE
+    + """
+import json, runpy, sys
 
 sys.argv = ["mtdetect", *sys.argv[1:]]
 status = 0
@@ -59,6 +52,7 @@ except SystemExit as exc:
     status = exc.code if isinstance(exc.code, int) else 2
 sys.stderr.write("\\n" + json.dumps({"peak_mb": peak_mb(), "status": status}) + "\\n")
 """
+)
 
 
 def measure_jobs(n: int, model: str | None = None, jobs: tuple[int, ...] = (1, 2)) -> dict:

@@ -1,4 +1,4 @@
-"""Builds the compiled core (mtdetect/_core.pyx and _tables.pyx); the rest is in pyproject.toml.
+"""Builds the compiled core (mtdetect/_*.pyx); the rest is in pyproject.toml.
 
 Why optional: the extension only makes scoring faster. Where no C compiler is
 found the build goes on without it and mtdetect runs its pure-Python path
@@ -15,6 +15,7 @@ except ImportError:  # a build without Cython (pyproject.toml asks for it): pure
 extensions = [
     Extension("mtdetect._core", ["mtdetect/_core.pyx"]),
     Extension("mtdetect._tables", ["mtdetect/_tables.pyx"]),
+    Extension("mtdetect._text", ["mtdetect/_text.pyx"]),
 ]
 if cythonize is not None:
     extensions = cythonize(extensions, quiet=True)

@@ -1,5 +1,5 @@
-"""Which per-token core runs: the compiled extensions (``_core.pyx``, ``_tables.pyx``) or
-the pure-Python path.
+"""Which per-token core runs: the compiled extensions (``_core.pyx``, ``_tables.pyx``,
+``_text.pyx``) or the pure-Python path.
 
 Why a choice: ``pip install`` builds the extension wherever a C compiler is
 found, and the package must still work where none is (the build is optional).
@@ -22,6 +22,10 @@ try:
     from mtdetect import _core, _tables  # type: ignore[attr-defined]
 except ImportError:  # no compiler at install time, or a source checkout never built
     _core = _tables = None
+try:
+    from mtdetect import _text  # type: ignore[attr-defined]
+except ImportError:
+    _text = None
 
 _use_compiled = _core is not None and os.environ.get("MTDETECT_PURE_PYTHON", "") != "1"
 
@@ -53,7 +57,17 @@ def compiled_in_use() -> bool:
 
 def tokenizer() -> Callable[[str, type], list] | None:
     """The compiled ``TOKEN_RE`` scanner when in use, else None (``Document`` uses the regex)."""
-    return _core.tokenize if _use_compiled else None
+    return _text.tokenize if _use_compiled and _text is not None else None
+
+
+def text_scanner() -> Callable[[str, type], tuple[list, list, list]] | None:
+    """The compiled one-pass (tokens, words, lower-cased words) of a ``Document``, or None."""
+    return _text.scan if _use_compiled and _text is not None else None
+
+
+def sentence_splitter() -> Callable[[list, type, frozenset[str]], list] | None:
+    """The compiled ``split_sentences`` (given the sentence type and abbreviations), or None."""
+    return _text.split_sentences if _use_compiled and _text is not None else None
 
 
 def matches(model: Any, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

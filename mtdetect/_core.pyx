@@ -13,7 +13,6 @@ those of the pure-Python path to the last bit (``mtdetect/_accel.py``).
 import numpy as np
 
 from libc.stdint cimport int32_t, int64_t, uint64_t
-from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE
 from libc.stdlib cimport calloc, free, malloc
 
 cdef uint64_t _MIX = 0x9E3779B97F4A7C15ULL
@@ -116,86 +115,3 @@ cdef class VocabularyIndex:
         free(seen)
         free(where)
         return np.asarray(out_columns)[:found], np.asarray(out_counts)[:found]
-
-
-# -- tokens -------------------------------------------------------------------------
-# The character classes of mtdetect.text.TOKEN_RE as the regex engine reads them
-# for a str pattern (CPython's _sre: \w is Py_UNICODE_ISALNUM or "_", \d is
-# Py_UNICODE_ISDECIMAL, \s is Py_UNICODE_ISSPACE).
-
-cdef enum:
-    SKIP = 0  # [\s_]: between tokens
-    LETTER = 1  # [^\W\d_]
-    DIGIT = 2  # \d
-    MARK = 3  # anything else: a one-character token
-
-
-cdef inline int _class(Py_UCS4 c) noexcept:
-    if Py_UNICODE_ISSPACE(c) or c == u"_":
-        return SKIP
-    if Py_UNICODE_ISDECIMAL(c):
-        return DIGIT
-    if Py_UNICODE_ISALNUM(c):
-        return LETTER
-    return MARK
-
-
-cdef inline bint _letter(Py_UCS4 c) noexcept:
-    return _class(c) == LETTER
-
-
-cdef inline bint _digit(Py_UCS4 c) noexcept:
-    return _class(c) == DIGIT
-
-
-def char_classes(str text):
-    """Each character's class as the tokenizer reads it (0 space or "_", 1 letter, 2 digit,
-    3 other), one byte each: for testing the classes against the regex engine's."""
-    cdef Py_ssize_t i, n = len(text)
-    out = bytearray(n)
-    for i in range(n):
-        out[i] = _class(text[i])
-    return bytes(out)
-
-
-def tokenize(str text, type token):
-    """The tokens of ``TOKEN_RE`` in ``text``, as ``token(text, start, end)`` tuples.
-
-    Same spans as the regex (``tests/test_accel.py`` runs both over every code
-    point), without a match object per token.
-    """
-    cdef Py_ssize_t n = len(text), i = 0, j
-    cdef Py_UCS4 c
-    cdef int kind
-    new = tuple.__new__
-    out = []
-    while i < n:
-        c = text[i]
-        kind = _class(c)
-        if kind == SKIP:
-            i += 1
-            continue
-        j = i + 1
-        if kind == LETTER:
-            while j < n and _letter(text[j]):
-                j += 1
-            while j + 1 < n and (text[j] == u"'" or text[j] == u"-") and _letter(text[j + 1]):
-                j += 2
-                while j < n and _letter(text[j]):
-                    j += 1
-        elif kind == DIGIT:
-            while j < n and _digit(text[j]):
-                j += 1
-            while (
-                j + 1 < n
-                and (text[j] == u"." or text[j] == u"," or text[j] == u":")
-                and _digit(text[j + 1])
-            ):
-                j += 2
-                while j < n and _digit(text[j]):
-                    j += 1
-            if j < n and text[j] == u"%":
-                j += 1
-        out.append(new(token, (text[i:j], i, j)))
-        i = j
-    return out

@@ -63,8 +63,8 @@ _TRANSLATION = str.maketrans(
 )
 
 # The definition of a token; Document uses _FAST_TOKEN_RE below, or the compiled
-# core's tokenize (mtdetect/_core.pyx), which must match exactly the same spans
-# (change all three together).
+# scan (mtdetect/_text.pyx), which must match exactly the same spans (change all
+# three together).
 TOKEN_RE = re.compile(
     r"""
     \d+(?:[.,:]\d+)*%?            # numbers: 2.5, 100,000, 10:30, 5%
@@ -167,9 +167,12 @@ class Document:
 
     @cached_property
     def tokens(self) -> list[Token]:
-        compiled = _accel.tokenizer()
-        if compiled is not None:  # the same tokens, without a match object each
-            return compiled(self.norm, Token)
+        scan = _accel.text_scanner()
+        if scan is not None:  # the same tokens, words and lower-cased words, in one pass
+            tokens, words, lower_words = scan(self.norm, Token)
+            self.__dict__.setdefault("words", words)
+            self.__dict__.setdefault("lower_words", lower_words)
+            return tokens
         new = tuple.__new__  # what Token(...) does, without its Python-level __new__
         return [
             new(Token, (m.group(), m.start(), m.end())) for m in _FAST_TOKEN_RE.finditer(self.norm)
@@ -177,11 +180,15 @@ class Document:
 
     @cached_property
     def words(self) -> list[Token]:
-        return [t for t in self.tokens if t[0][0].isalpha()]
+        tokens = self.tokens  # (the compiled scan leaves the words beside them)
+        words = self.__dict__.get("words")
+        return words if words is not None else [t for t in tokens if t[0][0].isalpha()]
 
     @cached_property
     def lower_words(self) -> list[str]:
-        return [t[0].lower() for t in self.words]
+        words = self.words
+        lower = self.__dict__.get("lower_words")
+        return lower if lower is not None else [t[0].lower() for t in words]
 
     @cached_property
     def lower_word_counts(self) -> Counter[str]:
@@ -190,6 +197,9 @@ class Document:
 
     @cached_property
     def sentences(self) -> list[Sentence]:
+        split = _accel.sentence_splitter()
+        if split is not None:
+            return split(self.tokens, Sentence, _ABBREVIATIONS)  # type: ignore[no-any-return]
         return split_sentences(self.tokens)
 
     @property

@@ -22,6 +22,7 @@ from training.corpus import CORPUS, original_records, wmt_records
 
 N_EACH = 150  # originals and machine translations: 300 documents
 compiled = pytest.mark.skipif(_accel._core is None, reason="the compiled core is not built here")
+compiled_text = pytest.mark.skipif(_accel._text is None, reason="mtdetect._text is not built here")
 
 
 @pytest.fixture(scope="module")
@@ -77,19 +78,19 @@ def _regex_tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
 
 
-@compiled
+@compiled_text
 def test_compiled_character_classes_are_the_regex_engines() -> None:
     import re
 
     text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
-    got = np.frombuffer(_accel._core.char_classes(text), dtype=np.uint8)
+    got = np.frombuffer(_accel._text.char_classes(text), dtype=np.uint8)
     want = np.full(len(text), 3, dtype=np.uint8)
     for pattern, kind in ((r"[\s_]", 0), (r"[^\W\d_]", 1), (r"\d", 2)):
         want[[m.start() for m in re.finditer(pattern, text)]] = kind
     assert np.array_equal(got, want)
 
 
-@compiled
+@compiled_text
 @pytest.mark.parametrize(
     "glue", ["", "a", "\u00e9", "1", "\u0663", "'", "-", ".", ",", ":", "%", " "]
 )
@@ -114,7 +115,7 @@ def _core_tokens(text: str, token: type) -> list[tuple[str, int, int]]:
     return [tuple(t) for t in tokenize(text, token)]
 
 
-@compiled
+@compiled_text
 def test_documents_tokenise_alike_both_ways(texts) -> None:  # type: ignore[no-untyped-def]
     from mtdetect.text import Document
 

@@ -117,10 +117,13 @@ _POLICY_CUES = [
 ]
 _YOU = re.compile(r"\byou(?:r)?\b", re.IGNORECASE)
 
-# Every alternative of _NOTICE contains one of these words, so an ASCII line
-# without any of them (nearly every line) needs no regex search. (Only for
-# ASCII: IGNORECASE also matches a few non-ASCII letters, such as long s.)
+# Every alternative of _NOTICE contains one of these words, so a line without
+# any of them (nearly every line) needs no regex search. IGNORECASE also
+# matches four non-ASCII letters with ASCII ones (dotted and dotless i, long s,
+# the kelvin sign: tests/test_boilerplate.py checks there are no others), so a
+# line with one of those is always searched.
 _NOTICE_WORDS = ("rights", "may", "aggregator", "trademarks", "publish", "hyperlink")
+_CASE_SPECIALS = re.compile("[\u0130\u0131\u017f\u212a]")
 
 # A line of at most this many addresses, and nothing else, is page furniture:
 # a site's own address, a link, an author's handle or e-mail (issue #14).
@@ -170,7 +173,11 @@ def _core(line: str) -> str:
 
 def is_boilerplate_line(line: str) -> bool:
     """True when a single line (without its line break) is page boilerplate."""
-    stripped = line.strip()
+    return _is_boilerplate(line.strip())
+
+
+def _is_boilerplate(stripped: str) -> bool:
+    """:func:`is_boilerplate_line` of a line already stripped of whitespace."""
     if not stripped:
         return False
     if _DECORATIVE.match(stripped):
@@ -197,10 +204,12 @@ def _is_addresses(core: str) -> bool:
 
 
 def _has_notice(line: str) -> bool:
-    if line.isascii():
+    if line.isascii() or not _CASE_SPECIALS.search(line):
         lower = line.lower()
-        if not any(word in lower for word in _NOTICE_WORDS):
-            return False
+        for word in _NOTICE_WORDS:
+            if word in lower:
+                return _NOTICE.search(line) is not None
+        return False
     return _NOTICE.search(line) is not None
 
 
@@ -218,6 +227,8 @@ def _is_link_title(core: str) -> bool:
 
 def _line_spans(text: str) -> list[tuple[int, int, int]]:
     """(start, content_end, end_with_break) for every line, any line-break style."""
+    if "\r" not in text:  # only "\n" breaks lines: str.split finds them in C
+        return _newline_spans(text)
     spans = []
     for match in _LINE.finditer(text):
         start, end = match.span()
@@ -225,6 +236,21 @@ def _line_spans(text: str) -> list[tuple[int, int, int]]:
             break
         content = match.group().rstrip("\r\n")
         spans.append((start, start + len(content), end))
+    return spans
+
+
+def _newline_spans(text: str) -> list[tuple[int, int, int]]:
+    """:func:`_line_spans` of a text without "\\r"."""
+    spans = []
+    start = 0
+    for line in text.split("\n"):
+        content_end = start + len(line)
+        spans.append((start, content_end, content_end + 1))
+        start = content_end + 1
+    # the last piece has no break after it, and is no line at all when empty
+    last_start, last_end, _ = spans.pop()
+    if last_end > last_start:
+        spans.append((last_start, last_end, last_end))
     return spans
 
 
@@ -237,7 +263,7 @@ def strip_boilerplate(text: str) -> Cleaned:
         stripped = line.strip()
         if not stripped:
             continue  # blank lines neither end nor start a link list
-        whole_line = is_boilerplate_line(line)
+        whole_line = _is_boilerplate(stripped)
         if whole_line:
             in_link_list = bool(_LIST_HEADER.match(_core(stripped)))
         elif in_link_list and _is_link_title(_core(stripped)):

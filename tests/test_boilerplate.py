@@ -228,3 +228,43 @@ def test_a_line_that_is_only_a_url_is_furniture(line: str) -> None:
 )
 def test_lines_that_only_mention_a_url_are_kept(line: str) -> None:
     assert not is_boilerplate_line(line)
+
+
+def test_only_the_known_letters_match_ascii_ones_ignoring_case() -> None:
+    # _has_notice skips the regex search on a line without its words, unless the
+    # line has a non-ASCII letter that IGNORECASE matches with an ASCII one
+    import re
+
+    from mtdetect.boilerplate import _CASE_SPECIALS
+
+    text = "".join(chr(c) for c in range(128, 0x110000) if not 0xD800 <= c < 0xE000)
+    found = re.findall(r"(?i)[a-z]", text)
+    assert found and all(_CASE_SPECIALS.match(char) for char in found)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "\u201cAll rights reserved.\u201d",
+        "All \u0280ights reser\u028bed \u2014 ALL RIGHTS RESERVED",
+        "All right\u017f re\u017ferved \u2014 caf\u00e9",  # long s: the regex still finds it
+        "This material may not be published, broadcast \u2014 or rewritten.",
+    ],
+)
+def test_notices_in_non_ascii_lines_are_found(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\n\nb\n", "\na\r\nb\rc\n\n", "x\n" * 5])
+def test_line_spans_are_the_line_pattern_s(text: str) -> None:
+    from mtdetect.boilerplate import _LINE, _line_spans, _newline_spans
+
+    want = []
+    for match in _LINE.finditer(text):
+        if match.start() == match.end():
+            break
+        content = match.group().rstrip("\r\n")
+        want.append((match.start(), match.start() + len(content), match.end()))
+    assert _line_spans(text) == want
+    if "\r" not in text:
+        assert _newline_spans(text) == want

@@ -194,7 +194,8 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
 
     def prepare(self, text: str) -> Prepared:
         """Remove boilerplate (if asked) and tokenise; no signal runs yet."""
-        check_is_fitted(self, "feature_names_out_")
+        if not hasattr(self, "feature_names_out_"):  # (check_is_fitted costs ~8 us a call)
+            check_is_fitted(self, "feature_names_out_")
         if not self.strip_boilerplate:
             return Prepared(Document(text), None, ())
         from mtdetect.boilerplate import strip_boilerplate
@@ -210,7 +211,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         for signal in self._signals():
             row, items = signal.extract(doc)
             values.extend(row)
-            evidence.extend(item.shifted(offsets) for item in items)
+            evidence.extend(items if offsets is None else [item.shifted(offsets) for item in items])
         if self.count_telltales:
             values.extend(summarise(evidence, doc.n_words))
         features = np.asarray(values, dtype=np.float64)

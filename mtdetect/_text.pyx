@@ -82,6 +82,18 @@ cdef bint _fills_like_tuple(type token):
     )
 
 
+# The offsets of a few pages of text as shared int objects: a token's two offsets
+# are otherwise two new ints (both made and freed with every document).
+cdef Py_ssize_t N_OFFSETS = 1 << 14
+cdef list OFFSETS = list(range(N_OFFSETS))
+
+
+cdef inline object _offset(Py_ssize_t value):
+    if 0 <= value < N_OFFSETS:
+        return OFFSETS[value]
+    return PyLong_FromSsize_t(value)
+
+
 cdef inline object _token(type token, bint bare, object text, Py_ssize_t start, Py_ssize_t end):
     """``token(text, start, end)`` as ``tuple.__new__`` makes it, untracked by the collector."""
     cdef AllocatingType* kind
@@ -94,10 +106,10 @@ cdef inline object _token(type token, bint bare, object text, Py_ssize_t start, 
     Py_DECREF(made)
     Py_INCREF(text)
     PyTuple_SET_ITEM(made, 0, text)
-    item = PyLong_FromSsize_t(start)
+    item = _offset(start)
     Py_INCREF(item)
     PyTuple_SET_ITEM(made, 1, item)
-    item = PyLong_FromSsize_t(end)
+    item = _offset(end)
     Py_INCREF(item)
     PyTuple_SET_ITEM(made, 2, item)
     PyObject_GC_UnTrack(<void*>made)

@@ -128,18 +128,19 @@ cdef inline bint _lower_already(int kind, void* data, Py_ssize_t start, Py_ssize
 
 
 def scan(str text, type token):
-    """(tokens, words, lower-cased words) of ``text``: those of ``Document`` in one pass.
+    """(tokens, words, lower-cased words, hyphenated ones) of ``text``, in one pass.
 
-    The tokens are ``TOKEN_RE``'s spans as ``token(text, start, end)``; a word is
-    a token whose first character is a letter (``str.isalpha``).
+    Those of ``Document``: the tokens are ``TOKEN_RE``'s spans as ``token(text, start,
+    end)``; a word is a token whose first character is a letter (``str.isalpha``);
+    the last list holds the lower-cased words with a hyphen, each time it comes.
     """
     cdef Py_ssize_t n = len(text), i = 0, j
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef bint bare = _fills_like_tuple(token)
+    cdef bint bare = _fills_like_tuple(token), hyphen
     cdef Py_UCS4 c, d
     cdef int cls
-    cdef list tokens = [], words = [], lower = []
+    cdef list tokens = [], words = [], lower = [], hyphenated = []
     while i < n:
         c = PyUnicode_READ(kind, data, i)
         cls = _class(c)
@@ -147,6 +148,7 @@ def scan(str text, type token):
             i += 1
             continue
         j = i + 1
+        hyphen = False
         if cls == LETTER:
             while j < n and _class(PyUnicode_READ(kind, data, j)) == LETTER:
                 j += 1
@@ -156,6 +158,7 @@ def scan(str text, type token):
                     break
                 if _class(PyUnicode_READ(kind, data, j + 1)) != LETTER:
                     break
+                hyphen = hyphen or d == u"-"
                 j += 2
                 while j < n and _class(PyUnicode_READ(kind, data, j)) == LETTER:
                     j += 1
@@ -178,12 +181,12 @@ def scan(str text, type token):
         tokens.append(made)
         if Py_UNICODE_ISALPHA(c):
             words.append(made)
-            if _lower_already(kind, data, i, j):
-                lower.append(piece)
-            else:
-                lower.append(piece.lower())
+            lowered = piece if _lower_already(kind, data, i, j) else piece.lower()
+            lower.append(lowered)
+            if hyphen:
+                hyphenated.append(lowered)
         i = j
-    return tokens, words, lower
+    return tokens, words, lower, hyphenated
 
 
 def tokenize(str text, type token):

@@ -254,7 +254,7 @@ def _word_counts(text: str, doc: Document | None) -> Counter[str]:
     if doc is None or not _reads_tokens(text, doc):
         return Counter(_words(text, None))
     counts = doc.lower_word_counts
-    hyphenated = [word for word in counts if "-" in word]
+    hyphenated = doc.hyphenated_words
     if hyphenated:
         counts = counts.copy()  # the document's counts are shared: never changed here
         for word in hyphenated:

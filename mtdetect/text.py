@@ -169,9 +169,10 @@ class Document:
     def tokens(self) -> list[Token]:
         scan = _accel.text_scanner()
         if scan is not None:  # the same tokens, words and lower-cased words, in one pass
-            tokens, words, lower_words = scan(self.norm, Token)
+            tokens, words, lower_words, hyphenated = scan(self.norm, Token)
             self.__dict__.setdefault("words", words)
             self.__dict__.setdefault("lower_words", lower_words)
+            self.__dict__.setdefault("_hyphenated_seen", hyphenated)
             return tokens
         new = tuple.__new__  # what Token(...) does, without its Python-level __new__
         return [
@@ -194,6 +195,18 @@ class Document:
     def lower_word_counts(self) -> Counter[str]:
         """Each lower-cased word's count, shared (read only) by profile and the English check."""
         return Counter(self.lower_words)
+
+    @cached_property
+    def hyphenated_words(self) -> list[str]:
+        """The distinct lower-cased words with a hyphen, in the order of ``lower_word_counts``.
+
+        Why: the English check splits them; the compiled scan notes them as it goes.
+        """
+        _ = self.tokens  # (the compiled scan leaves them beside the tokens)
+        seen = self.__dict__.get("_hyphenated_seen")
+        if seen is not None:
+            return list(dict.fromkeys(seen))
+        return [word for word in self.lower_word_counts if "-" in word]
 
     @cached_property
     def sentences(self) -> list[Sentence]:

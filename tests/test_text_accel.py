@@ -32,14 +32,15 @@ ODD = [
     "\u2018single\u2019 \u2026 3,000 $5.6bn 10% (X) (X)" * 30,
     "\u00b2 \u00bd \u216b \u217b. \u01c5. \u01c4. \u00df. \ufb01. \U0001d400\U0001d401 \U0001f600.",
     "\u4e2d\u6587\u3002 \u0627\u0644\u0639\u0631\u0628\u064a\u0629. \u0939\u093f\u0928\u094d",
-    "don't well-known 1,000.5:3% -a a- '' a'b-c_d",
+    "don't well-known 1,000.5:3% -a a- '' a'b-c_d Well-Known WELL-KNOWN r\u00f4le-play",
 ]
 
 
-def _views(text: str) -> tuple[list, list, list, list, list]:
+def _views(text: str) -> tuple[list, ...]:
     doc = Document(text)
     tokens = doc.tokens
-    return tokens, doc.words, doc.lower_words, doc.sentences, [type(t) for t in tokens]
+    views = doc.words, doc.lower_words, doc.sentences, doc.hyphenated_words
+    return tokens, *views, list(doc.lower_word_counts.items()), [type(t) for t in tokens]
 
 
 def _same_both_ways(text: str) -> None:
@@ -99,7 +100,7 @@ class _Pair(NamedTuple):
 @compiled
 @pytest.mark.parametrize("kind", [_Spacious, _Pair, tuple])
 def test_scan_makes_tokens_of_any_tuple_type(kind: type) -> None:
-    tokens, words, lower = _accel._text.scan("The U.S. said 2.5%.", kind)
+    tokens, words, lower, _ = _accel._text.scan("The U.S. said 2.5%.", kind)
     assert [tuple(t) for t in tokens] == [tuple(t) for t in Document("The U.S. said 2.5%.").tokens]
     assert all(type(t) is kind for t in tokens)
     assert lower == ["the", "u", "s", "said"] and [t[0] for t in words] == ["The", "U", "S", "said"]

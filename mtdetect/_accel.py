@@ -70,6 +70,11 @@ def sentence_splitter() -> Callable[[list, type, frozenset[str]], list] | None:
     return _text.split_sentences if _use_compiled and _text is not None else None
 
 
+def char_counter() -> Callable[[str, bytes], tuple[int, list[str], int, int]] | None:
+    """The compiled one-pass character counts of the English check, or None."""
+    return _text.char_counts if _use_compiled and _text is not None else None
+
+
 def matches(model: Any, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A pattern model's vocabulary columns present in a code stream (ascending), and counts.
 

@@ -269,3 +269,40 @@ cdef bint _ends_sentence(
             return False
     # "2.5", "example.com", "a.m": a dot glued to what follows ends nothing
     return not (i + 1 < n and starts[i + 1] == ends[i] and Py_UNICODE_ISALNUM(first[i + 1]))
+
+
+# -- the English check's character counts ---------------------------------------------
+
+cdef unsigned char ASCII_LETTER[128]  # str.isalpha
+cdef unsigned char ASCII_SPACE[128]  # str.isspace
+for _code in range(128):
+    ASCII_LETTER[_code] = Py_UNICODE_ISALPHA(_code)
+    ASCII_SPACE[_code] = Py_UNICODE_ISSPACE(_code)
+
+
+def char_counts(str text, bytes code_marks):
+    """``mtdetect.language._char_counts`` in one pass: (ASCII letters, the other letters in
+    order, characters that are not white space, characters among the ASCII ``code_marks``)."""
+    cdef Py_ssize_t n = len(text), i, letters = 0, spaces = 0, code = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c
+    cdef unsigned char marks[128]
+    cdef list others = []
+    for i in range(128):
+        marks[i] = 0
+    for i in range(len(code_marks)):
+        if code_marks[i] < 128:
+            marks[code_marks[i]] = 1
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c < 128:
+            letters += ASCII_LETTER[c]
+            spaces += ASCII_SPACE[c]
+            code += marks[c]
+        else:
+            if Py_UNICODE_ISSPACE(c):
+                spaces += 1
+            if Py_UNICODE_ISALPHA(c):
+                others.append(PyUnicode_Substring(text, i, i + 1))
+    return letters, others, n - spaces, code

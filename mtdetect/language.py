@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 
+from mtdetect import _accel
 from mtdetect.text import Document
 
 
@@ -174,8 +175,12 @@ def _char_counts(text: str) -> tuple[int, list[str], int, int]:
 
     Why: looping over every character in Python is the slow part of this
     check; ASCII (nearly all of an English text) is counted by
-    ``bytes.translate`` instead, and only the other characters one by one.
+    ``bytes.translate`` instead, and only the other characters one by one
+    (or all of them in one compiled pass, ``mtdetect/_text.pyx``).
     """
+    compiled = _accel.char_counter()
+    if compiled is not None:
+        return compiled(text, _CODE_BYTES)
     raw = text.encode("ascii", "ignore")  # the ASCII characters, in order
     others = _NON_ASCII.findall(text) if len(raw) != len(text) else []
     ascii_letters = len(raw.translate(None, _ASCII_NOT_LETTERS))

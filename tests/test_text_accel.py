@@ -129,3 +129,19 @@ def test_compiled_sentences_of_no_tokens() -> None:
     assert _accel._text.split_sentences(only, Sentence, _ABBREVIATIONS) == [
         Sentence(0, 1, (only[0],))
     ]
+
+
+def _char_counts_both_ways(text: str) -> None:
+    from mtdetect.language import _char_counts
+
+    fast = _char_counts(text)
+    with _accel.pure_python():
+        slow = _char_counts(text)
+    assert fast == slow
+
+
+@compiled
+def test_english_check_counts_characters_alike_both_ways(texts) -> None:  # type: ignore[no-untyped-def]
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for text in [*texts, *ODD, every, "\ud800 lone surrogate \udfff"]:
+        _char_counts_both_ways(text)

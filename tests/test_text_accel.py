@@ -18,7 +18,10 @@ from mtdetect import _accel
 from mtdetect.text import _ABBREVIATIONS, Document, Sentence, Token
 from training.corpus import CORPUS, original_records, wmt_records
 
-compiled = pytest.mark.skipif(_accel._text is None, reason="the compiled text core is not built")
+compiled = pytest.mark.skipif(
+    _accel._text is None or not _accel.compiled_in_use(),
+    reason="the compiled text core is not built here, or MTDETECT_PURE_PYTHON=1",
+)
 
 ODD = [
     "",

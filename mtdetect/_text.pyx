@@ -6,14 +6,17 @@ costliest step before the signals: a Python call per token tuple, then a
 Python pass each for the words, their lower-cased forms and the sentence
 ends. Here one pass over the characters makes the tokens (each filled in
 place, as ``tuple.__new__`` does, and never tracked by the garbage
-collector: a tuple of a str and two ints can be part of no cycle), the words
-and their lower-cased forms. Every result is equal, value for value, to the
+collector: a tuple of a str and two ints can be part of no cycle; a repeated
+token's text is the same str object each time), the words and their
+lower-cased forms. Every result is equal, value for value, to the
 pure-Python path's (``tests/test_text_accel.py``).
 """
 
 from cpython.object cimport PyObject
 from cpython.ref cimport Py_DECREF, Py_INCREF
-from libc.stdlib cimport free, malloc
+from libc.stdint cimport uint64_t
+from libc.stdlib cimport calloc, free, malloc
+from libc.string cimport memcmp
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL
 from cpython.unicode cimport Py_UNICODE_ISSPACE
 
@@ -127,6 +130,42 @@ cdef inline bint _lower_already(int kind, void* data, Py_ssize_t start, Py_ssize
     return True
 
 
+# A document's repeated tokens ("the", "said") share one str object: fewer to make
+# and free, and a str hashes once for all of its uses in the families' look-ups.
+cdef struct Seen:
+    Py_ssize_t start  # where the piece first came (its characters are compared)
+    Py_ssize_t length  # 0: an empty slot
+    uint64_t hash
+    PyObject* piece  # borrowed: the token list holds it
+    PyObject* lowered  # borrowed from the lower-cased words; NULL for a non-word
+
+
+cdef inline uint64_t _hash(int kind, void* data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    cdef uint64_t h = 14695981039346656037ULL
+    cdef Py_ssize_t i
+    for i in range(start, end):
+        h = (h ^ <uint64_t>PyUnicode_READ(kind, data, i)) * 1099511628211ULL
+    return h
+
+
+cdef inline Seen* _find(
+    Seen* table, Py_ssize_t mask, uint64_t h, int kind, void* data, Py_ssize_t start,
+    Py_ssize_t end
+) noexcept:
+    """The slot of ``text[start:end]``: the one holding it, or the empty one it would take."""
+    cdef Py_ssize_t slot = <Py_ssize_t>(h & <uint64_t>mask), length = end - start
+    cdef char* chars = <char*>data
+    while table[slot].length != 0:
+        if (
+            table[slot].hash == h
+            and table[slot].length == length
+            and memcmp(chars + table[slot].start * kind, chars + start * kind, length * kind) == 0
+        ):
+            return &table[slot]
+        slot = (slot + 1) & mask
+    return &table[slot]
+
+
 def scan(str text, type token):
     """(tokens, words, lower-cased words, hyphenated ones) of ``text``, in one pass.
 
@@ -134,13 +173,36 @@ def scan(str text, type token):
     end)``; a word is a token whose first character is a letter (``str.isalpha``);
     the last list holds the lower-cased words with a hyphen, each time it comes.
     """
-    cdef Py_ssize_t n = len(text), i = 0, j
+    cdef Py_ssize_t n = len(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
-    cdef bint bare = _fills_like_tuple(token), hyphen
+    cdef bint bare = _fills_like_tuple(token)
+    cdef list tokens = [], words = [], lower = [], hyphenated = []
+    # a table of a power of two slots, at most half of them filled
+    cdef Py_ssize_t capacity = 64
+    while capacity < n // 4 and capacity < (1 << 15):
+        capacity <<= 1
+    cdef Seen* table = <Seen*>calloc(capacity, sizeof(Seen))
+    if table == NULL:
+        raise MemoryError()
+    try:
+        _scan(text, n, kind, data, token, bare, table, capacity, tokens, words, lower,
+              hyphenated)
+    finally:
+        free(table)
+    return tokens, words, lower, hyphenated
+
+
+cdef int _scan(
+    str text, Py_ssize_t n, int kind, void* data, type token, bint bare, Seen* table,
+    Py_ssize_t capacity, list tokens, list words, list lower, list hyphenated
+) except -1:
+    cdef Py_ssize_t i = 0, j, filled = 0, mask = capacity - 1
+    cdef bint hyphen
     cdef Py_UCS4 c, d
     cdef int cls
-    cdef list tokens = [], words = [], lower = [], hyphenated = []
+    cdef Seen* seen
+    cdef uint64_t h
     while i < n:
         c = PyUnicode_READ(kind, data, i)
         cls = _class(c)
@@ -176,17 +238,32 @@ def scan(str text, type token):
                     j += 1
             if j < n and PyUnicode_READ(kind, data, j) == u"%":
                 j += 1
-        piece = PyUnicode_Substring(text, i, j)
+        h = _hash(kind, data, i, j)
+        seen = _find(table, mask, h, kind, data, i, j)
+        if seen.length != 0:
+            piece = <object>seen.piece
+        else:
+            piece = PyUnicode_Substring(text, i, j)
         made = _token(token, bare, piece, i, j)
         tokens.append(made)
         if Py_UNICODE_ISALPHA(c):
             words.append(made)
-            lowered = piece if _lower_already(kind, data, i, j) else piece.lower()
+            if seen.length != 0:
+                lowered = <object>seen.lowered
+            else:
+                lowered = piece if _lower_already(kind, data, i, j) else piece.lower()
             lower.append(lowered)
             if hyphen:
                 hyphenated.append(lowered)
+        if seen.length == 0 and 2 * (filled + 1) <= capacity:
+            seen.start = i
+            seen.length = j - i
+            seen.hash = h
+            seen.piece = <PyObject*>piece  # (held by the token just listed)
+            seen.lowered = <PyObject*>lowered if Py_UNICODE_ISALPHA(c) else NULL
+            filled += 1
         i = j
-    return tokens, words, lower, hyphenated
+    return 0
 
 
 def tokenize(str text, type token):

@@ -36,6 +36,8 @@ ODD = [
     "\u00b2 \u00bd \u216b \u217b. \u01c5. \u01c4. \u00df. \ufb01. \U0001d400\U0001d401 \U0001f600.",
     "\u4e2d\u6587\u3002 \u0627\u0644\u0639\u0631\u0628\u064a\u0629. \u0939\u093f\u0928\u094d",
     "don't well-known 1,000.5:3% -a a- '' a'b-c_d Well-Known WELL-KNOWN r\u00f4le-play",
+    # more distinct words than the compiled scan's table of repeated ones keeps
+    " ".join("".join(chr(97 + int(d)) for d in f"{k:05d}") + " The" for k in range(40_000)),
 ]
 
 
@@ -82,6 +84,14 @@ def test_views_asked_in_any_order_are_the_same() -> None:
     second = Document(text)
     assert second.lower_words == lower and second.words == words
     assert second.tokens == first.tokens
+
+
+@compiled
+def test_repeated_tokens_share_one_string() -> None:
+    doc = Document("The talks ended. The talks resumed. THE talks")
+    texts = [t.text for t in doc.tokens if t.text == "talks"]
+    assert len(texts) == 3 and texts[0] is texts[1] is texts[2]
+    assert doc.lower_words == ["the", "talks", "ended", "the", "talks", "resumed", "the", "talks"]
 
 
 @compiled

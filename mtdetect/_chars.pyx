@@ -15,7 +15,7 @@ scan only proposes where a pattern may match; the regex decides.
 import numpy as np
 
 from libc.math cimport sqrt
-from libc.stdint cimport int64_t, uint64_t, uintptr_t
+from libc.stdint cimport int64_t, uint32_t, uint64_t, uintptr_t
 from libc.stdlib cimport calloc, free, malloc
 from cpython.unicode cimport Py_UNICODE_ISSPACE
 
@@ -285,3 +285,92 @@ cdef class CharScorer:
             free(squares)
             free(seen)
             free(shares)
+
+
+# -- surface patterns (mtdetect.signals.surface) ---------------------------------------
+# Where each pattern's match could start, from necessary conditions only: every start
+# the regex would match at is proposed (more may be), and the regex then decides at
+# each one, so the matches are the regex's own. Order: STRAY, SPACE_BEFORE, CURRENCY,
+# MISSING_SPACE, DOUBLED, LONE_LETTER (mtdetect/_chars_accel.py names them).
+
+cdef inline bint _ascii_lower(Py_UCS4 c) noexcept nogil:
+    return c >= u"a" and c <= u"z"
+
+
+cdef inline bint _ascii_upper(Py_UCS4 c) noexcept nogil:
+    return c >= u"A" and c <= u"Z"
+
+
+cdef inline bint _marks(Py_UCS4 c) noexcept nogil:  # [.,;:]
+    return c == u"." or c == u"," or c == u";" or c == u":"
+
+
+cdef inline bint _letterish(Py_UCS4 c) noexcept nogil:
+    """Could be [^\\W\\d_] under IGNORECASE: an ASCII letter, or anything past ASCII."""
+    return _ascii_lower(c) or _ascii_upper(c) or c >= 128
+
+
+cdef inline uint32_t _fold_ascii(Py_UCS4 c) noexcept nogil:
+    return <uint32_t>c + 32 if _ascii_upper(c) else <uint32_t>c
+
+
+def surface_starts(str text):
+    """Six ascending lists: where each surface pattern might match in ``text``."""
+    cdef Py_ssize_t n = len(text), i, j, s, p, k, e, q, size
+    cdef Py_UCS4 c, a, b
+    cdef bint same
+    cdef list stray = [], before = [], currency = [], missing = [], doubled = [], lone = []
+    for i in range(n):
+        c = text[i]
+        if _marks(c):
+            # [.,;:] then at least one [ ]+[.,;:]
+            j = i + 1
+            if j < n and text[j] == u" ":
+                while j < n and text[j] == u" ":
+                    j += 1
+                if j < n and _marks(text[j]):
+                    stray.append(i)
+            # (?<=[a-z]{2})[.,](?=[A-Z][a-z])
+            if ((c == u"." or c == u",") and i >= 2 and i + 2 < n
+                    and _ascii_lower(text[i - 1]) and _ascii_lower(text[i - 2])
+                    and _ascii_upper(text[i + 1]) and _ascii_lower(text[i + 2])):
+                missing.append(i)
+        elif c == u"$" or c == u"\u20ac" or c == u"\u00a3" or c == u"\u00a5":
+            if i + 1 < n and text[i + 1] == u" ":
+                currency.append(i)
+        elif c == u" " and i > 0 and text[i - 1] != u" ":
+            # a letter, then the first space of a run: space before punctuation
+            j = i
+            while j < n and text[j] == u" ":
+                j += 1
+            q = j
+            c = text[j] if j < n else 0
+            if c == u"," or c == u";" or c == u":" or c == u"!" or c == u"?" or c == u".":
+                before.append(i)
+            # [ ]([b-hj-uwyz])(?= ...)
+            if i + 2 < n and text[i + 2] == u" ":
+                c = text[i + 1]
+                if _ascii_lower(c) and c != u"a" and c != u"i" and c != u"v" and c != u"x":
+                    lone.append(i)
+            # a word of letters, spaces, the same word again: each start the word may
+            # have (its first letter, or past a character beyond ASCII)
+            e = i
+            s = e
+            while s > 0 and _letterish(text[s - 1]):
+                s -= 1
+            for p in range(s, e):
+                if p > s and text[p - 1] < 128 and text[p] < 128:
+                    continue
+                size = e - p
+                if q + size > n:
+                    continue
+                same = True
+                for k in range(size):
+                    a = text[p + k]
+                    b = text[q + k]
+                    if a < 128 and b < 128 and _fold_ascii(a) != _fold_ascii(b):
+                        same = False
+                        break
+                if same:
+                    doubled.append(p)
+    return stray, before, currency, missing, doubled, lone

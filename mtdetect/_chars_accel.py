@@ -64,3 +64,9 @@ def char_scores(model: Any, text: str, mode: int) -> tuple[int, float, np.ndarra
         cached = model.__dict__["_char_scorer_cache"] = (keys, idf, coef, scorer)
     logs = _log_table(len(lowered))
     return cached[3].score(lowered, int(model.min_n), int(model.max_n), logs, mode)
+
+
+def surface_starts(text: str) -> tuple[list[int], ...] | None:
+    """Where each surface pattern may match in ``text`` (ascending; a superset of where it
+    does), in ``signals.surface``'s order, or None: the regexes scan the whole text."""
+    return _chars.surface_starts(text) if available() else None

@@ -32,6 +32,8 @@ ODD = [
     "a\u3000\u3000b\u3001c   d\u2028e 1999 2024",
     "emoji \U0001f600\U0001f600\U0001f600 and \ud800 a lone surrogate",
     "it is not what they make of any of it, it is what it is",
+    "\u212a k and k \u212a, \u017f s S \u017f, \u0130 i, \u03c3 \u03a3 \u03c2 \u03c3",
+    "ab\u00e9 AB\u00c9 x\u00e9t\u00e9 \u00e9t\u00e9 \u00b2ab ab 1ab ab _ab ab a\u0301b a\u0301b",
     "ha " * 3000,  # one n-gram thousands of times: counts past the first log table
     "x" * 20_000,
 ]
@@ -110,3 +112,118 @@ def test_log_table_is_numpys_log() -> None:
     table = _chars_accel._log_table(70_000)
     counts = np.arange(1, 70_001)
     assert np.array_equal(table[counts - 1], np.log(counts.astype(np.float64)))
+
+
+# pieces that make the surface patterns match, nearly match, and trip on case folding
+_PIECES = [
+    "the",
+    "The",
+    "THE",
+    "b",
+    "g",
+    "e",
+    "mail",
+    "a",
+    "x",
+    "I",
+    "stra\u00dfe",
+    "STRASSE",
+    "\u0130",
+    "i",
+    "\u0131",
+    "\u017f",
+    "s",
+    "S",
+    "\u212a",
+    "k",
+    "K",
+    "\u00e9t\u00e9",
+    "\u00c9T\u00c9",
+    "\u03c3",
+    "\u03a3",
+    "\u03c2",
+    "_",
+    "1",
+    "\u00b2",
+    "x1",
+    "said",
+    "Said",
+    ".",
+    ",",
+    ";",
+    ":",
+    "!",
+    "?",
+    "$",
+    "\u20ac",
+    "\u00a3",
+    "\u00a5",
+    '"',
+    "'",
+    "(",
+    "-",
+    "\n",
+    "  ",
+    " ",
+    "...",
+    ". . .",
+    "ab.Cd",
+    "go,Now",
+    "\u3000",
+]
+_SEPARATORS = [" ", " ", " ", "  ", "", "\n", ". ", " , "]
+
+
+def _odd_texts(count: int) -> list[str]:
+    rng = np.random.default_rng(11)
+    out = []
+    for _ in range(count):
+        parts = []
+        for _ in range(int(rng.integers(0, 14))):
+            parts.append(_PIECES[int(rng.integers(len(_PIECES)))])
+            if rng.random() < 0.3:  # a word twice, in another case now and then
+                word = parts[-1]
+                parts.append(word.upper() if rng.random() < 0.3 else word)
+            parts.append(_SEPARATORS[int(rng.integers(len(_SEPARATORS)))])
+        out.append("".join(parts))
+    return out
+
+
+def _assert_same_surface_matches(text: str) -> None:
+    from mtdetect.signals import surface
+
+    patterns = (
+        surface._STRAY_PUNCT,
+        surface._SPACE_BEFORE_PUNCT,
+        surface._CURRENCY_SPACE,
+        surface._MISSING_SPACE,
+        surface._DOUBLED_WORD,
+        surface._LONE_LETTER,
+    )
+    starts = _chars_accel.surface_starts(text)
+    assert starts is not None
+    for pattern, proposed in zip(patterns, starts, strict=True):
+        want = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+        got = [(m.span(), m.groups()) for m in surface._matches_at(pattern, text, proposed)]
+        assert got == want, (pattern.pattern, text)
+        assert proposed == sorted(proposed)
+
+
+@compiled
+def test_surface_scan_finds_every_regex_match(texts) -> None:  # type: ignore[no-untyped-def]
+    for text in [*ODD, *_odd_texts(4000)]:
+        _assert_same_surface_matches(text)
+        _assert_same_surface_matches(normalise(text))
+    for text in texts:
+        _assert_same_surface_matches(Document(text).norm)
+
+
+@compiled
+def test_surface_features_and_evidence_match(texts) -> None:  # type: ignore[no-untyped-def]
+    from mtdetect.signals.surface import SurfaceSignal
+
+    signal = SurfaceSignal()
+    for text in [*texts, *ODD, *_odd_texts(300)]:
+        fast, slow = _both(signal.extract, Document(text))
+        assert fast[0] == slow[0]
+        assert fast[1] == slow[1]

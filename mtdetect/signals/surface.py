@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 
+from mtdetect import _chars_accel
 from mtdetect._urls import url_like_at
 from mtdetect.evidence import Evidence
 from mtdetect.signals.base import Signal
@@ -125,22 +127,31 @@ class SurfaceSignal(Signal):
                 )
 
         counts = {"broken_join": broken, "echo_join": echo, "subjectless_fragment": fragments}
+        # the compiled scan proposes where each pattern may match: the regex then tries
+        # only there (the same matches), instead of scanning the text six times
+        starts = _chars_accel.surface_starts(norm)
+
+        def matches(index: int, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+            if starts is None:
+                return pattern.finditer(norm)
+            return _matches_at(pattern, norm, starts[index])
+
         patterns = (
             ("stray_punctuation", _STRAY_PUNCT, "punctuation marks in a row ('{}')"),
             ("space_before_punctuation", _SPACE_BEFORE_PUNCT, "a space before punctuation"),
             ("spaced_currency", _CURRENCY_SPACE, "a space inside an amount ('{}')"),
             ("missing_space", _MISSING_SPACE, "no space after punctuation"),
         )
-        for kind, pattern, template in patterns:
+        for index, (kind, pattern, template) in enumerate(patterns):
             found = 0
-            for match in pattern.finditer(norm):
+            for match in matches(index, pattern):
                 if kind in _ELLIPSIS_PRONE and _in_spaced_ellipsis(norm, match):
                     continue
                 found += 1
                 add(kind, match.start(), match.end(), template.format(match.group().strip()))
             counts[kind] = found
         found = 0
-        for match in _DOUBLED_WORD.finditer(norm):
+        for match in matches(4, _DOUBLED_WORD):
             second = match.group()[-len(match.group(1)) :]
             # "Next\nNext has said": a headline's last word opening the body
             if match.group(1).lower() in _LEGIT_DOUBLES or second[0].isupper():
@@ -149,7 +160,7 @@ class SurfaceSignal(Signal):
             add("doubled_word", match.start(), match.end(), f"'{match.group(1)}' twice in a row")
         counts["doubled_word"] = found
         found = 0
-        for match in _LONE_LETTER.finditer(norm):
+        for match in matches(5, _LONE_LETTER):
             if match.group(1) == "e" and _E_COMPOUND.match(norm, match.end(1) + 1):
                 continue
             found += 1
@@ -172,6 +183,18 @@ class SurfaceSignal(Signal):
             else:
                 values.append(math.sqrt(_rate(count, n_words, 1000.0)))
         return values, evidence
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every start it matches at is among ``starts``
+    (ascending): the leftmost match at or past the previous one's end, each time."""
+    end = 0
+    for start in starts:
+        if start >= end:
+            match = pattern.match(text, start)
+            if match is not None:
+                end = match.end()
+                yield match
 
 
 def _in_spaced_ellipsis(norm: str, match: re.Match[str]) -> bool:

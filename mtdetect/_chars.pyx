@@ -17,7 +17,9 @@ import numpy as np
 from libc.math cimport sqrt
 from libc.stdint cimport int64_t, uint32_t, uint64_t, uintptr_t
 from libc.stdlib cimport calloc, free, malloc
-from cpython.unicode cimport Py_UNICODE_ISSPACE
+from cpython.unicode cimport (
+    Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ
+)
 
 cdef uint64_t _MIX = 0x9E3779B97F4A7C15ULL
 cdef uint64_t _PRIME = 0x100000001B3ULL
@@ -27,6 +29,18 @@ cdef Py_ssize_t _PW_BLOCK = 128  # numpy's PW_BLOCKSIZE
 
 cdef extern from *:
     void __builtin_prefetch(const void* address) noexcept nogil
+
+
+cdef extern from *:
+    """
+    #if PY_VERSION_HEX < 0x030C0000
+    #define _mt_unicode_ready(o) PyUnicode_READY(o)
+    #else
+    #define _mt_unicode_ready(o) 0
+    #endif
+    """
+    # a str made by a legacy C API gets its canonical buffer before PyUnicode_DATA reads it
+    int _mt_unicode_ready(object o) except -1
 
 
 cdef struct _Slot:  # 32 bytes: a probe's cache line holds all a look-up needs
@@ -154,6 +168,7 @@ cdef class CharScorer:
             raise ValueError("need 1 <= min_n <= max_n")
         if logs.shape[0] < length:
             raise ValueError("the log table must cover every count up to the text's length")
+        _mt_unicode_ready(lowered)
         for n in range(min_n, max_n + 1):
             if length >= n:
                 total += length - n + 1
@@ -178,6 +193,8 @@ cdef class CharScorer:
         cdef int64_t* seen = <int64_t*>malloc(capacity * sizeof(int64_t))
         cdef double* shares = <double*>calloc(max(length, 1), sizeof(double))
         cdef double[::1] out
+        cdef int kind = PyUnicode_KIND(lowered)
+        cdef void* data = PyUnicode_DATA(lowered)
         try:
             if (codes == NULL or offsets == NULL or grams == NULL or starts == NULL
                     or distinct_of == NULL or distinct_keys == NULL or distinct_counts == NULL
@@ -186,7 +203,7 @@ cdef class CharScorer:
                     or seen == NULL or shares == NULL):
                 raise MemoryError()
             for i in range(length):
-                c = lowered[i]
+                c = PyUnicode_READ(kind, data, i)
                 if c >= u"0" and c <= u"9":
                     code = 48
                 elif c <= 0x3000 and Py_UNICODE_ISSPACE(c):
@@ -320,54 +337,57 @@ def surface_starts(str text):
     cdef Py_UCS4 c, a, b
     cdef bint same
     cdef list stray = [], before = [], currency = [], missing = [], doubled = [], lone = []
+    _mt_unicode_ready(text)
+    cdef int kind = PyUnicode_KIND(text)  # every index read below is checked against n
+    cdef void* data = PyUnicode_DATA(text)
     for i in range(n):
-        c = text[i]
+        c = PyUnicode_READ(kind, data, i)
         if _marks(c):
             # [.,;:] then at least one [ ]+[.,;:]
             j = i + 1
-            if j < n and text[j] == u" ":
-                while j < n and text[j] == u" ":
+            if j < n and PyUnicode_READ(kind, data, j) == u" ":
+                while j < n and PyUnicode_READ(kind, data, j) == u" ":
                     j += 1
-                if j < n and _marks(text[j]):
+                if j < n and _marks(PyUnicode_READ(kind, data, j)):
                     stray.append(i)
             # (?<=[a-z]{2})[.,](?=[A-Z][a-z])
             if ((c == u"." or c == u",") and i >= 2 and i + 2 < n
-                    and _ascii_lower(text[i - 1]) and _ascii_lower(text[i - 2])
-                    and _ascii_upper(text[i + 1]) and _ascii_lower(text[i + 2])):
+                    and _ascii_lower(PyUnicode_READ(kind, data, i - 1)) and _ascii_lower(PyUnicode_READ(kind, data, i - 2))
+                    and _ascii_upper(PyUnicode_READ(kind, data, i + 1)) and _ascii_lower(PyUnicode_READ(kind, data, i + 2))):
                 missing.append(i)
         elif c == u"$" or c == u"\u20ac" or c == u"\u00a3" or c == u"\u00a5":
-            if i + 1 < n and text[i + 1] == u" ":
+            if i + 1 < n and PyUnicode_READ(kind, data, i + 1) == u" ":
                 currency.append(i)
-        elif c == u" " and i > 0 and text[i - 1] != u" ":
+        elif c == u" " and i > 0 and PyUnicode_READ(kind, data, i - 1) != u" ":
             # a letter, then the first space of a run: space before punctuation
             j = i
-            while j < n and text[j] == u" ":
+            while j < n and PyUnicode_READ(kind, data, j) == u" ":
                 j += 1
             q = j
-            c = text[j] if j < n else 0
+            c = PyUnicode_READ(kind, data, j) if j < n else 0
             if c == u"," or c == u";" or c == u":" or c == u"!" or c == u"?" or c == u".":
                 before.append(i)
             # [ ]([b-hj-uwyz])(?= ...)
-            if i + 2 < n and text[i + 2] == u" ":
-                c = text[i + 1]
+            if i + 2 < n and PyUnicode_READ(kind, data, i + 2) == u" ":
+                c = PyUnicode_READ(kind, data, i + 1)
                 if _ascii_lower(c) and c != u"a" and c != u"i" and c != u"v" and c != u"x":
                     lone.append(i)
             # a word of letters, spaces, the same word again: each start the word may
             # have (its first letter, or past a character beyond ASCII)
             e = i
             s = e
-            while s > 0 and _letterish(text[s - 1]):
+            while s > 0 and _letterish(PyUnicode_READ(kind, data, s - 1)):
                 s -= 1
             for p in range(s, e):
-                if p > s and text[p - 1] < 128 and text[p] < 128:
+                if p > s and PyUnicode_READ(kind, data, p - 1) < 128 and PyUnicode_READ(kind, data, p) < 128:
                     continue
                 size = e - p
                 if q + size > n:
                     continue
                 same = True
                 for k in range(size):
-                    a = text[p + k]
-                    b = text[q + k]
+                    a = PyUnicode_READ(kind, data, p + k)
+                    b = PyUnicode_READ(kind, data, q + k)
                     if a < 128 and b < 128 and _fold_ascii(a) != _fold_ascii(b):
                         same = False
                         break

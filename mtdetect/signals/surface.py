@@ -89,35 +89,37 @@ class SurfaceSignal(Signal):
             first = _first_word(sentence)
             if first is None:
                 continue
-            if first.text[0].islower() and url_like_at(norm, first.start):
+            # the joins need a lower-case start, the fragment a coordinator: the rest of
+            # the (nearly all) sentences are decided by these two tests
+            lower = first.text[0].islower()
+            if lower and url_like_at(norm, first.start):
                 continue  # "www.apnews.com", "press@ap.org": an address, not a sentence
-            last_word = _last_word(previous)
-            terminator = previous.tokens[-1].text
-            terminator_start = previous.tokens[-1].start
-            if (
-                terminator == "."  # "Mamma Mia! has opened": a title, not a break
-                and first.text[0].islower()
-                and not _after_ellipsis(norm, terminator_start)  # "match . . . momentum"
-                and not _LOWER_OK.match(norm[first.start : first.start + 4])
-            ):
-                broken += 1
-                add(
-                    "broken_join",
-                    previous.tokens[-1].start,
-                    first.end,
-                    f"a sentence starts in lower case ('{first.text}') right after a full stop",
-                )
-            # "said. said on Friday": the join repeats a word and the second copy
-            # is in lower case ("Luzon. Luzon is ..." is fine English)
-            if first.text[0].islower() and last_word is not None and last_word == first.text:
-                echo += 1
-                add(
-                    "echo_join",
-                    previous.tokens[-1].start - len(last_word),
-                    first.end,
-                    f"'{first.text}' ends one sentence and starts the next: a broken join",
-                )
-            if _is_subjectless(sentence):
+            if lower:
+                terminator = previous.tokens[-1]
+                if (
+                    terminator.text == "."  # "Mamma Mia! has opened": a title, not a break
+                    and not _after_ellipsis(norm, terminator.start)  # "match . . . momentum"
+                    and not _LOWER_OK.match(norm[first.start : first.start + 4])
+                ):
+                    broken += 1
+                    add(
+                        "broken_join",
+                        terminator.start,
+                        first.end,
+                        f"a sentence starts in lower case ('{first.text}') right after a full stop",
+                    )
+                # "said. said on Friday": the join repeats a word and the second copy
+                # is in lower case ("Luzon. Luzon is ..." is fine English)
+                last_word = _last_word(previous)
+                if last_word is not None and last_word == first.text:
+                    echo += 1
+                    add(
+                        "echo_join",
+                        terminator.start - len(last_word),
+                        first.end,
+                        f"'{first.text}' ends one sentence and starts the next: a broken join",
+                    )
+            if sentence.tokens[0].text.lower() in _COORDINATORS and _is_subjectless(sentence):
                 fragments += 1
                 add(
                     "subjectless_fragment",
@@ -212,7 +214,7 @@ def _after_ellipsis(norm: str, terminator_start: int) -> bool:
 
 def _first_word(sentence: Sentence):  # type: ignore[no-untyped-def]
     for token in sentence.tokens[:3]:
-        if token.is_word:
+        if token.text[0].isalpha():  # Token.is_word, without a property call
             return token
         if token.text not in "\"'(":
             return None
@@ -221,7 +223,7 @@ def _first_word(sentence: Sentence):  # type: ignore[no-untyped-def]
 
 def _last_word(sentence: Sentence) -> str | None:
     for token in reversed(sentence.tokens[-4:]):
-        if token.is_word:
+        if token.text[0].isalpha():  # Token.is_word
             return token.text
     return None
 

@@ -35,7 +35,10 @@ class CharSignal(PatternSignal):
         score, running = self.model.running_contributions(doc.norm)
         if score <= 0:
             return [score], []
-        pulls = [(running[s.end] - running[s.start], s.start, s.end) for s in doc.sentences]
+        sentences = doc.sentences
+        # as Python floats: sorting numpy scalars costs more than the rest of this
+        edges = running[[s.end for s in sentences]] - running[[s.start for s in sentences]]
+        pulls = [(pull, s.start, s.end) for pull, s in zip(edges.tolist(), sentences, strict=True)]
         kind = score_feature(self.name)
         items = [
             Evidence(kind, start, end, text[start:end], MESSAGE, float(pull))

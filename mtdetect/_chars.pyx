@@ -43,9 +43,8 @@ cdef extern from *:
     int _mt_unicode_ready(object o) except -1
 
 
-cdef struct _Slot:  # 32 bytes: a probe's cache line holds all a look-up needs
+cdef struct _Slot:  # 24 bytes: the key and the two values a look-up reads (no column)
     uint64_t key
-    int64_t column
     double idf
     double coef
 
@@ -89,14 +88,15 @@ def numpy_sum(const double[::1] values):
 
 
 cdef class CharScorer:
-    """A character model's vocabulary as an open-addressing table (key -> column), with
-    its ``idf_`` and ``coef_``: everything ``contributions`` reads, in one place.
+    """A character model's vocabulary as an open-addressing table: key -> its ``idf_``
+    and ``coef_`` values, everything ``contributions`` reads, in one place.
 
-    Key 0 is never stored (the numpy ``HashIndex`` leaves it out too).
+    Key 0 is never stored (the numpy ``HashIndex`` leaves it out too); a repeated key
+    keeps its first column's values.
     """
 
     cdef _Slot* slots
-    cdef void* block  # slots points into it, aligned to 64 bytes
+    cdef void* block  # slots points into it, at a 64-byte boundary
     cdef Py_ssize_t mask
     cdef int shift
     cdef readonly Py_ssize_t size
@@ -115,7 +115,7 @@ cdef class CharScorer:
         self.size = n
         self.mask = capacity - 1
         self.shift = 64 - bits
-        self.block = calloc(capacity + 2, sizeof(_Slot))
+        self.block = calloc(capacity + 3, sizeof(_Slot))
         if self.block == NULL:
             raise MemoryError()
         self.slots = <_Slot*>((<uintptr_t>self.block + 63) & ~(<uintptr_t>63))
@@ -125,9 +125,8 @@ cdef class CharScorer:
             slot = <Py_ssize_t>((vocabulary[i] * _MIX) >> self.shift)
             while self.slots[slot].key != 0 and self.slots[slot].key != vocabulary[i]:
                 slot = (slot + 1) & self.mask
-            if self.slots[slot].key == 0:  # a repeated key keeps its first column
+            if self.slots[slot].key == 0:  # a repeated key keeps its first values
                 self.slots[slot].key = vocabulary[i]
-                self.slots[slot].column = i
                 self.slots[slot].idf = idf[i]
                 self.slots[slot].coef = coef[i]
 
@@ -187,7 +186,7 @@ cdef class CharScorer:
         cdef int64_t* distinct_counts = <int64_t*>malloc(room * sizeof(int64_t))
         cdef double* distinct_terms = <double*>malloc(room * sizeof(double))
         cdef double* distinct_squares = <double*>malloc(room * sizeof(double))
-        cdef int64_t* distinct_columns = <int64_t*>malloc(room * sizeof(int64_t))
+        cdef unsigned char* distinct_known = <unsigned char*>malloc(room)
         cdef double* terms = <double*>malloc(room * sizeof(double))
         cdef double* squares = <double*>malloc(room * sizeof(double))
         cdef int64_t* seen = <int64_t*>malloc(capacity * sizeof(int64_t))
@@ -199,7 +198,7 @@ cdef class CharScorer:
             if (codes == NULL or offsets == NULL or grams == NULL or starts == NULL
                     or distinct_of == NULL or distinct_keys == NULL or distinct_counts == NULL
                     or distinct_terms == NULL or distinct_squares == NULL
-                    or distinct_columns == NULL or terms == NULL or squares == NULL
+                    or distinct_known == NULL or terms == NULL or squares == NULL
                     or seen == NULL or shares == NULL):
                 raise MemoryError()
             for i in range(length):
@@ -252,7 +251,7 @@ cdef class CharScorer:
                             &self.slots[(distinct_keys[d + _AHEAD] * _MIX) >> self.shift]
                         )
                     hit = self.find(distinct_keys[d])
-                    distinct_columns[d] = -1 if hit == NULL else hit.column
+                    distinct_known[d] = hit != NULL
                     if hit != NULL:  # numpy: values = (log(counts) + 1) * idf[columns]
                         count = distinct_counts[d]
                         value = (logs[count - 1] + 1.0) * hit.idf
@@ -260,7 +259,7 @@ cdef class CharScorer:
                         distinct_terms[d] = value * hit.coef / <double>count
                 for i in range(g):
                     d = distinct_of[i]
-                    if distinct_columns[d] >= 0:
+                    if distinct_known[d]:
                         terms[found] = distinct_terms[d]
                         squares[found] = distinct_squares[d]
                         starts[found] = starts[i]
@@ -297,7 +296,7 @@ cdef class CharScorer:
             free(distinct_counts)
             free(distinct_terms)
             free(distinct_squares)
-            free(distinct_columns)
+            free(distinct_known)
             free(terms)
             free(squares)
             free(seen)

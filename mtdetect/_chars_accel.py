@@ -42,7 +42,12 @@ def _log_table(size: int) -> np.ndarray:
 def char_scores(model: Any, text: str, mode: int) -> tuple[int, float, np.ndarray | None] | None:
     """``(found, raw, array)`` for normalised ``text`` (see ``_chars.CharScorer.score``), or
     None for the pure-Python path: no compiled core, a model whose arrays are not
-    float64 vectors over ``keys_``, or a text whose lower-casing changes its length."""
+    float64 vectors over ``keys_``, or a text whose lower-casing changes its length.
+
+    The scorer is built on first use and kept with the model while ``keys_``, ``idf_``
+    and ``coef_`` stay the same objects (fitting replaces them; nothing edits them in
+    place).
+    """
     if not available() or model.min_n < 1 or model.max_n < model.min_n:
         return None
     lowered = text.lower()

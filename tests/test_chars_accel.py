@@ -227,3 +227,19 @@ def test_surface_features_and_evidence_match(texts) -> None:  # type: ignore[no-
         fast, slow = _both(signal.extract, Document(text))
         assert fast[0] == slow[0]
         assert fast[1] == slow[1]
+
+
+def test_without_the_extension_both_families_take_the_pure_python_path(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from mtdetect.signals.surface import SurfaceSignal
+
+    model = CharGramModel(min_df=1).fit_vocabulary([CharGramModel().keys("the cat sat")])
+    model.coef_ = np.ones(len(model.keys_))
+    model.intercept_ = 0.5
+    monkeypatch.setattr(_chars_accel, "_chars", None)
+    assert not _chars_accel.available()
+    assert _chars_accel.char_scores(model, "the cat sat", 0) is None
+    assert _chars_accel.surface_starts("the the cat") is None
+    assert model.running_contributions("the cat sat")[0] == model.score("the cat sat")
+    _, evidence = SurfaceSignal().extract(Document("He said the the cat , sat ."))
+    kinds = {e.kind for e in evidence}
+    assert {"surface.doubled_word", "surface.space_before_punctuation"} <= kinds

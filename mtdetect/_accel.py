@@ -63,7 +63,7 @@ def matches(model: Any, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     stream's 1..max_n-gram keys, looked up in the sorted ``keys_``.
     """
     vocabulary = model.keys_
-    if _use_compiled and len(codes):
+    if _use_compiled and 0 < len(codes) * max(int(model.max_n), 1) <= _core.MAX_HITS:
         bits = int(model.bits_)
         cached = model.__dict__.get("_vocabulary_index_cache")
         if cached is None or cached[0] is not vocabulary or cached[1].bits != _index_bits(bits):

@@ -27,6 +27,23 @@ cdef int[64] _DEBRUIJN_INDEX = [
 ]
 
 
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define MTD_PREFETCH(p) __builtin_prefetch(p)
+    #else
+    #define MTD_PREFETCH(p) ((void)0)
+    #endif
+    """
+    void _prefetch "MTD_PREFETCH"(const void* p) noexcept nogil
+
+# how many probes ahead a slot is fetched: enough misses in flight to hide memory latency
+cdef Py_ssize_t _AHEAD = 8
+# the most n-gram occurrences one call counts (a column's count is 32-bit)
+MAX_HITS = 2**31 - 2
+cdef Py_ssize_t _MAX_HITS = MAX_HITS
+
+
 cdef inline Py_ssize_t _slot(int64_t key, int shift) noexcept nogil:
     return <Py_ssize_t>((<uint64_t>key * _MIX) >> shift)
 
@@ -117,6 +134,83 @@ cdef class VocabularyIndex:
             slot = (slot + 1) & self.mask
         return -1
 
+    cdef Py_ssize_t _hits_plain(
+        self, const int64_t[::1] codes, int bits, int max_n, int32_t* hits
+    ) noexcept:
+        """Every key of every position looked up: the columns found, by position."""
+        cdef Py_ssize_t length = codes.shape[0], i, n, found = 0
+        cdef uint64_t key
+        cdef int64_t column
+        for i in range(length):
+            key = 0
+            for n in range(max_n):
+                if i + n >= length:
+                    break
+                key = (key << bits) | <uint64_t>codes[i + n]  # wraps as numpy's int64 does
+                column = self.find(<int64_t>key)
+                if column >= 0:
+                    hits[found] = <int32_t>column
+                    found += 1
+        return found
+
+    cdef Py_ssize_t _hits_by_level(
+        self,
+        const int64_t[::1] codes,
+        int bits,
+        int max_n,
+        int64_t* pos,
+        uint64_t* keys,
+        int32_t* hits,
+    ) noexcept:
+        """The columns found, unigrams first, then the bigrams of the positions whose
+        unigram was found, and so on (the vocabulary holds every prefix, and every
+        code is in ``[0, 2**bits)``). Level by level, each probe's slot is fetched
+        ``_AHEAD`` probes early, so the cache misses overlap instead of queueing.
+        """
+        cdef Py_ssize_t length = codes.shape[0], i, j, n, alive = 0, kept, found = 0
+        cdef Py_ssize_t slot
+        cdef int64_t column, key
+        for i in range(length):
+            column = self.unigram[codes[i]]
+            if column >= 0:
+                hits[found] = <int32_t>column
+                found += 1
+                pos[alive] = i
+                keys[alive] = <uint64_t>codes[i]
+                alive += 1
+        for n in range(1, max_n):
+            kept = 0
+            for j in range(alive):  # positions ascend: those too near the end are last
+                i = pos[j]
+                if i + n >= length:
+                    break
+                keys[kept] = (keys[j] << bits) | <uint64_t>codes[i + n]
+                pos[kept] = i
+                kept += 1
+            alive = kept
+            for j in range(min(alive, _AHEAD)):
+                _prefetch(&self.table[_slot(<int64_t>keys[j], self.shift)])
+            kept = 0
+            for j in range(alive):
+                if j + _AHEAD < alive:
+                    _prefetch(&self.table[_slot(<int64_t>keys[j + _AHEAD], self.shift)])
+                key = <int64_t>keys[j]
+                slot = _slot(key, self.shift)
+                column = -1
+                while self.table[slot].key != 0:
+                    if self.table[slot].key == key:
+                        column = self.table[slot].column
+                        break
+                    slot = (slot + 1) & self.mask
+                if column >= 0:
+                    hits[found] = <int32_t>column
+                    found += 1
+                    keys[kept] = keys[j]
+                    pos[kept] = pos[j]
+                    kept += 1
+            alive = kept
+        return found
+
     def matches(self, const int64_t[::1] codes, int bits, int max_n):
         """(columns ascending, counts) of the vocabulary n-grams (1..max_n) of a code stream.
 
@@ -124,14 +218,16 @@ cdef class VocabularyIndex:
         model. Codes outside ``[0, 2**bits)`` or a ``bits`` other than the
         index's take the plain path (every key looked up), as numpy would.
         """
-        cdef Py_ssize_t length = codes.shape[0], i, n, found = 0, most, w
-        cdef int64_t column, code, limit
-        cdef uint64_t key, word, low
+        cdef Py_ssize_t length = codes.shape[0], i, found = 0, most, w
+        cdef int64_t column, limit
+        cdef uint64_t word, low
         cdef int32_t* counts = self.counts
         cdef uint64_t* touched = self.touched
         cdef bint fast = self.prefix_closed and bits == self.bits, borrowed = not self.busy
         if bits < 1 or bits > 62 or max_n < 0:
             raise ValueError("bits must be in [1, 62] and max_n >= 0")
+        if max_n and length > _MAX_HITS // max_n:  # counts are 32-bit
+            raise ValueError("the stream is too long for one call")
         if fast:
             limit = <int64_t>1 << bits
             for i in range(length):
@@ -152,25 +248,34 @@ cdef class VocabularyIndex:
                 free(counts)
                 free(touched)
                 raise MemoryError()
+        cdef int64_t* pos = <int64_t*>malloc((length + 1) * sizeof(int64_t))
+        cdef uint64_t* keys = <uint64_t*>malloc((length + 1) * sizeof(uint64_t))
+        cdef int32_t* hits = <int32_t*>malloc((length * max_n + 1) * sizeof(int32_t))
+        if pos == NULL or keys == NULL or hits == NULL:
+            free(pos)
+            free(keys)
+            free(hits)
+            if not borrowed:
+                free(counts)
+                free(touched)
+            raise MemoryError()
         self.busy = True
-        for i in range(length):
-            key = 0
-            for n in range(max_n):
-                if i + n >= length:
-                    break
-                code = codes[i + n]
-                key = (key << bits) | <uint64_t>code  # wraps as numpy's int64 does
-                if fast and n == 0:
-                    column = self.unigram[code]
-                else:
-                    column = self.find(<int64_t>key)
-                if column < 0:
-                    if fast:
-                        break
-                    continue
-                if counts[column] == 0:
-                    touched[column >> 6] |= (<uint64_t>1) << (column & 63)
-                counts[column] += 1
+        if fast:
+            found = self._hits_by_level(codes, bits, max_n, pos, keys, hits)
+        else:
+            found = self._hits_plain(codes, bits, max_n, hits)
+        free(pos)
+        free(keys)
+        # counting, its cache misses overlapped as the probes' were
+        for i in range(found):
+            if i + _AHEAD < found:
+                _prefetch(&counts[hits[i + _AHEAD]])
+            column = hits[i]
+            if counts[column] == 0:
+                touched[column >> 6] |= (<uint64_t>1) << (column & 63)
+            counts[column] += 1
+        free(hits)
+        found = 0
         for w in range(self.words):
             word = touched[w]
             if word == 0:

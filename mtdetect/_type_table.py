@@ -175,15 +175,17 @@ def doc_texts(doc: Document) -> list[str]:
 class PatternStream:
     """A document's masked stream as table rows: ``<s>`` then the tokens of each sentence.
 
-    ``opens`` marks the sentence starts; ``tokens`` and ``sentences`` are the
-    document's, read for the offsets of the few spans shown as evidence (a
-    sentence start is empty, at the sentence's start), so no per-position
-    offsets are built for every document.
+    ``opens`` marks the sentence starts, ``before`` counts them up to each
+    position (a token's position less that count is its index in ``tokens``).
+    The document's ``tokens`` and ``sentences`` are read for the offsets of
+    the few spans shown as evidence (a sentence start is empty, at the
+    sentence's start), so no per-position offsets are built for every document.
     """
 
     table: TypeTable
     rows: np.ndarray
     opens: np.ndarray
+    before: np.ndarray  # sentence starts up to and including each position
     tokens: Sequence[Any]
     sentences: Sequence[Any]
 
@@ -210,15 +212,18 @@ class PatternStream:
 
     def span(self, i: int, n: int) -> tuple[int, int]:
         """Offsets of the ``n`` positions from ``i``, sentence starts left out unless alone."""
-        real = np.flatnonzero(~self.opens[i : i + n])
-        if not len(real):  # sentence starts only: the first one's (empty) offsets
-            start = self.sentences[int(np.count_nonzero(self.opens[: i + 1])) - 1].start
+        opens = self.opens[i : i + n].tolist()
+        if all(opens):  # sentence starts only: the first one's (empty) offsets
+            start = self.sentences[int(self.before[i]) - 1].start
             return int(start), int(start)
-        first, last = i + int(real[0]), i + int(real[-1])
+        first = i + opens.index(False)
+        last = i + len(opens) - 1 - opens[::-1].index(False)
         # a position's token is its index less the sentence starts up to it
-        before = int(np.count_nonzero(self.opens[: first + 1]))
-        between = int(np.count_nonzero(self.opens[first + 1 : last + 1]))
-        return int(self.tokens[first - before][1]), int(self.tokens[last - before - between][2])
+        before = self.before
+        return (
+            int(self.tokens[first - int(before[first])][1]),
+            int(self.tokens[last - int(before[last])][2]),
+        )
 
 
 def pattern_stream(doc: Document) -> PatternStream:
@@ -235,4 +240,4 @@ def _build(doc: Document, tokens: TokenRows) -> PatternStream:
     opens[first] = True
     rows = np.full(size, SENTENCE_ROW, dtype=np.int64)
     rows[~opens] = tokens.rows
-    return PatternStream(tokens.table, rows, opens, doc.tokens, sentences)
+    return PatternStream(tokens.table, rows, opens, np.cumsum(opens), doc.tokens, sentences)

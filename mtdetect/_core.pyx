@@ -38,7 +38,7 @@ cdef extern from *:
     void _prefetch "MTD_PREFETCH"(const void* p) noexcept nogil
 
 # how many probes ahead a slot is fetched: enough misses in flight to hide memory latency
-cdef Py_ssize_t _AHEAD = 8
+cdef Py_ssize_t _AHEAD = 16
 # the most n-gram occurrences one call counts (a column's count is 32-bit)
 MAX_HITS = 2**31 - 2
 cdef Py_ssize_t _MAX_HITS = MAX_HITS
@@ -164,7 +164,7 @@ cdef class VocabularyIndex:
     ) noexcept:
         """The columns found, unigrams first, then the bigrams of the positions whose
         unigram was found, and so on (the vocabulary holds every prefix, and every
-        code is in ``[0, 2**bits)``). Level by level, each probe's slot is fetched
+        code is in ``[1, 2**bits)``). Level by level, each probe's slot is fetched
         ``_AHEAD`` probes early, so the cache misses overlap instead of queueing.
         """
         cdef Py_ssize_t length = codes.shape[0], i, j, n, alive = 0, kept, found = 0
@@ -215,7 +215,7 @@ cdef class VocabularyIndex:
         """(columns ascending, counts) of the vocabulary n-grams (1..max_n) of a code stream.
 
         A code with every bit set (``unseen``) never forms a key, as in the
-        model. Codes outside ``[0, 2**bits)`` or a ``bits`` other than the
+        model. Codes outside ``[1, 2**bits)`` or a ``bits`` other than the
         index's take the plain path (every key looked up), as numpy would.
         """
         cdef Py_ssize_t length = codes.shape[0], i, found = 0, most, w
@@ -231,7 +231,7 @@ cdef class VocabularyIndex:
         if fast:
             limit = <int64_t>1 << bits
             for i in range(length):
-                if codes[i] < 0 or codes[i] >= limit:
+                if codes[i] < 1 or codes[i] >= limit:  # code 0 would alias shorter keys
                     fast = False
                     break
         most = min(self.size, length * max_n)

@@ -223,7 +223,7 @@ cdef class VocabularyIndex:
         cdef uint64_t word, low
         cdef int32_t* counts = self.counts
         cdef uint64_t* touched = self.touched
-        cdef bint fast = self.prefix_closed and bits == self.bits, borrowed = not self.busy
+        cdef bint fast = self.prefix_closed and bits == self.bits, borrowed
         if bits < 1 or bits > 62 or max_n < 0:
             raise ValueError("bits must be in [1, 62] and max_n >= 0")
         if max_n and length > _MAX_HITS // max_n:  # counts are 32-bit
@@ -241,6 +241,7 @@ cdef class VocabularyIndex:
         cdef int64_t[::1] counts_view = out_counts
         # no Python call from here until the scratch is zeroed again: the GIL is held,
         # so no other thread can use it meanwhile (busy covers a reentrant call anyway)
+        borrowed = not self.busy
         if not borrowed:
             counts = <int32_t*>calloc(self.size + 1, sizeof(int32_t))
             touched = <uint64_t*>calloc(self.words + 1, sizeof(uint64_t))

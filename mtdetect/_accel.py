@@ -80,6 +80,25 @@ def matches(model: Any, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return at[hit], counts[hit]
 
 
+def take_pair(first: np.ndarray, second: np.ndarray, columns: np.ndarray) -> tuple:
+    """``(first[columns], second[columns])``: a pattern model's IDF and weights of a row.
+
+    The compiled gather overlaps the cache misses of the two tables; what it
+    does not take (arrays not one-dimensional float64, negative columns, which
+    numpy reads from the end) goes the numpy way.
+    """
+    if (
+        _use_compiled
+        and first.ndim == second.ndim == 1
+        and first.dtype == second.dtype == np.float64
+        and columns.dtype == np.int64
+        and (not len(columns) or columns.min() >= 0)
+    ):
+        as_c = np.ascontiguousarray
+        return _core.take_pair(as_c(first), as_c(second), as_c(columns))
+    return first[columns], second[columns]
+
+
 def _index_bits(bits: int) -> int:
     """The symbol width a ``VocabularyIndex`` gets for its direct unigram table (0: none).
 

@@ -134,9 +134,8 @@ cdef class VocabularyIndex:
             slot = (slot + 1) & self.mask
         return -1
 
-    cdef Py_ssize_t _hits_plain(
-        self, const int64_t[::1] codes, int bits, int max_n, int32_t* hits
-    ) noexcept:
+    cdef Py_ssize_t _hits_plain(self, const int64_t[::1] codes, int bits, int max_n,
+                                int32_t* hits) noexcept:
         """Every key of every position looked up: the columns found, by position."""
         cdef Py_ssize_t length = codes.shape[0], i, n, found = 0
         cdef uint64_t key
@@ -153,15 +152,8 @@ cdef class VocabularyIndex:
                     found += 1
         return found
 
-    cdef Py_ssize_t _hits_by_level(
-        self,
-        const int64_t[::1] codes,
-        int bits,
-        int max_n,
-        int64_t* pos,
-        uint64_t* keys,
-        int32_t* hits,
-    ) noexcept:
+    cdef Py_ssize_t _hits_by_level(self, const int64_t[::1] codes, int bits, int max_n,
+                                   int64_t* pos, uint64_t* keys, int32_t* hits) noexcept:
         """The columns found, unigrams first, then the bigrams of the positions whose
         unigram was found, and so on (the vocabulary holds every prefix, and every
         code is in ``[1, 2**bits)``). Level by level, each probe's slot is fetched
@@ -298,6 +290,29 @@ cdef class VocabularyIndex:
         return out_columns[:found], out_counts[:found]
 
 
+def take_pair(const double[::1] first, const double[::1] second, const int64_t[::1] columns):
+    """``(first[columns], second[columns])``, each element fetched a few ahead.
+
+    Why: a document's vocabulary columns are scattered over tables of a few
+    megabytes (a model's IDF and weights) that the other families have pushed
+    out of the cache. Columns outside either array raise ``IndexError``.
+    """
+    cdef Py_ssize_t n = columns.shape[0], i, limit = min(first.shape[0], second.shape[0])
+    for i in range(n):
+        if columns[i] < 0 or columns[i] >= limit:
+            raise IndexError("column out of range")
+    out_first = np.empty(n, dtype=np.float64)
+    out_second = np.empty(n, dtype=np.float64)
+    cdef double[::1] a = out_first, b = out_second
+    for i in range(n):
+        if i + _AHEAD < n:
+            _prefetch(&first[columns[i + _AHEAD]])
+            _prefetch(&second[columns[i + _AHEAD]])
+        a[i] = first[columns[i]]
+        b[i] = second[columns[i]]
+    return out_first, out_second
+
+
 # -- tokens -------------------------------------------------------------------------
 # The character classes of mtdetect.text.TOKEN_RE as the regex engine reads them
 # for a str pattern (CPython's _sre: \w is Py_UNICODE_ISALNUM or "_", \d is
@@ -379,3 +394,4 @@ def tokenize(str text, type token):
         out.append(new(token, (text[i:j], i, j)))
         i = j
     return out
+

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -240,8 +241,10 @@ class FunctionWordModel(PatternClassifier, ClassifierMixin, BaseEstimator):
         """
         stream = pattern_stream(doc)
         codes = stream.codes(self, token_symbol)
-        ids, values = self._row(codes)
-        parts = values * self.coef_[ids]
+        ids, counts = _accel.matches(self, codes)
+        idf, coef = _accel.take_pair(self.idf_, self.coef_, ids)  # both in one pass
+        ids, values = self._tfidf(ids, counts, idf)
+        parts = values * coef
         score = float(parts.sum()) + self.intercept_
         if score <= 0:
             return score, []
@@ -318,11 +321,13 @@ class FunctionWordModel(PatternClassifier, ClassifierMixin, BaseEstimator):
         """Vocabulary columns present in a stream of symbol codes and their TF-IDF values."""
         return self._tfidf(*_accel.matches(self, codes))
 
-    def _tfidf(self, ids: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _tfidf(self, ids: np.ndarray, counts: np.ndarray, idf: Any = None) -> tuple[Any, Any]:
         """Sublinear TF-IDF values of the columns ``ids`` (ascending) seen ``counts`` times."""
         if not len(ids):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        values = (np.log(counts.astype(np.float64)) + 1.0) * self.idf_[ids]
+        if idf is None:
+            idf = self.idf_[ids]
+        values = (np.log(counts.astype(np.float64)) + 1.0) * idf
         values /= np.sqrt(values @ values)
         return ids, values
 
@@ -343,13 +348,10 @@ class FunctionWordModel(PatternClassifier, ClassifierMixin, BaseEstimator):
 
 
 def strongest_first(parts: np.ndarray, ahead: int = 32) -> Iterator[int]:
-    """The positions of ``np.argsort(-parts)``, in its order, computed only as far as read.
+    """``np.argsort(-parts)``, in its order, sorted only as far as read (``explain`` reads a few).
 
-    Why: ``explain`` reads only the first few of a thousand or more parts, and a
-    full sort was most of its own time. The ``ahead`` largest are found by a
-    partition and sorted alone; that is argsort's order exactly when none of
-    them ties with another (ties are left to argsort's own order: the full sort
-    then answers), and a reader who goes past them gets the full sort's rest.
+    The ``ahead`` largest, partitioned off and sorted alone, are argsort's first
+    exactly when none of them tie (ties are argsort's to order: it then answers).
     """
     negated = -parts
     size = len(negated)

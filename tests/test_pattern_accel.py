@@ -133,3 +133,21 @@ def test_a_growing_column_reads_as_one_computed_at_once() -> None:
         assert types.column(owner, "upper", upper) == upper(types, 0, len(types))
     for size, values in held:  # what a caller was handed never changes
         assert values.tolist() == lengths(types, 0, size).tolist()
+
+
+@compiled
+def test_take_pair_is_numpys_gather() -> None:
+    rng = np.random.default_rng(5)
+    first, second = rng.normal(size=1000), rng.normal(size=1000)
+    for columns in [[], [0], [999, 0, 5, 5], list(range(0, 1000, 7)), [-1, 3], [-1000]]:
+        at = np.array(columns, dtype=np.int64)
+        got = _accel.take_pair(first, second, at)
+        assert got[0].tolist() == first[at].tolist() and got[1].tolist() == second[at].tolist()
+    for columns in [[1000], [3, 5000]]:
+        with pytest.raises(IndexError):
+            _accel.take_pair(first, second, np.array(columns, dtype=np.int64))
+    short = second[:10]
+    with pytest.raises(IndexError):
+        _accel.take_pair(first, short, np.array([20], dtype=np.int64))
+    as_float32 = _accel.take_pair(first.astype(np.float32), second, np.array([2], dtype=np.int64))
+    assert as_float32[0].dtype == np.float32  # not the compiled gather's to convert

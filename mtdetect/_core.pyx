@@ -4,10 +4,11 @@
 Why: after the shared type table, a pattern model spent most of its time in
 ``np.unique`` and ``np.searchsorted`` over a few thousand n-gram keys per
 document and per model. Here each key is looked up in a hash table of the
-model's vocabulary (built once per model) and counted in a small per-document
-table, in one pass. Only integers come back (the columns present and their
-counts); the floating-point TF-IDF arithmetic stays in numpy, so scores are
-those of the pure-Python path to the last bit (``mtdetect/_accel.py``).
+model's vocabulary (built once per model) and counted, the misses of many
+probes overlapped. Only integers come back (the columns present and their
+counts) and copied values (``take_pair``); the floating-point TF-IDF
+arithmetic stays in numpy, so scores are those of the pure-Python path to the
+last bit (``mtdetect/_accel.py``).
 """
 
 import numpy as np

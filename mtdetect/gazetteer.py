@@ -54,9 +54,6 @@ FREQUENT_NAME = 50
 # spelling normalisation, blocking key and weighted distance
 
 
-_UNSEEN = object()
-
-
 def is_ordinary_word(word_count: int, name_count: int) -> bool:
     """Seen lowercase at least as often as capitalised ('Meanwhile', 'Brown', 'River')."""
     return word_count > RARE_COUNT and word_count >= name_count
@@ -77,7 +74,6 @@ class Gazetteer:
         self.counts: dict[str, int] = dict(counts or {})
         self._indexes: dict[str, object] = {}  # lookup structures, built on first use
         self._near_cache: dict[str, tuple[str, float] | None] = {}
-        self._form_cache: dict[str, tuple[int, bool] | None] = {}
 
     # -- basic queries ---------------------------------------------------
     def __len__(self) -> int:
@@ -101,26 +97,6 @@ class Gazetteer:
     def word_count(self, word: str) -> int:
         """Sightings of ``word`` as an ordinary lowercase word."""
         return self.counts.get(word.lower(), 0)
-
-    def name_form(self, form: str) -> tuple[int, bool] | None:
-        """``(count, unattested)`` for a capitalised form read as a name; None if it can't be one.
-
-        None when shorter than 3 letters or mainly an ordinary word. Cached
-        per form: a document's names are mostly ones seen in earlier ones.
-        """
-        cache = self._form_cache
-        found = cache.get(form, _UNSEEN)
-        if found is not _UNSEEN:
-            return found  # type: ignore[return-value]
-        found = None
-        if len(form) >= 3:
-            n = self.counts.get(form, 0) if form.isascii() else self.count(form)
-            if not is_ordinary_word(self.counts.get(form.lower(), 0), n):
-                found = (n, n <= RARE_COUNT)
-        if len(cache) > 100_000:
-            cache.clear()
-        cache[form] = found
-        return found
 
     def is_attested(self, form: str) -> bool:
         """Seen in native news, as a name or as a word, more than a stray typo would be."""

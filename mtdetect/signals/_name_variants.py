@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-import weakref
-from collections.abc import Sequence
 
-import numpy as np
-
-from mtdetect._name_forms import name_parts
-from mtdetect._row_column import RowColumn
 from mtdetect._spelling import (
     _deletions,
     fold,
@@ -23,8 +17,6 @@ from mtdetect._spelling import (
     skeleton,
     weighted_distance,
 )
-from mtdetect._type_table import token_rows
-from mtdetect.gazetteer import RARE_COUNT, Gazetteer
 from mtdetect.text import TOKEN_RE, Document
 
 #: spellings of one name that English news uses interchangeably; finding two
@@ -71,62 +63,6 @@ def _folded(form: str) -> str:
     return form.lower() if form.isascii() else fold(form)
 
 
-def _is_form(part: str) -> bool:
-    """Name-shaped: not an acronym ('NATO'), an initial ('W') or glued to a number."""
-    return len(part) > 1 and not part.isupper() and part.isalpha()
-
-
-FormPart = tuple[str, int, bool]  # form, offset inside the token, in a transliteration group
-
-
-def _token_forms(texts: Sequence[str]) -> list[tuple[FormPart, ...] | None]:
-    """The name forms each distinct token holds (None for the many that hold none)."""
-    out: list[tuple[FormPart, ...] | None] = []
-    for word in texts:
-        if not word[0].isupper():
-            out.append(None)
-            continue
-        if "-" in word or "'" in word:
-            parts = [(p, o) for p, o in name_parts(word) if p[0].isupper() and _is_form(p)]
-        else:
-            parts = [(word, 0)] if _is_form(word) else []
-        found = tuple((p, o, _folded(p) in _TRANSLIT_GROUP) for p, o in parts)
-        out.append(found or None)
-    return out
-
-
-_FORMS = RowColumn(_token_forms)
-_HAS_FORMS = RowColumn(lambda texts: [p is not None for p in _token_forms(texts)], np.bool_)
-
-
-def _collect_forms(doc: Document) -> tuple[dict[str, list[int]], list[str]]:
-    """Every capitalised name-shaped spelling in the document, with its start offsets.
-
-    Also the spellings that belong to a transliteration group, in order of
-    first occurrence. Each distinct token is split into forms once per
-    process (a column of the type table), so only the tokens that hold a
-    form are visited here, not every token.
-    """
-    tokens = token_rows(doc)
-    rows = tokens.rows
-    where = np.flatnonzero(_HAS_FORMS.of(tokens)[rows])
-    column = _FORMS.of(tokens)
-    doc_tokens = doc.tokens
-    starts: dict[str, list[int]] = {}
-    translit: list[str] = []
-    for i, row in zip(where.tolist(), rows[where].tolist(), strict=True):
-        begin = doc_tokens[i][1]
-        for form, offset, grouped in column[row]:
-            found = starts.get(form)
-            if found is None:
-                starts[form] = [begin + offset]
-                if grouped:
-                    translit.append(form)
-            else:
-                found.append(begin + offset)
-    return starts, translit
-
-
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ]+$")
 _WORD_AFTER = re.compile(r"[ ]+([^\W\d_]+)")
 
@@ -164,42 +100,6 @@ class _Context:
                 return True
         before = _WORD_BEFORE.search(norm, max(0, start - 40), start)
         return before is not None and before.group(1)[0].isupper()
-
-
-def _typo_codes(gaz: Gazetteer) -> RowColumn:
-    """Per distinct token: 0 not a lowercase word of 3+ letters, 1 a known one, 2 an unknown one."""
-    column = _TYPO_CODES.get(gaz)
-    if column is None:
-        counts = gaz.counts
-
-        def code(texts: Sequence[str]) -> list[int]:
-            return [
-                0
-                if not (w[0].isalpha() and len(w) >= 3 and w.islower())
-                else 2
-                if counts.get(w, 0) <= RARE_COUNT and w.isalpha()
-                else 1
-                for w in texts
-            ]
-
-        column = _TYPO_CODES[gaz] = RowColumn(code, np.int8)
-    return column
-
-
-# one typo column per gazetteer (its counts decide what is a known word)
-_TYPO_CODES: weakref.WeakKeyDictionary[Gazetteer, RowColumn] = weakref.WeakKeyDictionary()
-
-
-def _typo_discount(doc: Document, gaz: Gazetteer) -> float:
-    """1.0 for clean prose, falling to 0.0 as unknown lowercase words pass 4% (learner text)."""
-    tokens = token_rows(doc)
-    codes = _typo_codes(gaz).of(tokens)[tokens.rows]
-    n_lower = int(np.count_nonzero(codes))
-    if n_lower < 20:
-        return 1.0
-    unknown = int(np.count_nonzero(codes == 2))
-    rate = unknown / n_lower
-    return min(1.0, max(0.0, (TYPO_RATE_CUTOFF - rate) / (TYPO_RATE_CUTOFF - TYPO_RATE_OK)))
 
 
 def _mixed_transliterations(forms: dict[str, list[int]]) -> list[tuple[str, str]]:
@@ -265,22 +165,19 @@ def _short_vowel_pair(a: str, b: str) -> bool:
     return len(diff) == 1 and diff[0][0] in "aeiouy" and diff[0][1] in "aeiouy"
 
 
-def _variant_pairs(
-    names: dict[str, list[int]], seen: dict[str, int], rare: list[str]
-) -> dict[str, str]:
-    """Rarer spelling -> the spelling it varies, for pairs that look like one name.
+def _pairs(names: dict[str, list[int]], rare: list[str]) -> set[tuple[str, str]]:
+    """Pairs (sorted) of a rare form of 4+ letters and a name whose skeletons block together.
 
-    Only pairs with an unattested member are looked for ('Iran' and 'Iraq',
-    both well known, are two names), and blocking by sound-class skeleton
-    (one dropped consonant allowed) keeps this linear in the number of
-    distinct names in the document.
+    The blocks are only built around the rare forms' skeletons, not for every
+    name: a name's skeleton is looked up, and its one-dropped keys only when
+    it is one class longer than some rare form's.
     """
     rare_keys: dict[str, list[str]] = {}  # skeleton -> the rare forms that have it
     for f in rare:
         if len(f) >= 4:
             rare_keys.setdefault(skeleton(f), []).append(f)
     if not rare_keys:
-        return {}
+        return set()
     # a rare form's partners: names with its skeleton or one with a class dropped
     # from it (looked up by the name's skeleton), and names whose skeleton has
     # one more class, dropping to it (only names of that skeleton length)
@@ -289,7 +186,6 @@ def _variant_pairs(
         for k in (key, *_deletions(key)):
             wanted.setdefault(k, []).extend(found)
     longer = {len(key) + 1 for key in rare_keys}
-    rare_set = set(rare)
     pairs: set[tuple[str, str]] = set()
     for g in names:
         if len(g) < 4:
@@ -303,6 +199,23 @@ def _variant_pairs(
                 for f in rare_keys.get(d, ()):
                     if f != g:
                         pairs.add((f, g) if f < g else (g, f))
+    return pairs
+
+
+def _variant_pairs(
+    names: dict[str, list[int]], seen: dict[str, int], rare: list[str]
+) -> dict[str, str]:
+    """Rarer spelling -> the spelling it varies, for pairs that look like one name.
+
+    Only pairs with an unattested member are looked for ('Iran' and 'Iraq',
+    both well known, are two names), and blocking by sound-class skeleton
+    (one dropped consonant allowed) keeps this linear in the number of
+    distinct names in the document.
+    """
+    pairs = _pairs(names, rare)
+    if not pairs:
+        return {}
+    rare_set = set(rare)
     out: dict[str, str] = {}
     for a, b in sorted(pairs):
         fa, fb = _folded(a), _folded(b)

@@ -21,13 +21,12 @@ from pathlib import Path
 from mtdetect.evidence import Evidence
 from mtdetect.gazetteer import Gazetteer, default_gazetteer
 from mtdetect.name_chars import NameCharModel, default_char_model
+from mtdetect.signals._name_rows import _collect_forms, _name_forms, _typo_discount
 from mtdetect.signals._name_variants import (
-    _collect_forms,
     _Context,
     _folded,
     _mixed_transliterations,
     _paren_repeats,
-    _typo_discount,
     _variant_pairs,
 )
 from mtdetect.signals.base import Signal
@@ -163,12 +162,12 @@ class NameSignal(Signal):
         forms, translit = _collect_forms(doc)
         # capitalised spellings that look like names rather than ordinary words,
         # their gazetteer counts, and which of them native news has not seen
-        name_form = gaz.name_form
+        verdicts = _name_forms(gaz)
         names: dict[str, list[int]] = {}
         seen: dict[str, int] = {}
         rare: list[str] = []
         for f, starts in forms.items():
-            found = name_form(f)
+            found = verdicts[f]
             if found is None:
                 continue  # too short, or an ordinary word: 'Meanwhile', 'Brown'
             names[f] = starts

@@ -32,22 +32,29 @@ def _is_form(part: str) -> bool:
     return len(part) > 1 and not part.isupper() and part.isalpha()
 
 
-FormPart = tuple[str, int, bool]  # form, offset inside the token, in a transliteration group
+#: per distinct token: None (no name in it), the token itself when it is one
+#: name form (most are), else its name forms with their offsets inside it
+TokenForms = str | tuple[tuple[str, int], ...] | None
+#: forms seen that belong to a transliteration group ('Kyiv', 'Kiev', ...)
+_GROUPED: set[str] = set()
 
 
-def _token_forms(texts: Sequence[str], fresh: bool = False) -> list[tuple[FormPart, ...] | None]:
+def _token_forms(texts: Sequence[str], fresh: bool = False) -> list[TokenForms]:
     """The name forms each distinct token holds (None for the many that hold none)."""
-    out: list[tuple[FormPart, ...] | None] = []
+    out: list[TokenForms] = []
     for word in texts:
+        found: TokenForms = None
         if not word[0].isupper():
-            out.append(None)
-            continue
-        if "-" in word or "'" in word:
+            pass
+        elif "-" in word or "'" in word:
             parts = [(p, o) for p, o in name_parts(word) if p[0].isupper() and _is_form(p)]
-        else:
-            parts = [(word, 0)] if _is_form(word) else []
-        found = tuple((p, o, _folded(p) in _TRANSLIT_GROUP) for p, o in parts)
-        out.append(found or None)
+            found = parts[0][0] if len(parts) == 1 and parts[0][1] == 0 else tuple(parts) or None
+        elif _is_form(word):
+            found = word
+        for form in (found,) if isinstance(found, str) else (p for p, _ in found or ()):
+            if _folded(form) in _TRANSLIT_GROUP:
+                _GROUPED.add(form)
+        out.append(found)
     return out
 
 
@@ -67,19 +74,26 @@ def _collect_forms(doc: Document) -> tuple[dict[str, list[int]], list[str]]:
     where = np.flatnonzero(_FORMS.present(tokens)[rows])
     column = _FORMS.of(tokens)
     doc_tokens = doc.tokens
+    held = [column[row] for row in rows[where].tolist()]
+    begins = [doc_tokens[i][1] for i in where.tolist()]
     starts: dict[str, list[int]] = {}
-    translit: list[str] = []
-    for i, row in zip(where.tolist(), rows[where].tolist(), strict=True):
-        begin = doc_tokens[i][1]
-        for form, offset, grouped in column[row]:
-            found = starts.get(form)
+    get = starts.get
+    for form, begin in zip(held, begins, strict=True):
+        if form.__class__ is str:
+            found = get(form)
             if found is None:
-                starts[form] = [begin + offset]
-                if grouped:
-                    translit.append(form)
+                starts[form] = [begin]
             else:
-                found.append(begin + offset)
-    return starts, translit
+                found.append(begin)
+        else:
+            for part, offset in form:
+                found = get(part)
+                if found is None:
+                    starts[part] = [begin + offset]
+                else:
+                    found.append(begin + offset)
+    grouped = _GROUPED
+    return starts, [f for f in starts if f in grouped] if grouped else []
 
 
 class _NameForms(dict):  # type: ignore[type-arg]

@@ -12,7 +12,6 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from mtdetect._row_column import RowColumn
 from mtdetect._type_table import token_rows
@@ -67,13 +66,17 @@ class ProfileSignal(Signal):
         kind = [kinds[k] + kinds[k + _KINDS] for k in range(_KINDS)]
         is_word = (info & _KIND_MASK) % _KINDS <= _LOWER  # _CAPITAL or _LOWER
         lengths = _sentence_lengths(doc, is_word)
-        mean_len = float(lengths.mean())
-        cv = float(lengths.std() / mean_len) if mean_len else 0.0
+        n_sentences = len(lengths)
+        # what numpy's mean and std give, without their wrappers: the sum of
+        # word counts is exact, so only the squared deviations' sum is numpy's
+        mean_len = int(lengths.sum()) / n_sentences
+        spread = lengths - mean_len
+        std = math.sqrt(float(np.add.reduce(spread * spread)) / n_sentences)
         shape = [
             math.log1p(mean_len),
-            cv,
-            float((lengths > 40).mean()),
-            float((lengths < 6).mean()),
+            std / mean_len if mean_len else 0.0,
+            np.count_nonzero(lengths > 40) / n_sentences,
+            np.count_nonzero(lengths < 6) / n_sentences,
             _moving_ttr(_WORD_IDS.of(tokens)[tokens.rows[is_word]]),
             int((info >> _LENGTH_SHIFT).sum()) / n_words,
             kind[_CAPITAL] / n_words,
@@ -150,16 +153,15 @@ def _sentence_lengths(doc: Document, is_word: np.ndarray) -> np.ndarray:
     """Words per sentence (at least one entry): word tokens counted between sentence bounds."""
     sentences = doc.sentences
     if not sentences:
-        return np.zeros(1)
+        return np.zeros(1, dtype=np.int64)
     sizes = np.fromiter(map(len, (s.tokens for s in sentences)), np.int64, len(sentences))
     ends = np.cumsum(sizes)
     if ends[-1] != len(is_word):  # sentences always partition the tokens; if not, by offsets
         starts = np.array([t[1] for t in doc.words], dtype=np.int64)
         bounds = np.array([(s.start, s.end) for s in sentences], dtype=np.int64)
-        found = np.searchsorted(starts, bounds[:, 1]) - np.searchsorted(starts, bounds[:, 0])
-        return found.astype(float)
+        return np.searchsorted(starts, bounds[:, 1]) - np.searchsorted(starts, bounds[:, 0])
     before = np.concatenate(([0], np.cumsum(is_word)))
-    return (before[ends] - before[ends - sizes]).astype(float)
+    return before[ends] - before[ends - sizes]
 
 
 def _moving_ttr(ids: np.ndarray) -> float:
@@ -167,6 +169,11 @@ def _moving_ttr(ids: np.ndarray) -> float:
     n = len(ids)
     if n <= _TTR_WINDOW:
         return len(set(ids.tolist())) / max(n, 1)
-    windows = np.sort(sliding_window_view(ids, _TTR_WINDOW)[:: _TTR_WINDOW // 2], axis=1)
+    first = np.arange(0, n - _TTR_WINDOW + 1, _TTR_WINDOW // 2)
+    windows = np.sort(ids[first[:, None] + _WINDOW], axis=1)
     distinct = 1 + np.count_nonzero(windows[:, 1:] != windows[:, :-1], axis=1)
-    return float(np.mean(distinct / _TTR_WINDOW))
+    ratios = distinct / _TTR_WINDOW
+    return float(np.add.reduce(ratios) / len(ratios))  # np.mean, without its wrapper
+
+
+_WINDOW = np.arange(_TTR_WINDOW)

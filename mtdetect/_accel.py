@@ -82,21 +82,49 @@ def matches(model: Any, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     stream's 1..max_n-gram keys, looked up in the sorted ``keys_``.
     """
     vocabulary = model.keys_
-    if _use_compiled and len(codes):
+    if _use_compiled and 0 < len(codes) * max(int(model.max_n), 1) <= _core.MAX_HITS:
+        bits = int(model.bits_)
         cached = model.__dict__.get("_vocabulary_index_cache")
-        if cached is None or cached[0] is not vocabulary:
+        if cached is None or cached[0] is not vocabulary or cached[1].bits != _index_bits(bits):
             keys = np.ascontiguousarray(vocabulary, dtype=np.int64)
-            cached = (vocabulary, _core.VocabularyIndex(keys))
+            cached = (vocabulary, _core.VocabularyIndex(keys, _index_bits(bits)))
             model.__dict__["_vocabulary_index_cache"] = cached
-        columns, counts = cached[1].matches(codes, int(model.bits_), int(model.max_n))
-        order = np.argsort(columns)
-        return columns[order], counts[order]
+        codes = np.ascontiguousarray(codes, dtype=np.int64)
+        return cached[1].matches(codes, bits, int(model.max_n))  # columns ascending
     keys, counts = np.unique(np.concatenate(model._gram_keys(codes)), return_counts=True)
     if not len(vocabulary) or not len(keys):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     at = np.minimum(np.searchsorted(vocabulary, keys), len(vocabulary) - 1)
     hit = vocabulary[at] == keys
     return at[hit], counts[hit]
+
+
+def take_pair(first: np.ndarray, second: np.ndarray, columns: np.ndarray) -> tuple:
+    """``(first[columns], second[columns])``: a pattern model's IDF and weights of a row.
+
+    The compiled gather overlaps the cache misses of the two tables; what it
+    does not take (arrays not one-dimensional float64, negative columns, which
+    numpy reads from the end) goes the numpy way.
+    """
+    if (
+        _use_compiled
+        and first.ndim == second.ndim == 1
+        and first.dtype == second.dtype == np.float64
+        and columns.dtype == np.int64
+        and (not len(columns) or columns.min() >= 0)
+    ):
+        as_c = np.ascontiguousarray
+        return _core.take_pair(as_c(first), as_c(second), as_c(columns))
+    return first[columns], second[columns]
+
+
+def _index_bits(bits: int) -> int:
+    """The symbol width a ``VocabularyIndex`` gets for its direct unigram table (0: none).
+
+    Past 24 bits the table (4 bytes a code) would be too large; such a model
+    looks every key up in the hash table instead.
+    """
+    return bits if 0 < bits <= 24 else 0
 
 
 def char_occurrences(model: Any, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:

@@ -85,18 +85,51 @@ class TypeTable:
         """
         name = f"_{key}_cache"
         cached = owner.__dict__.get(name)
-        if cached is not None and cached[0] is self and len(cached[1]) == len(self):
+        if cached is not None and cached[0] is self and cached[2] == len(self):
             return cached[1]
         with self._lock:
-            done = cached[1] if cached is not None and cached[0] is self else None
-            have = 0 if done is None else len(done)
+            cached = owner.__dict__.get(name)
+            mine = cached is not None and cached[0] is self
+            have = cached[2] if mine else 0
             more = compute(self, have, len(self))
-            if isinstance(more, np.ndarray):
-                values = more if done is None else np.concatenate([done, more])
-            else:
-                values = list(more) if done is None else [*done, *more]
-            owner.__dict__[name] = (self, values)
+            values = _grown(cached[1] if mine else None, more, cached[3] if mine else None)
+            buffer = values.base if isinstance(values, np.ndarray) else None
+            owner.__dict__[name] = (self, values, len(values), buffer)
             return values
+
+
+def _grown(done: Any, more: Any, buffer: Any) -> Any:
+    """``done`` followed by ``more``, without copying ``done`` each time the table grows.
+
+    Why: a column is extended by the few rows each new document adds, and
+    copying the whole column (tens of thousands of rows) every time cost more
+    than computing the new rows. A list grows in place (rows are only ever
+    appended, so anyone holding it still reads the same values); an array
+    lives in a buffer with room to spare and is handed out as a view of its
+    filled part.
+    """
+    if not isinstance(more, np.ndarray):
+        if done is None:
+            return list(more)
+        if isinstance(done, list):
+            done.extend(more)
+            return done
+        return [*done, *more]
+    if done is None:
+        buffer = np.empty((max(2 * len(more), 1024), *more.shape[1:]), dtype=more.dtype)
+        buffer[: len(more)] = more
+        return buffer[: len(more)]
+    size = len(done) + len(more)
+    if not isinstance(done, np.ndarray) or (more.dtype, more.shape[1:]) != (
+        done.dtype,
+        done.shape[1:],
+    ):
+        return np.concatenate([done, more])  # as before: a fresh array (and its own buffer)
+    if buffer is None or len(buffer) < size:
+        buffer = np.empty((2 * size, *done.shape[1:]), dtype=done.dtype)
+        buffer[: len(done)] = done
+    buffer[len(done) : size] = more
+    return buffer[:size]
 
 
 Compute = Callable[[TypeTable, int, int], Any]
@@ -142,15 +175,19 @@ def doc_texts(doc: Document) -> list[str]:
 class PatternStream:
     """A document's masked stream as table rows: ``<s>`` then the tokens of each sentence.
 
-    ``starts``/``ends`` are each position's offsets (a sentence start is empty,
-    at the sentence's start), ``opens`` marks the sentence starts.
+    ``opens`` marks the sentence starts, ``before`` counts them up to each
+    position (a token's position less that count is its index in ``tokens``).
+    The document's ``tokens`` and ``sentences`` are read for the offsets of
+    the few spans shown as evidence (a sentence start is empty, at the
+    sentence's start), so no per-position offsets are built for every document.
     """
 
     table: TypeTable
     rows: np.ndarray
     opens: np.ndarray
-    starts: np.ndarray
-    ends: np.ndarray
+    before: np.ndarray  # sentence starts up to and including each position
+    tokens: Sequence[Any]
+    sentences: Sequence[Any]
 
     def symbols(self, keep_lowercase: bool, symbol: Symbol) -> list[str]:
         """Each row's masked symbol, shared by every model that masks the same way."""
@@ -175,10 +212,18 @@ class PatternStream:
 
     def span(self, i: int, n: int) -> tuple[int, int]:
         """Offsets of the ``n`` positions from ``i``, sentence starts left out unless alone."""
-        real = np.flatnonzero(~self.opens[i : i + n])
-        if not len(real):
-            return int(self.starts[i]), int(self.ends[i])
-        return int(self.starts[i + real[0]]), int(self.ends[i + real[-1]])
+        opens = self.opens[i : i + n].tolist()
+        if all(opens):  # sentence starts only: the first one's (empty) offsets
+            start = self.sentences[int(self.before[i]) - 1].start
+            return int(start), int(start)
+        first = i + opens.index(False)
+        last = i + len(opens) - 1 - opens[::-1].index(False)
+        # a position's token is its index less the sentence starts up to it
+        before = self.before
+        return (
+            int(self.tokens[first - int(before[first])][1]),
+            int(self.tokens[last - int(before[last])][2]),
+        )
 
 
 def pattern_stream(doc: Document) -> PatternStream:
@@ -189,15 +234,10 @@ def pattern_stream(doc: Document) -> PatternStream:
 def _build(doc: Document, tokens: TokenRows) -> PatternStream:
     sentences = doc.sentences
     size = len(tokens.rows) + len(sentences)
-    lengths = np.fromiter((len(s.tokens) for s in sentences), np.int64, count=len(sentences))
+    lengths = np.fromiter(map(len, (s.tokens for s in sentences)), np.int64, len(sentences))
     first = np.cumsum(lengths + 1) - (lengths + 1)  # stream position of each sentence start
     opens = np.zeros(size, dtype=bool)
     opens[first] = True
     rows = np.full(size, SENTENCE_ROW, dtype=np.int64)
     rows[~opens] = tokens.rows
-    starts = np.empty(size, dtype=np.int64)
-    ends = np.empty(size, dtype=np.int64)
-    starts[~opens] = [t[1] for t in doc.tokens]
-    ends[~opens] = [t[2] for t in doc.tokens]
-    starts[first] = ends[first] = [s.start for s in sentences]
-    return PatternStream(tokens.table, rows, opens, starts, ends)
+    return PatternStream(tokens.table, rows, opens, np.cumsum(opens), doc.tokens, sentences)

@@ -26,7 +26,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from mtdetect import _accel
+from mtdetect import _accel, _chars_accel
+from mtdetect._chars_accel import RUNNING, SCORE, SHARES
 from mtdetect._hash_index import HashIndex
 from mtdetect.linear import PatternClassifier
 from mtdetect.text import normalise
@@ -197,6 +198,9 @@ class CharGramModel(PatternClassifier, ClassifierMixin, BaseEstimator):
         at. ``share=False`` skips the shares (an empty array comes back).
         """
         text = text if normalised else normalise(text)
+        fast = _chars_accel.char_scores(self, text, SHARES if share else SCORE)
+        if fast is not None:
+            return self._compiled_answer(fast, len(text) if share else 0)
         shares = np.zeros(len(text) if share else 0)
         columns, counts, starts = self._occurrences(text)
         if not len(columns):
@@ -209,6 +213,24 @@ class CharGramModel(PatternClassifier, ClassifierMixin, BaseEstimator):
         if share:
             shares += np.bincount(starts, weights=terms / norm, minlength=len(text))
         return score, shares
+
+    def running_contributions(self, text: str) -> tuple[float, np.ndarray]:
+        """The score and the running sum of the shares of normalised ``text`` (one more
+        value than characters, from 0.0): a passage's share is a difference of two."""
+        fast = _chars_accel.char_scores(self, text, RUNNING)
+        if fast is not None:
+            return self._compiled_answer(fast, len(text) + 1)
+        score, shares = self.contributions(text, normalised=True)
+        return score, np.concatenate(([0.0], np.cumsum(shares)))
+
+    def _compiled_answer(
+        self, fast: tuple[int, float, np.ndarray | None], size: int
+    ) -> tuple[float, np.ndarray]:
+        """``contributions``' answer from the compiled scorer's (no occurrence: zeros)."""
+        found, raw, array = fast
+        if not found:
+            return self.intercept_, np.zeros(size)
+        return float(raw) + self.intercept_, np.zeros(0) if array is None else array
 
     def _occurrences(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each vocabulary n-gram occurrence of normalised ``text``: its column, how often

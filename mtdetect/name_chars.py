@@ -37,6 +37,8 @@ class NameCharModel:
         self.logp = np.asarray(logp, dtype=np.float32)  # [a, b, c] = log2 p(c | a b)
         self.threshold = float(threshold)  # bits/char above which a spelling is odd
         self._rows: list[list[list[float]]] = self.logp.tolist()
+        # is_odd per spelling (names recur across documents), for the threshold it was cached at
+        self._odd: tuple[float, dict[str, bool]] = (self.threshold, {})
 
     @classmethod
     def train(
@@ -76,7 +78,13 @@ class NameCharModel:
         return total / (len(ids) - 2)
 
     def is_odd(self, word: str) -> bool:
-        return self.surprisal(word) > self.threshold
+        threshold, cache = self._odd
+        if threshold != self.threshold or len(cache) > 100_000:
+            threshold, cache = self._odd = (self.threshold, {})
+        found = cache.get(word)
+        if found is None:
+            found = cache[word] = self.surprisal(word) > threshold
+        return found
 
     def save(self, path: str | Path) -> None:
         np.savez_compressed(

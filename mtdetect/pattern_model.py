@@ -27,7 +27,8 @@ behind a score can be pointed at in the input.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -240,14 +241,16 @@ class FunctionWordModel(PatternClassifier, ClassifierMixin, BaseEstimator):
         """
         stream = pattern_stream(doc)
         codes = stream.codes(self, token_symbol)
-        ids, values = self._row(codes)
-        parts = values * self.coef_[ids]
+        ids, counts = _accel.matches(self, codes)
+        idf, coef = _accel.take_pair(self.idf_, self.coef_, ids)  # both in one pass
+        ids, values = self._tfidf(ids, counts, idf)
+        parts = values * coef
         score = float(parts.sum()) + self.intercept_
         if score <= 0:
             return score, []
         items = []
         grams = self._gram_keys(codes)  # by position, for the spans
-        for k in np.argsort(-parts):
+        for k in strongest_first(parts):
             if len(items) == top or parts[k] <= 0:
                 break
             key = self.keys_[ids[k]]
@@ -318,11 +321,13 @@ class FunctionWordModel(PatternClassifier, ClassifierMixin, BaseEstimator):
         """Vocabulary columns present in a stream of symbol codes and their TF-IDF values."""
         return self._tfidf(*_accel.matches(self, codes))
 
-    def _tfidf(self, ids: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _tfidf(self, ids: np.ndarray, counts: np.ndarray, idf: Any = None) -> tuple[Any, Any]:
         """Sublinear TF-IDF values of the columns ``ids`` (ascending) seen ``counts`` times."""
         if not len(ids):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        values = (np.log(counts.astype(np.float64)) + 1.0) * self.idf_[ids]
+        if idf is None:
+            idf = self.idf_[ids]
+        values = (np.log(counts.astype(np.float64)) + 1.0) * idf
         values /= np.sqrt(values @ values)
         return ids, values
 
@@ -340,6 +345,26 @@ class FunctionWordModel(PatternClassifier, ClassifierMixin, BaseEstimator):
 
     def __setstate__(self, state: dict[str, object]) -> None:
         super().__setstate__(unpack_symbols(state))
+
+
+def strongest_first(parts: np.ndarray, ahead: int = 32) -> Iterator[int]:
+    """``np.argsort(-parts)``, in its order, sorted only as far as read (``explain`` reads a few).
+
+    The ``ahead`` largest, partitioned off and sorted alone, are argsort's first
+    exactly when none of them tie (ties are argsort's to order: it then answers).
+    """
+    negated = -parts
+    size = len(negated)
+    if size > ahead and not np.isnan(negated).any():
+        cut = np.partition(negated, ahead)[ahead]
+        head = np.flatnonzero(negated < cut)  # every part above the cut: argsort's first
+        order = head[np.argsort(negated[head])]
+        ranked = negated[order]
+        if not (ranked[1:] == ranked[:-1]).any():
+            yield from order.tolist()
+            yield from np.argsort(negated)[len(order) :].tolist()
+            return
+    yield from np.argsort(negated).tolist()
 
 
 def _is_content_word(symbol: str) -> bool:

@@ -10,16 +10,13 @@ from __future__ import annotations
 import math
 import re
 
-from mtdetect._name_forms import name_parts
 from mtdetect._spelling import (
-    block_partners,
+    _deletions,
     fold,
     max_variant_distance,
     skeleton,
-    skeleton_blocks,
     weighted_distance,
 )
-from mtdetect.gazetteer import RARE_COUNT
 from mtdetect.text import TOKEN_RE, Document
 
 #: spellings of one name that English news uses interchangeably; finding two
@@ -66,29 +63,6 @@ def _folded(form: str) -> str:
     return form.lower() if form.isascii() else fold(form)
 
 
-def _collect_forms(doc: Document) -> dict[str, list[int]]:
-    """Every capitalised name-shaped spelling in the document, with its start offsets.
-
-    Only the capitalised tokens are touched, so this stays cheap on long
-    documents; everything else about an occurrence is looked up lazily.
-    """
-    starts: dict[str, list[int]] = {}
-    for tok in [t for t in doc.tokens if t.text[0].isupper()]:
-        word = tok.text
-        if "-" in word or "'" in word:
-            for part, offset in name_parts(word):
-                if part[0].isupper():
-                    starts.setdefault(part, []).append(tok.start + offset)
-        else:
-            found = starts.get(word)
-            if found is None:
-                starts[word] = [tok.start]
-            else:
-                found.append(tok.start)
-    # not acronyms ('NATO'), initials ('W') or glued numbers
-    return {f: s for f, s in starts.items() if len(f) > 1 and not f.isupper() and f.isalpha()}
-
-
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ]+$")
 _WORD_AFTER = re.compile(r"[ ]+([^\W\d_]+)")
 
@@ -126,16 +100,6 @@ class _Context:
                 return True
         before = _WORD_BEFORE.search(norm, max(0, start - 40), start)
         return before is not None and before.group(1)[0].isupper()
-
-
-def _typo_discount(doc: Document, counts: dict[str, int]) -> float:
-    """1.0 for clean prose, falling to 0.0 as unknown lowercase words pass 4% (learner text)."""
-    lower = [t.text for t in doc.words if len(t.text) >= 3 and t.text.islower()]
-    if len(lower) < 20:
-        return 1.0
-    unknown = sum(1 for w in lower if counts.get(w, 0) <= RARE_COUNT and w.isalpha())
-    rate = unknown / len(lower)
-    return min(1.0, max(0.0, (TYPO_RATE_CUTOFF - rate) / (TYPO_RATE_CUTOFF - TYPO_RATE_OK)))
 
 
 def _mixed_transliterations(forms: dict[str, list[int]]) -> list[tuple[str, str]]:
@@ -201,6 +165,43 @@ def _short_vowel_pair(a: str, b: str) -> bool:
     return len(diff) == 1 and diff[0][0] in "aeiouy" and diff[0][1] in "aeiouy"
 
 
+def _pairs(names: dict[str, list[int]], rare: list[str]) -> set[tuple[str, str]]:
+    """Pairs (sorted) of a rare form of 4+ letters and a name whose skeletons block together.
+
+    The blocks are only built around the rare forms' skeletons, not for every
+    name: a name's skeleton is looked up, and its one-dropped keys only when
+    it is one class longer than some rare form's.
+    """
+    rare_keys: dict[str, list[str]] = {}  # skeleton -> the rare forms that have it
+    for f in rare:
+        if len(f) >= 4:
+            rare_keys.setdefault(skeleton(f), []).append(f)
+    if not rare_keys:
+        return set()
+    # a rare form's partners: names with its skeleton or one with a class dropped
+    # from it (looked up by the name's skeleton), and names whose skeleton has
+    # one more class, dropping to it (only names of that skeleton length)
+    wanted: dict[str, list[str]] = {}
+    for key, found in rare_keys.items():
+        for k in (key, *_deletions(key)):
+            wanted.setdefault(k, []).extend(found)
+    longer = {len(key) + 1 for key in rare_keys}
+    pairs: set[tuple[str, str]] = set()
+    for g in names:
+        if len(g) < 4:
+            continue
+        key = skeleton(g)
+        for f in wanted.get(key, ()):
+            if f != g:
+                pairs.add((f, g) if f < g else (g, f))
+        if len(key) in longer:
+            for d in _deletions(key):
+                for f in rare_keys.get(d, ()):
+                    if f != g:
+                        pairs.add((f, g) if f < g else (g, f))
+    return pairs
+
+
 def _variant_pairs(
     names: dict[str, list[int]], seen: dict[str, int], rare: list[str]
 ) -> dict[str, str]:
@@ -211,17 +212,10 @@ def _variant_pairs(
     (one dropped consonant allowed) keeps this linear in the number of
     distinct names in the document.
     """
-    if not rare:
+    pairs = _pairs(names, rare)
+    if not pairs:
         return {}
-    blocks = skeleton_blocks(f for f in names if len(f) >= 4)
     rare_set = set(rare)
-    pairs: set[tuple[str, str]] = set()
-    for f in rare:
-        if len(f) < 4:
-            continue
-        for other in block_partners(blocks, skeleton(f)):
-            if other != f:
-                pairs.add((f, other) if f < other else (other, f))
     out: dict[str, str] = {}
     for a, b in sorted(pairs):
         fa, fb = _folded(a), _folded(b)

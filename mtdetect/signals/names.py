@@ -18,18 +18,15 @@ import math
 import threading
 from pathlib import Path
 
-from mtdetect._spelling import fold
 from mtdetect.evidence import Evidence
-from mtdetect.gazetteer import RARE_COUNT, Gazetteer, default_gazetteer, is_ordinary_word
+from mtdetect.gazetteer import Gazetteer, default_gazetteer
 from mtdetect.name_chars import NameCharModel, default_char_model
+from mtdetect.signals._name_rows import _collect_forms, _name_forms, _typo_discount
 from mtdetect.signals._name_variants import (
-    _TRANSLIT_GROUP,
-    _collect_forms,
     _Context,
     _folded,
     _mixed_transliterations,
     _paren_repeats,
-    _typo_discount,
     _variant_pairs,
 )
 from mtdetect.signals.base import Signal
@@ -162,30 +159,27 @@ class NameSignal(Signal):
             start, end = span
             evidence.append(Evidence(f"{self.name}.{kind}", start, end, text[start:end], message))
 
-        forms = _collect_forms(doc)
+        forms, translit = _collect_forms(doc)
         # capitalised spellings that look like names rather than ordinary words,
         # their gazetteer counts, and which of them native news has not seen
-        counts = gaz.counts
+        verdicts = _name_forms(gaz)
         names: dict[str, list[int]] = {}
         seen: dict[str, int] = {}
         rare: list[str] = []
         for f, starts in forms.items():
-            if len(f) < 3:
-                continue
-            ascii_form = f.isascii()
-            n = counts.get(f, 0) if ascii_form else gaz.count(f)
-            if is_ordinary_word(counts.get(f.lower(), 0), n):
-                continue  # an ordinary word: 'Meanwhile', 'Brown'
+            found = verdicts[f]
+            if found is None:
+                continue  # too short, or an ordinary word: 'Meanwhile', 'Brown'
             names[f] = starts
-            seen[f] = n
-            if n <= RARE_COUNT and (f.lower() if ascii_form else fold(f)) not in _TRANSLIT_GROUP:
+            seen[f] = found[0]
+            if found[1] and f not in translit:
                 rare.append(f)
 
         # 1. the same name spelled two ways in this document
         variants = _variant_pairs(names, seen, rare)
 
         # 2. two established transliterations of one name, mixed
-        mixed = _mixed_transliterations(forms)
+        mixed = _mixed_transliterations({f: forms[f] for f in translit})
 
         # 3. near misses to well-attested names the gazetteer knows
         near: dict[str, tuple[str, float]] = {}
@@ -212,7 +206,7 @@ class NameSignal(Signal):
 
         # A misspelt name in a text full of misspelt words is a human typo:
         # learners' essays must not look machine-translated.
-        trust = _typo_discount(doc, counts) if (variants or near) else 1.0
+        trust = _typo_discount(doc, gaz) if (variants or near) else 1.0
         if trust <= 0.0:
             variants, near, odd = {}, {}, []
 

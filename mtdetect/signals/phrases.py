@@ -21,13 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mtdetect._type_table import token_rows
+from mtdetect._type_table import TypeTable, token_rows
 from mtdetect.evidence import Evidence
 from mtdetect.exceptions import ModelError
 from mtdetect.ngrams import NewsNgrams, news_ngrams
 from mtdetect.resources import data_path, file_sha256
 from mtdetect.signals.base import Signal
-from mtdetect.text import Document
+from mtdetect.text import Document, Token
 
 # Closed-class words (and a few near-grammatical adverbs). Pairs that touch
 # one of them are grammar, not collocation, so they are not tested for being
@@ -155,6 +155,12 @@ def _resources() -> _Resources:
     return _RESOURCES
 
 
+def _capitalised(types: TypeTable, start: int, stop: int) -> np.ndarray:
+    """Per row: the token opens with a capital (a name, or a sentence's first word)."""
+    texts = types.texts[start:stop]
+    return np.fromiter((t[:1].isupper() for t in texts), dtype=bool, count=len(texts))
+
+
 class PhraseSignal(Signal):
     """Odd word pairs, n-gram fluency and calque hits, measured against native news."""
 
@@ -179,20 +185,15 @@ class PhraseSignal(Signal):
         odd_kind, _, _, calque_kind, compound_kind = self.feature_names()
         if len(tokens) < 2:
             return [_PRIOR_ODD, _PRIOR_PMI, 0.0, 0.0, 0.0], []
-        texts = [t.text for t in tokens]
+        rows = token_rows(doc)
         # ng.ids(texts), each distinct token lower-cased and looked up once per process
-        ids = token_rows(doc).values(
-            ng, "news_ngram_ids", lambda types, a, b: ng.ids(types.texts[a:b])
-        )
+        ids = rows.values(ng, "news_ngram_ids", lambda types, a, b: ng.ids(types.texts[a:b]))
         pair_counts = ng.bigram_counts(ids[:-1], ids[1:])
         word_counts = ng.word_counts(ids)
         logprob = float(np.mean(ng.bigram_logprob(ids, pair_counts)))
 
         # content pairs: adjacent lowercase content words, both common in news
-        common = res.common[ids]
-        for i in np.flatnonzero(common):
-            if texts[i][0].isupper():
-                common[i] = False
+        common = res.common[ids] & ~rows.values(ng, "phrases_capital", _capitalised)
         pairs = common[:-1] & common[1:]
         n_pairs = int(pairs.sum())
         pmi = np.log(
@@ -217,7 +218,7 @@ class PhraseSignal(Signal):
                     start,
                     end,
                     doc.text[start:end],
-                    f"'{texts[i]} {texts[i + 1]}' is a word pair native news does not use, "
+                    f"'{tokens[i][0]} {tokens[i + 1][0]}' is a word pair native news does not use, "
                     f"though both words are common ({word_counts[i]:,.0f} and "
                     f"{word_counts[i + 1]:,.0f} times in 13M words) and no similar pair is seen",
                 )
@@ -226,22 +227,23 @@ class PhraseSignal(Signal):
         hits = self._calques(res, ids)
         for i, n, score in hits[:MAX_EVIDENCE]:
             start, end = tokens[i].start, tokens[i + n - 1].end
+            phrase = " ".join(t[0] for t in tokens[i : i + n]).lower()
             evidence.append(
                 Evidence(
                     calque_kind,
                     start,
                     end,
                     doc.text[start:end],
-                    f"'{' '.join(texts[i : i + n]).lower()}' is a translation calque: machine "
+                    f"'{phrase}' is a translation calque: machine "
                     f"translation uses it {2**score:.1f} times as often as human translators",
                 )
             )
         calque_rate = float(np.log1p(1000.0 * len(hits) / max(doc.n_words, 1)))
 
-        reversed_ = self._reversed_compounds(res, ids, texts)
+        reversed_ = self._reversed_compounds(res, ids, tokens)
         for i, count in reversed_[:MAX_EVIDENCE]:
             start, end = tokens[i].start, tokens[i + 2].end
-            head, modifier = texts[i].lower(), texts[i + 2].lower()
+            head, modifier = tokens[i][0].lower(), tokens[i + 2][0].lower()
             evidence.append(
                 Evidence(
                     compound_kind,
@@ -259,7 +261,7 @@ class PhraseSignal(Signal):
 
     @staticmethod
     def _reversed_compounds(
-        res: _Resources, ids: np.ndarray, texts: list[str]
+        res: _Resources, ids: np.ndarray, tokens: list[Token]
     ) -> list[tuple[int, int]]:
         """(token index of B, native count of "A B") for each bare "B of A" in the table.
 
@@ -284,7 +286,7 @@ class PhraseSignal(Signal):
         hit = res.compounds[pos] == keys
         found: list[tuple[int, int]] = []
         for i, p in zip(at[hit].tolist(), pos[hit].tolist(), strict=True):
-            if texts[i][:1].islower() and texts[i + 2][:1].islower():
+            if tokens[i][0][:1].islower() and tokens[i + 2][0][:1].islower():
                 found.append((i, int(res.compound_counts[p])))
         return found
 

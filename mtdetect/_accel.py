@@ -104,15 +104,23 @@ def lm_logprob(model: Any, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple
     """The news trigram model's log-probabilities and history rows from the compiled core,
     or None for the pure-Python path (``NewsLanguageModel.logprob``).
 
-    The directories of where each leading id's keys begin are built on first
-    use (two searches over 65,537 ids) and kept with the model. The compiled
-    loop indexes its tables by id unchecked, so arrays that are not all ids of
+    The compiled loop indexes its tables by id unchecked, so arrays that are not all ids of
     this vocabulary (of one length, integers in ``[0, len(vocab))``) go the
     numpy way, which answers them as it always did (an ``IndexError``, or
     numpy's negative indexing) instead of reading outside the tables.
     """
     if not _use_compiled or not _are_ids((u, v, w), min(len(model.uni_lp), 1 << 16)):
         return None
+    as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (u, v, w)]
+    return _tables.lm_logprob(*_lm_tables(model)[:10], *as_ids)
+
+
+def _lm_tables(model: Any) -> tuple[np.ndarray, ...]:
+    """The trigram model's arrays as the compiled loops read them, built on first use.
+
+    The directories of where each leading id's keys begin take two searches
+    over 65,537 ids; they are kept with the model.
+    """
     tables = model.__dict__.get("_compiled_tables_cache")
     if tables is None:
         leading = np.arange((1 << 16) + 1, dtype=np.uint64)
@@ -127,10 +135,28 @@ def lm_logprob(model: Any, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple
             np.ascontiguousarray(model.uni_bow, dtype=np.float32),
             np.ascontiguousarray(model.uni_lp, dtype=np.float32),
             np.ascontiguousarray(model.ctx_bow, dtype=np.float32),
+            # the rank thresholds, in float64 as numpy compares them
+            np.ascontiguousarray(model.ctx_top, dtype=np.float64),
+            np.ascontiguousarray(model.hist_top, dtype=np.float64),
         )
         model.__dict__["_compiled_tables_cache"] = tables
-    as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (u, v, w)]
-    return _tables.lm_logprob(*tables, *as_ids)
+    return tables
+
+
+def lm_score(model: Any, ids: np.ndarray, sentence: np.ndarray, tie: float) -> tuple | None:
+    """``NewsLanguageModel.score``'s log-probabilities and top-1 / top-k flags from the
+    compiled core, or None for the pure-Python path.
+
+    As in :func:`lm_logprob`, ids outside this vocabulary go the numpy way.
+    """
+    if not _use_compiled or len(sentence) != len(ids) or sentence.dtype.kind not in "iu":
+        return None
+    if len(model.uni_lp) <= 2 or not _are_ids((ids,), min(len(model.uni_lp), 1 << 16)):
+        return None  # (a history may be <s>, id 2)
+    tables = _lm_tables(model)
+    as_ids = np.ascontiguousarray(ids, dtype=np.int64)
+    sentence = np.ascontiguousarray(sentence, dtype=np.int64)
+    return _tables.lm_score(tables[:10], tables[10], tables[11], as_ids, sentence, tie)
 
 
 def _are_ids(arrays: tuple[np.ndarray, ...], limit: int) -> bool:

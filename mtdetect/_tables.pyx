@@ -12,11 +12,12 @@ score is that of the numpy path to the last bit (``mtdetect/_accel.py``,
 
 import numpy as np
 
-from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from cpython.unicode cimport Py_UNICODE_ISSPACE
 from libc.stdlib cimport calloc, free, malloc
 
 cdef uint64_t _MIX = 0x9E3779B97F4A7C15ULL
+cdef uint64_t _UNK = 0, _BOUNDARY = 2  # mtdetect.fluency_lm's special ids
 
 
 # -- character n-grams (mtdetect.char_model) ------------------------------------------
@@ -300,3 +301,95 @@ def pair_positions(const uint32_t[::1] keys, const int64_t[::1] first, const uin
                     hi = mid
             view[i] = lo if lo < n and keys[lo] == key else n
     return out
+
+
+cdef inline int64_t _trigram(
+    const uint64_t[::1] tri_keys, const int64_t[::1] tri_first, const int32_t[::1] tri_ctx,
+    uint64_t u, uint64_t v, uint64_t w, Py_ssize_t* found
+) noexcept nogil:
+    """The history row of ``u v`` (-1: none); ``found[0]`` the trigram's index, or -1."""
+    cdef uint64_t history = (u << 16) | v, want = (history << 16) | w
+    cdef Py_ssize_t last = tri_keys.shape[0] - 1
+    cdef Py_ssize_t pos = _lower_bound(tri_keys, tri_first[u], tri_first[u + 1], want)
+    cdef Py_ssize_t at = pos if pos < last else last, before = pos - 1 if pos > 0 else 0
+    found[0] = at if tri_keys[at] == want else -1
+    if (tri_keys[at] >> 16) == history:
+        return tri_ctx[at]
+    if pos > 0 and (tri_keys[before] >> 16) == history:
+        return tri_ctx[before]
+    return -1
+
+
+def lm_score(
+    tables,
+    const double[:, ::1] ctx_top,
+    const double[:, ::1] hist_top,
+    const int64_t[::1] ids,
+    const int64_t[::1] sentence,
+    double tie,
+):
+    """``NewsLanguageModel.score``'s log2 probabilities and top-1 / top-k flags of the
+    token ids ``ids`` (sentence index each), histories cut at sentence starts.
+
+    ``tables`` are ``lm_logprob``'s tables; the caller checks that every id is in
+    the vocabulary and that ``sentence`` is as long as ``ids``. The same float32
+    sums as ``lm_logprob``; the flags compare in float64, as numpy does.
+    """
+    cdef const uint64_t[::1] tri_keys = tables[0]
+    cdef const int64_t[::1] tri_first = tables[1]
+    cdef const int32_t[::1] tri_ctx = tables[2]
+    cdef const float[::1] tri_lp = tables[3]
+    cdef const uint64_t[::1] bi_keys = tables[4]
+    cdef const int64_t[::1] bi_first = tables[5]
+    cdef const float[::1] bi_lp = tables[6]
+    cdef const float[::1] uni_bow = tables[7]
+    cdef const float[::1] uni_lp = tables[8]
+    cdef const float[::1] ctx_bow = tables[9]
+    cdef Py_ssize_t n = ids.shape[0], i, at, n_bi = bi_keys.shape[0], bpos
+    cdef uint64_t u, v, w, bwant
+    cdef int64_t ctx
+    cdef float lp, lp2, bow
+    cdef double first, kth
+    lp_out = np.empty(n, dtype=np.float32)
+    top1_out = np.empty(n, dtype=np.bool_)
+    top10_out = np.empty(n, dtype=np.bool_)
+    cdef float[::1] lp_view = lp_out
+    cdef uint8_t[::1] top1_view = top1_out.view(np.uint8)
+    cdef uint8_t[::1] top10_view = top10_out.view(np.uint8)
+    with nogil:
+        for i in range(n):
+            w = <uint64_t>ids[i]
+            v = _BOUNDARY
+            u = _BOUNDARY
+            if i > 0 and sentence[i - 1] == sentence[i]:
+                v = <uint64_t>ids[i - 1]
+                if i > 1 and sentence[i - 2] == sentence[i - 1]:
+                    u = <uint64_t>ids[i - 2]
+            ctx = _trigram(tri_keys, tri_first, tri_ctx, u, v, w, &at)
+            if at >= 0:
+                lp = tri_lp[at]
+            else:
+                bwant = (v << 16) | w
+                bpos = -1
+                if n_bi > 0:
+                    bpos = _lower_bound(bi_keys, bi_first[v], bi_first[v + 1], bwant)
+                    if bpos > n_bi - 1:
+                        bpos = n_bi - 1
+                    if bi_keys[bpos] != bwant:
+                        bpos = -1
+                if bpos >= 0:
+                    lp2 = bi_lp[bpos]
+                else:
+                    lp2 = uni_bow[v] + uni_lp[w]
+                bow = ctx_bow[ctx] if ctx >= 0 else <float>0.0
+                lp = bow + lp2
+                if not lp < 0:  # as lm_logprob: 0.0, never -0.0
+                    lp = 0.0
+            lp_view[i] = lp
+            if ctx >= 0:
+                first, kth = ctx_top[ctx, 0], ctx_top[ctx, 1]
+            else:
+                first, kth = hist_top[v, 0], hist_top[v, 1]
+            top1_view[i] = w != _UNK and <double>lp >= first - tie
+            top10_view[i] = w != _UNK and <double>lp >= kth - tie
+    return lp_out, top1_out, top10_out

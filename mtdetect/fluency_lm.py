@@ -28,10 +28,10 @@ about three bytes per n-gram.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -48,11 +48,6 @@ TOP_K = 10  # "within the model's top 10" (GLTR's middle bucket)
 # a token's log-probability and a context's k-th best are quantised apart: a
 # tie may come out this far below the k-th best (half a step, plus float16)
 _TIE = 0.06
-
-
-# Number tokens of mtdetect.text.TOKEN_RE: a digit never continues a word
-# token, so scanning for this pattern alone finds exactly the same spans.
-_NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*%?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +68,33 @@ class LmTokens:
 
 
 def lm_tokens(doc: Document) -> LmTokens:
-    """The token stream of ``doc``: the same at build time and at run time."""
-    starts = np.array([t[1] for t in doc.words], dtype=np.int64)
-    source = np.arange(len(starts))
-    numbers = [m.start() for m in _NUMBER_RE.finditer(doc.norm)]
-    if numbers:
-        starts = np.concatenate([starts, np.array(numbers, dtype=np.int64)])
-        source = np.concatenate([source, np.full(len(numbers), -1)])
-        order = np.argsort(starts, kind="stable")
-        starts, source = starts[order], source[order]
-    sentence_starts = np.array([s.start for s in doc.sentences], dtype=np.int64)
-    sentence = np.searchsorted(sentence_starts, starts, side="right") - 1
-    return LmTokens(source, starts, sentence)
+    """The token stream of ``doc``: the same at build time and at run time.
+
+    Words (a letter first) and numbers (the tokens of ``TOKEN_RE``'s number
+    branch, the only ones that open with a decimal digit), in text order; a
+    token's sentence is the one whose tokens hold it (sentences partition them).
+    Each distinct token is classed once per process (a type-table column).
+    """
+    tokens = token_rows(doc)
+    kind = tokens.values(tokens.table, "lm_kind", _row_lm_kind)
+    keep = np.flatnonzero(kind)
+    is_word = kind[keep] == _WORD
+    source = np.where(is_word, np.cumsum(is_word) - 1, -1)
+    all_starts = np.fromiter(map(itemgetter(1), doc.tokens), np.int64, len(doc.tokens))
+    sentences = doc.sentences
+    lengths = np.fromiter((len(s.tokens) for s in sentences), np.int64, len(sentences))
+    sentence = np.repeat(np.arange(len(sentences)), lengths)[keep]
+    return LmTokens(source, all_starts[keep], sentence)
+
+
+_WORD, _NUMBER = 1, 2
+
+
+def _row_lm_kind(types: TypeTable, start: int, stop: int) -> np.ndarray:
+    """Per row: a word (a letter first), a number (a decimal digit first: ``\\d``) or neither."""
+    texts = types.texts[start:stop]
+    kinds = (_WORD if t[:1].isalpha() else _NUMBER if t[:1].isdecimal() else 0 for t in texts)
+    return np.fromiter(kinds, dtype=np.int8, count=len(texts))
 
 
 def with_boundaries(ids: np.ndarray, sentence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -252,6 +262,9 @@ class NewsLanguageModel:
         toks = lm_tokens(doc)
         words = self.word_ids(doc)
         ids = np.where(toks.source >= 0, words[toks.source] if len(words) else 0, NUM)
+        fast = _accel.lm_score(self, ids, toks.sentence, _TIE)
+        if fast is not None:
+            return TokenScores(ids, *fast, toks)
         stream, positions = with_boundaries(ids, toks.sentence)
         u, v = histories(stream, positions)
         lp, top = self.logprob(u, v, ids)

@@ -104,59 +104,40 @@ def lm_logprob(model: Any, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple
     """The news trigram model's log-probabilities and history rows from the compiled core,
     or None for the pure-Python path (``NewsLanguageModel.logprob``).
 
-    The compiled loop indexes its tables by id unchecked, so arrays that are not all ids of
-    this vocabulary (of one length, integers in ``[0, len(vocab))``) go the
-    numpy way, which answers them as it always did (an ``IndexError``, or
-    numpy's negative indexing) instead of reading outside the tables.
+    The compiled loop indexes its tables by id unchecked, so arrays that are not all ids
+    of this vocabulary (of one length, integers in ``[0, len(vocab))``) go the numpy
+    way, which answers them as it always did (an ``IndexError``, or numpy's negative
+    indexing) instead of reading outside the tables.
     """
-    if not _use_compiled or not _are_ids((u, v, w), min(len(model.uni_lp), 1 << 16)):
+    if not _use_compiled:
+        return None
+    tables = _lm_tables(model)
+    if not _are_ids((u, v, w), tables.limit):
         return None
     as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (u, v, w)]
-    return _tables.lm_logprob(*_lm_tables(model)[:10], *as_ids)
-
-
-def _lm_tables(model: Any) -> tuple[np.ndarray, ...]:
-    """The trigram model's arrays as the compiled loops read them, built on first use.
-
-    The directories of where each leading id's keys begin take two searches
-    over 65,537 ids; they are kept with the model.
-    """
-    tables = model.__dict__.get("_compiled_tables_cache")
-    if tables is None:
-        leading = np.arange((1 << 16) + 1, dtype=np.uint64)
-        tables = (
-            np.ascontiguousarray(model.tri_keys, dtype=np.uint64),
-            np.searchsorted(model.tri_keys, leading << np.uint64(32)).astype(np.int64),
-            np.ascontiguousarray(model.tri_ctx, dtype=np.int32),
-            np.ascontiguousarray(model.tri_lp, dtype=np.float32),
-            np.ascontiguousarray(model.bi_keys, dtype=np.uint64),
-            np.searchsorted(model.bi_keys, leading << np.uint64(16)).astype(np.int64),
-            np.ascontiguousarray(model.bi_lp, dtype=np.float32),
-            np.ascontiguousarray(model.uni_bow, dtype=np.float32),
-            np.ascontiguousarray(model.uni_lp, dtype=np.float32),
-            np.ascontiguousarray(model.ctx_bow, dtype=np.float32),
-            # the rank thresholds, in float64 as numpy compares them
-            np.ascontiguousarray(model.ctx_top, dtype=np.float64),
-            np.ascontiguousarray(model.hist_top, dtype=np.float64),
-        )
-        model.__dict__["_compiled_tables_cache"] = tables
-    return tables
+    return tables.logprob(*as_ids)
 
 
 def lm_score(model: Any, ids: np.ndarray, sentence: np.ndarray, tie: float) -> tuple | None:
     """``NewsLanguageModel.score``'s log-probabilities and top-1 / top-k flags from the
-    compiled core, or None for the pure-Python path.
-
-    As in :func:`lm_logprob`, ids outside this vocabulary go the numpy way.
-    """
+    compiled core, or None for the pure-Python path; ids outside the vocabulary, as in
+    :func:`lm_logprob`, and sentence indices that are not one integer per id go the
+    numpy way."""
     if not _use_compiled or len(sentence) != len(ids) or sentence.dtype.kind not in "iu":
         return None
-    if len(model.uni_lp) <= 2 or not _are_ids((ids,), min(len(model.uni_lp), 1 << 16)):
-        return None  # (a history may be <s>, id 2)
     tables = _lm_tables(model)
+    if not _are_ids((ids,), tables.limit):
+        return None
     as_ids = np.ascontiguousarray(ids, dtype=np.int64)
-    sentence = np.ascontiguousarray(sentence, dtype=np.int64)
-    return _tables.lm_score(tables[:10], tables[10], tables[11], as_ids, sentence, tie)
+    return tables.score(as_ids, np.ascontiguousarray(sentence, dtype=np.int64), tie)
+
+
+def _lm_tables(model: Any) -> Any:
+    """The model's compiled tables (``_tables.LmTables``), built on first use and kept."""
+    tables = model.__dict__.get("_compiled_tables_cache")
+    if tables is None:
+        tables = model.__dict__["_compiled_tables_cache"] = _tables.LmTables(model)
+    return tables
 
 
 def _are_ids(arrays: tuple[np.ndarray, ...], limit: int) -> bool:
@@ -169,14 +150,12 @@ def _are_ids(arrays: tuple[np.ndarray, ...], limit: int) -> bool:
 def pair_positions(table: Any, want: np.ndarray) -> np.ndarray | None:
     """``NewsNgrams._positions`` from the compiled core (None: the numpy path answers).
 
-    The directory of where each leading id's bigram keys begin is built on first use.
+    The compiled table (``_tables.PairTable``: a directory of where each leading
+    id's keys begin, and a sample of the keys) is built on first use and kept.
     """
     if not _use_compiled:
         return None
-    first = table.__dict__.get("_pair_directory_cache")
-    if first is None:
-        leading = (np.arange(1 << 16, dtype=np.uint32) << np.uint32(16)).astype(np.uint32)
-        first = np.append(np.searchsorted(table.keys, leading), len(table.keys)).astype(np.int64)
-        table.__dict__["_pair_directory_cache"] = first
-    keys = np.ascontiguousarray(table.keys, dtype=np.uint32)
-    return _tables.pair_positions(keys, first, np.ascontiguousarray(want, dtype=np.uint32))
+    compiled = table.__dict__.get("_pair_table_cache")
+    if compiled is None:
+        compiled = table.__dict__["_pair_table_cache"] = _tables.PairTable(table.keys)
+    return compiled.positions(np.ascontiguousarray(want, dtype=np.uint32))

@@ -197,12 +197,22 @@ cdef class GramIndex:
         )
 
 
-# -- the news trigram model (mtdetect.fluency_lm) -------------------------------------
-# Sorted keys with a directory of where each leading id's keys begin, so a search
-# covers one id's keys (a few hundred on average) instead of a million.
+# -- sorted keys: the news trigram model (mtdetect.fluency_lm), the news bigram counts
+# (mtdetect.ngrams). A directory says where each leading id's keys begin, and every
+# _STRIDE-th key is copied into a sample small enough to stay in the cache: a search
+# narrows to one id's keys, then to _STRIDE keys through the sample, and reads the
+# big array in one or two cache lines, instead of missing the cache at every step.
+
+ctypedef fused key_t:
+    uint32_t
+    uint64_t
+
+cdef enum:
+    _STRIDE = 16
+
 
 cdef inline Py_ssize_t _lower_bound(
-    const uint64_t[::1] keys, Py_ssize_t lo, Py_ssize_t hi, uint64_t want
+    const key_t* keys, Py_ssize_t lo, Py_ssize_t hi, key_t want
 ) noexcept nogil:
     cdef Py_ssize_t mid
     while lo < hi:
@@ -214,182 +224,248 @@ cdef inline Py_ssize_t _lower_bound(
     return lo
 
 
-def lm_logprob(
-    const uint64_t[::1] tri_keys,
-    const int64_t[::1] tri_first,
-    const int32_t[::1] tri_ctx,
-    const float[::1] tri_lp,
-    const uint64_t[::1] bi_keys,
-    const int64_t[::1] bi_first,
-    const float[::1] bi_lp,
-    const float[::1] uni_bow,
-    const float[::1] uni_lp,
-    const float[::1] ctx_bow,
-    const int64_t[::1] u,
-    const int64_t[::1] v,
-    const int64_t[::1] w,
-):
-    """log2 P(w | u v) (float32) and the history row of each token (-1: none), as
-    ``NewsLanguageModel.logprob`` computes them with ``np.searchsorted``.
-
-    ``tri_first[a]`` is where the trigram keys with leading id ``a`` begin
-    (``tri_keys`` ends with a sentinel above every key); ``bi_first`` likewise
-    for the bigram keys. Float32 sums, as numpy does them on float32 arrays.
-    """
-    cdef Py_ssize_t n = u.shape[0], i, pos, last = tri_keys.shape[0] - 1, at, before
-    cdef Py_ssize_t n_bi = bi_keys.shape[0], bpos
-    cdef uint64_t history, want, bwant
-    cdef int64_t ctx
-    cdef float lp, lp2, bow
-    lp_out = np.empty(n, dtype=np.float32)
-    ctx_out = np.empty(n, dtype=np.int64)
-    cdef float[::1] lp_view = lp_out
-    cdef int64_t[::1] ctx_view = ctx_out
-    with nogil:
-        for i in range(n):
-            history = (<uint64_t>u[i] << 16) | <uint64_t>v[i]
-            want = (history << 16) | <uint64_t>w[i]
-            pos = _lower_bound(tri_keys, tri_first[u[i]], tri_first[u[i] + 1], want)
-            at = pos if pos < last else last
-            before = pos - 1 if pos > 0 else 0
-            if (tri_keys[at] >> 16) == history:
-                ctx = tri_ctx[at]
-            elif pos > 0 and (tri_keys[before] >> 16) == history:
-                ctx = tri_ctx[before]
-            else:
-                ctx = -1
-            ctx_view[i] = ctx
-            if tri_keys[at] == want:
-                lp_view[i] = tri_lp[at]
-                continue
-            bwant = (<uint64_t>v[i] << 16) | <uint64_t>w[i]
-            bpos = -1
-            if n_bi > 0:
-                bpos = _lower_bound(bi_keys, bi_first[v[i]], bi_first[v[i] + 1], bwant)
-                if bpos > n_bi - 1:
-                    bpos = n_bi - 1
-                if bi_keys[bpos] != bwant:
-                    bpos = -1
-            if bpos >= 0:
-                lp2 = bi_lp[bpos]
-            else:
-                lp2 = uni_bow[v[i]] + uni_lp[w[i]]
-            bow = ctx_bow[ctx] if ctx >= 0 else <float>0.0
-            lp = bow + lp2
-            lp_view[i] = lp if lp < 0 else <float>0.0
-    return lp_out, ctx_out
-
-
-def pair_positions(const uint32_t[::1] keys, const int64_t[::1] first, const uint32_t[::1] want):
-    """Index of each wanted key in sorted unique ``keys`` (``NewsNgrams.keys``), or
-    ``len(keys)`` when absent; ``first[a]`` is where the keys with leading id ``a``
-    (``key >> 16``) begin."""
-    cdef Py_ssize_t n = keys.shape[0], m = want.shape[0], i, lo, hi, mid
-    cdef uint32_t key
-    out = np.empty(m, dtype=np.int64)
-    cdef int64_t[::1] view = out
-    with nogil:
-        for i in range(m):
-            key = want[i]
-            lo = first[key >> 16]
-            hi = first[(key >> 16) + 1]
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if keys[mid] < key:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            view[i] = lo if lo < n and keys[lo] == key else n
-    return out
-
-
-cdef inline int64_t _trigram(
-    const uint64_t[::1] tri_keys, const int64_t[::1] tri_first, const int32_t[::1] tri_ctx,
-    uint64_t u, uint64_t v, uint64_t w, Py_ssize_t* found
+cdef inline Py_ssize_t _search(
+    const key_t* keys, const key_t* sample, Py_ssize_t lo, Py_ssize_t hi, key_t want
 ) noexcept nogil:
-    """The history row of ``u v`` (-1: none); ``found[0]`` the trigram's index, or -1."""
-    cdef uint64_t history = (u << 16) | v, want = (history << 16) | w
-    cdef Py_ssize_t last = tri_keys.shape[0] - 1
-    cdef Py_ssize_t pos = _lower_bound(tri_keys, tri_first[u], tri_first[u + 1], want)
-    cdef Py_ssize_t at = pos if pos < last else last, before = pos - 1 if pos > 0 else 0
-    found[0] = at if tri_keys[at] == want else -1
-    if (tri_keys[at] >> 16) == history:
-        return tri_ctx[at]
-    if pos > 0 and (tri_keys[before] >> 16) == history:
-        return tri_ctx[before]
-    return -1
+    """``_lower_bound(keys, lo, hi, want)``, where ``sample`` is ``keys[::_STRIDE]``."""
+    cdef Py_ssize_t first_block, end_block, b
+    if hi <= lo:
+        return lo
+    first_block = lo // _STRIDE
+    end_block = (hi - 1) // _STRIDE + 1
+    b = _lower_bound(sample, first_block, end_block, want)
+    # keys[b * _STRIDE] >= want (when b < end_block), keys[(b - 1) * _STRIDE] < want
+    # (when b > first_block): the answer lies between
+    if b > first_block and (b - 1) * _STRIDE + 1 > lo:
+        lo = (b - 1) * _STRIDE + 1
+    if b < end_block and b * _STRIDE < hi:
+        hi = b * _STRIDE
+    if hi < lo:  # b == first_block: keys[lo] >= want already
+        hi = lo
+    return _lower_bound(keys, lo, hi, want)
 
 
-def lm_score(
-    tables,
-    const double[:, ::1] ctx_top,
-    const double[:, ::1] hist_top,
-    const int64_t[::1] ids,
-    const int64_t[::1] sentence,
-    double tie,
-):
-    """``NewsLanguageModel.score``'s log2 probabilities and top-1 / top-k flags of the
-    token ids ``ids`` (sentence index each), histories cut at sentence starts.
+def _directory(keys: np.ndarray, shift: int) -> np.ndarray:
+    """Where the keys with each leading id ``key >> shift`` begin, for ids 0..65536."""
+    leading = np.arange((1 << 16) + 1, dtype=np.uint64) << np.uint64(shift)
+    return np.searchsorted(keys.astype(np.uint64), leading).astype(np.int64)
 
-    ``tables`` are ``lm_logprob``'s tables; the caller checks that every id is in
-    the vocabulary and that ``sentence`` is as long as ``ids``. The same float32
-    sums as ``lm_logprob``; the flags compare in float64, as numpy does.
+
+cdef class LmTables:
+    """The news trigram model's arrays as the compiled loops read them.
+
+    Built once per model (``mtdetect/_accel.py``); checks that the model's own
+    arrays agree, so that a search or a history row never reads outside them. Ids
+    given to its methods must be below :attr:`limit` (the caller checks). Raw
+    pointers into arrays it keeps: a memoryview passed per look-up costs more
+    than the look-up.
     """
-    cdef const uint64_t[::1] tri_keys = tables[0]
-    cdef const int64_t[::1] tri_first = tables[1]
-    cdef const int32_t[::1] tri_ctx = tables[2]
-    cdef const float[::1] tri_lp = tables[3]
-    cdef const uint64_t[::1] bi_keys = tables[4]
-    cdef const int64_t[::1] bi_first = tables[5]
-    cdef const float[::1] bi_lp = tables[6]
-    cdef const float[::1] uni_bow = tables[7]
-    cdef const float[::1] uni_lp = tables[8]
-    cdef const float[::1] ctx_bow = tables[9]
-    cdef Py_ssize_t n = ids.shape[0], i, at, n_bi = bi_keys.shape[0], bpos
-    cdef uint64_t u, v, w, bwant
-    cdef int64_t ctx
-    cdef float lp, lp2, bow
-    cdef double first, kth
-    lp_out = np.empty(n, dtype=np.float32)
-    top1_out = np.empty(n, dtype=np.bool_)
-    top10_out = np.empty(n, dtype=np.bool_)
-    cdef float[::1] lp_view = lp_out
-    cdef uint8_t[::1] top1_view = top1_out.view(np.uint8)
-    cdef uint8_t[::1] top10_view = top10_out.view(np.uint8)
-    with nogil:
-        for i in range(n):
-            w = <uint64_t>ids[i]
-            v = _BOUNDARY
-            u = _BOUNDARY
-            if i > 0 and sentence[i - 1] == sentence[i]:
-                v = <uint64_t>ids[i - 1]
-                if i > 1 and sentence[i - 2] == sentence[i - 1]:
-                    u = <uint64_t>ids[i - 2]
-            ctx = _trigram(tri_keys, tri_first, tri_ctx, u, v, w, &at)
-            if at >= 0:
-                lp = tri_lp[at]
-            else:
-                bwant = (v << 16) | w
-                bpos = -1
-                if n_bi > 0:
-                    bpos = _lower_bound(bi_keys, bi_first[v], bi_first[v + 1], bwant)
-                    if bpos > n_bi - 1:
-                        bpos = n_bi - 1
-                    if bi_keys[bpos] != bwant:
-                        bpos = -1
-                if bpos >= 0:
-                    lp2 = bi_lp[bpos]
+
+    cdef object _keep
+    cdef const uint64_t* tri_keys
+    cdef const uint64_t* tri_sample
+    cdef const uint64_t* bi_keys
+    cdef const uint64_t* bi_sample
+    cdef const int64_t* tri_first
+    cdef const int64_t* bi_first
+    cdef const int32_t* tri_ctx
+    cdef const float* tri_lp
+    cdef const float* bi_lp
+    cdef const float* uni_bow
+    cdef const float* uni_lp
+    cdef const float* ctx_bow
+    cdef const double* ctx_top
+    cdef const double* hist_top
+    cdef Py_ssize_t n_tri, n_bi
+    cdef readonly Py_ssize_t limit
+
+    def __init__(self, model):
+        tri_keys = np.ascontiguousarray(model.tri_keys, dtype=np.uint64)
+        bi_keys = np.ascontiguousarray(model.bi_keys, dtype=np.uint64)
+        arrays = (
+            tri_keys,
+            np.ascontiguousarray(tri_keys[::_STRIDE]),
+            bi_keys,
+            np.ascontiguousarray(bi_keys[::_STRIDE]),
+            _directory(tri_keys, 32),
+            _directory(bi_keys, 16),
+            np.ascontiguousarray(model.tri_ctx, dtype=np.int32),
+            np.ascontiguousarray(model.tri_lp, dtype=np.float32),
+            np.ascontiguousarray(model.bi_lp, dtype=np.float32),
+            np.ascontiguousarray(model.uni_bow, dtype=np.float32),
+            np.ascontiguousarray(model.uni_lp, dtype=np.float32),
+            np.ascontiguousarray(model.ctx_bow, dtype=np.float32),
+            # the rank thresholds in float64, as numpy compares them
+            np.ascontiguousarray(model.ctx_top, dtype=np.float64).reshape(-1, 2),
+            np.ascontiguousarray(model.hist_top, dtype=np.float64).reshape(-1, 2),
+        )
+        tri_ctx, tri_lp, bi_lp, uni_bow, uni_lp, ctx_bow, ctx_top, hist_top = arrays[6:]
+        if not (
+            len(tri_keys) >= 1
+            and len(tri_ctx) == len(tri_lp) == len(tri_keys)
+            and len(bi_lp) == len(bi_keys)
+            and tri_ctx.min() >= 0
+            and tri_ctx.max() < min(len(ctx_bow), len(ctx_top))
+        ):
+            raise ValueError("the trigram model's arrays do not agree")
+        self._keep = arrays
+        self.tri_keys = _at_u64(arrays[0])
+        self.tri_sample = _at_u64(arrays[1])
+        self.bi_keys = _at_u64(arrays[2])
+        self.bi_sample = _at_u64(arrays[3])
+        self.tri_first = _at_i64(arrays[4])
+        self.bi_first = _at_i64(arrays[5])
+        self.tri_ctx = _at_i32(tri_ctx)
+        self.tri_lp, self.bi_lp = _at_f32(tri_lp), _at_f32(bi_lp)
+        self.uni_bow, self.uni_lp, self.ctx_bow = _at_f32(uni_bow), _at_f32(uni_lp), _at_f32(ctx_bow)
+        self.ctx_top, self.hist_top = _at_f64(ctx_top), _at_f64(hist_top)
+        self.n_tri, self.n_bi = len(tri_keys), len(bi_keys)
+        self.limit = min(1 << 16, len(uni_bow), len(uni_lp), len(hist_top))
+        if self.limit <= _BOUNDARY:
+            self.limit = 0  # no id is safe: <s> is read as a history
+
+    cdef inline int64_t _history(
+        self, uint64_t u, uint64_t v, uint64_t w, Py_ssize_t* found
+    ) noexcept nogil:
+        """The history row of ``u v`` (-1: none); ``found[0]`` the trigram's index, or -1.
+
+        A history's trigrams are contiguous: the insertion point or the key
+        before it belongs to it, if it has any.
+        """
+        cdef uint64_t history = (u << 16) | v, want = (history << 16) | w
+        cdef Py_ssize_t last = self.n_tri - 1
+        cdef Py_ssize_t pos = _search(
+            self.tri_keys, self.tri_sample, self.tri_first[u], self.tri_first[u + 1], want
+        )
+        cdef Py_ssize_t at = pos if pos < last else last, before = pos - 1 if pos > 0 else 0
+        found[0] = at if self.tri_keys[at] == want else -1
+        if (self.tri_keys[at] >> 16) == history:
+            return self.tri_ctx[at]
+        if pos > 0 and (self.tri_keys[before] >> 16) == history:
+            return self.tri_ctx[before]
+        return -1
+
+    cdef inline float _backoff(self, uint64_t v, uint64_t w, int64_t ctx) noexcept nogil:
+        """log2 P(w | u v) for a trigram the model has not kept (float32 sums, as numpy)."""
+        cdef uint64_t want = (v << 16) | w
+        cdef Py_ssize_t n_bi = self.n_bi, pos = -1
+        cdef float lp2, lp
+        if n_bi > 0:
+            pos = _search(
+                self.bi_keys, self.bi_sample, self.bi_first[v], self.bi_first[v + 1], want
+            )
+            if pos > n_bi - 1:
+                pos = n_bi - 1
+            if self.bi_keys[pos] != want:
+                pos = -1
+        lp2 = self.bi_lp[pos] if pos >= 0 else self.uni_bow[v] + self.uni_lp[w]
+        lp = (self.ctx_bow[ctx] if ctx >= 0 else <float>0.0) + lp2
+        return lp if lp < 0 else <float>0.0  # as np.minimum(lp, 0.0): 0.0, never -0.0
+
+    def logprob(self, const int64_t[::1] u, const int64_t[::1] v, const int64_t[::1] w):
+        """log2 P(w | u v) (float32) and the history row of each token (-1: none), as
+        ``NewsLanguageModel.logprob`` computes them with ``np.searchsorted``."""
+        cdef Py_ssize_t n = u.shape[0], i, at
+        cdef int64_t ctx
+        lp_out = np.empty(n, dtype=np.float32)
+        ctx_out = np.empty(n, dtype=np.int64)
+        cdef float[::1] lp_view = lp_out
+        cdef int64_t[::1] ctx_view = ctx_out
+        with nogil:
+            for i in range(n):
+                ctx = self._history(u[i], v[i], w[i], &at)
+                ctx_view[i] = ctx
+                lp_view[i] = self.tri_lp[at] if at >= 0 else self._backoff(v[i], w[i], ctx)
+        return lp_out, ctx_out
+
+    def score(self, const int64_t[::1] ids, const int64_t[::1] sentence, double tie):
+        """``NewsLanguageModel.score``'s log2 probabilities and top-1 / top-k flags of the
+        token ids ``ids`` (``sentence``: each one's sentence), histories cut at sentence
+        starts as ``with_boundaries`` and ``histories`` cut them."""
+        cdef Py_ssize_t n = ids.shape[0], i, at
+        cdef uint64_t u, v, w
+        cdef int64_t ctx
+        cdef float lp
+        cdef double first, kth
+        if sentence.shape[0] != n:
+            raise ValueError("one sentence index per id")
+        lp_out = np.empty(n, dtype=np.float32)
+        top1_out = np.empty(n, dtype=np.bool_)
+        top10_out = np.empty(n, dtype=np.bool_)
+        cdef float[::1] lp_view = lp_out
+        cdef uint8_t[::1] top1_view = top1_out.view(np.uint8)
+        cdef uint8_t[::1] top10_view = top10_out.view(np.uint8)
+        with nogil:
+            for i in range(n):
+                w = <uint64_t>ids[i]
+                v = u = _BOUNDARY
+                if i > 0 and sentence[i - 1] == sentence[i]:
+                    v = <uint64_t>ids[i - 1]
+                    if i > 1 and sentence[i - 2] == sentence[i - 1]:
+                        u = <uint64_t>ids[i - 2]
+                ctx = self._history(u, v, w, &at)
+                lp = self.tri_lp[at] if at >= 0 else self._backoff(v, w, ctx)
+                lp_view[i] = lp
+                if ctx >= 0:
+                    first, kth = self.ctx_top[2 * ctx], self.ctx_top[2 * ctx + 1]
                 else:
-                    lp2 = uni_bow[v] + uni_lp[w]
-                bow = ctx_bow[ctx] if ctx >= 0 else <float>0.0
-                lp = bow + lp2
-                if not lp < 0:  # as lm_logprob: 0.0, never -0.0
-                    lp = 0.0
-            lp_view[i] = lp
-            if ctx >= 0:
-                first, kth = ctx_top[ctx, 0], ctx_top[ctx, 1]
-            else:
-                first, kth = hist_top[v, 0], hist_top[v, 1]
-            top1_view[i] = w != _UNK and <double>lp >= first - tie
-            top10_view[i] = w != _UNK and <double>lp >= kth - tie
-    return lp_out, top1_out, top10_out
+                    first, kth = self.hist_top[2 * v], self.hist_top[2 * v + 1]
+                top1_view[i] = w != _UNK and <double>lp >= first - tie
+                top10_view[i] = w != _UNK and <double>lp >= kth - tie
+        return lp_out, top1_out, top10_out
+
+
+cdef class PairTable:
+    """``NewsNgrams.keys`` (sorted unique ``(id1 << 16) | id2``) for :meth:`positions`."""
+
+    cdef object _keep
+    cdef const uint32_t* keys
+    cdef const uint32_t* sample
+    cdef const int64_t* first
+    cdef Py_ssize_t n
+
+    def __init__(self, keys):
+        keys = np.ascontiguousarray(keys, dtype=np.uint32)
+        self._keep = (keys, np.ascontiguousarray(keys[::_STRIDE]), _directory(keys, 16))
+        self.keys = _at_u32(self._keep[0])
+        self.sample = _at_u32(self._keep[1])
+        self.first = _at_i64(self._keep[2])
+        self.n = len(keys)
+
+    def positions(self, const uint32_t[::1] want):
+        """Index of each wanted key in the keys, or ``len(keys)`` when absent."""
+        cdef Py_ssize_t n = self.n, m = want.shape[0], i, lo
+        cdef uint32_t key
+        out = np.empty(m, dtype=np.int64)
+        cdef int64_t[::1] view = out
+        with nogil:
+            for i in range(m):
+                key = want[i]
+                lo = _search(self.keys, self.sample, self.first[key >> 16], self.first[(key >> 16) + 1], key)
+                view[i] = lo if lo < n and self.keys[lo] == key else n
+        return out
+
+
+# first elements of C-contiguous arrays (kept alive by their owner), empty ones too
+cdef const uint64_t* _at_u64(const uint64_t[::1] a):
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef const uint32_t* _at_u32(const uint32_t[::1] a):
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef const int64_t* _at_i64(const int64_t[::1] a):
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef const int32_t* _at_i32(const int32_t[::1] a):
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef const float* _at_f32(const float[::1] a):
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef const double* _at_f64(const double[:, ::1] a):
+    return &a[0, 0] if a.shape[0] else NULL

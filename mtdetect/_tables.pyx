@@ -211,38 +211,73 @@ cdef enum:
     _STRIDE = 16
 
 
-cdef inline Py_ssize_t _lower_bound(
-    const key_t* keys, Py_ssize_t lo, Py_ssize_t hi, key_t want
-) noexcept nogil:
-    cdef Py_ssize_t mid
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if keys[mid] < want:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+cdef enum:
+    _LANES = 16  # searches advanced side by side, so that their cache misses overlap
 
 
-cdef inline Py_ssize_t _search(
-    const key_t* keys, const key_t* sample, Py_ssize_t lo, Py_ssize_t hi, key_t want
+cdef inline void _steps(
+    const key_t* keys, const key_t* want, Py_ssize_t* base, Py_ssize_t* count, Py_ssize_t k
 ) noexcept nogil:
-    """``_lower_bound(keys, lo, hi, want)``, where ``sample`` is ``keys[::_STRIDE]``."""
-    cdef Py_ssize_t first_block, end_block, b
-    if hi <= lo:
-        return lo
-    first_block = lo // _STRIDE
-    end_block = (hi - 1) // _STRIDE + 1
-    b = _lower_bound(sample, first_block, end_block, want)
-    # keys[b * _STRIDE] >= want (when b < end_block), keys[(b - 1) * _STRIDE] < want
-    # (when b > first_block): the answer lies between
-    if b > first_block and (b - 1) * _STRIDE + 1 > lo:
-        lo = (b - 1) * _STRIDE + 1
-    if b < end_block and b * _STRIDE < hi:
-        hi = b * _STRIDE
-    if hi < lo:  # b == first_block: keys[lo] >= want already
-        hi = lo
-    return _lower_bound(keys, lo, hi, want)
+    """For each lane j < k: ``base[j]`` becomes the lower bound of ``want[j]`` in
+    ``keys[base[j] : base[j] + count[j]]`` (branch-free halving, all lanes in step)."""
+    cdef Py_ssize_t j, half
+    cdef bint busy = True
+    while busy:
+        busy = False
+        for j in range(k):
+            if count[j] > 1:
+                half = count[j] >> 1
+                base[j] += half * (keys[base[j] + half] < want[j])
+                count[j] -= half
+                busy = True
+    for j in range(k):
+        if count[j] == 1:
+            base[j] += keys[base[j]] < want[j]
+
+
+cdef void _search_all(
+    const key_t* keys,
+    const key_t* sample,
+    const int64_t* first,
+    int shift,
+    const key_t* want,
+    Py_ssize_t m,
+    Py_ssize_t* out,
+) noexcept nogil:
+    """``out[i]``: the lower bound of ``want[i]`` in sorted ``keys``, searched among the
+    keys of its leading id ``want[i] >> shift`` (``first``: where each id's keys begin),
+    first in ``sample`` (``keys[::_STRIDE]``), then in the ``_STRIDE`` keys it leaves."""
+    cdef Py_ssize_t base[_LANES]
+    cdef Py_ssize_t count[_LANES]
+    cdef Py_ssize_t lo[_LANES]
+    cdef Py_ssize_t hi[_LANES]
+    cdef Py_ssize_t g = 0, j, k, b, first_block, end_block
+    while g < m:
+        k = m - g if m - g < _LANES else _LANES
+        for j in range(k):
+            lo[j] = first[want[g + j] >> shift]
+            hi[j] = first[(want[g + j] >> shift) + 1]
+        for j in range(k):
+            base[j] = lo[j] // _STRIDE
+            count[j] = (hi[j] - 1) // _STRIDE + 1 - base[j] if hi[j] > lo[j] else 0
+        _steps(sample, want + g, base, count, k)
+        for j in range(k):
+            if hi[j] <= lo[j]:
+                base[j], count[j] = lo[j], 0
+                continue
+            # keys[b * _STRIDE] >= want (when b < end_block), keys[(b - 1) * _STRIDE]
+            # < want (when b > first_block): the answer lies between
+            b, first_block, end_block = base[j], lo[j] // _STRIDE, (hi[j] - 1) // _STRIDE + 1
+            if b > first_block and (b - 1) * _STRIDE + 1 > lo[j]:
+                lo[j] = (b - 1) * _STRIDE + 1
+            if b < end_block and b * _STRIDE < hi[j]:
+                hi[j] = b * _STRIDE
+            base[j] = lo[j]
+            count[j] = hi[j] - lo[j] if hi[j] > lo[j] else 0  # b == first_block: lo it is
+        _steps(keys, want + g, base, count, k)
+        for j in range(k):
+            out[g + j] = base[j]
+        g += k
 
 
 def _directory(keys: np.ndarray, shift: int) -> np.ndarray:
@@ -324,94 +359,122 @@ cdef class LmTables:
         if self.limit <= _BOUNDARY:
             self.limit = 0  # no id is safe: <s> is read as a history
 
-    cdef inline int64_t _history(
-        self, uint64_t u, uint64_t v, uint64_t w, Py_ssize_t* found
+    cdef void _fill(
+        self,
+        const int64_t* u,
+        const int64_t* v,
+        const int64_t* w,
+        Py_ssize_t n,
+        uint64_t* want,
+        Py_ssize_t* pos,
+        Py_ssize_t* miss,
+        float* lp,
+        int64_t* ctx,
     ) noexcept nogil:
-        """The history row of ``u v`` (-1: none); ``found[0]`` the trigram's index, or -1.
+        """log2 P(w | u v) and the history row of each token (-1: none) into ``lp`` and
+        ``ctx``; ``want``, ``pos``, ``miss``: scratch of ``n`` each.
 
-        A history's trigrams are contiguous: the insertion point or the key
-        before it belongs to it, if it has any.
+        One search in the trigram keys finds both the trigram and its history: a
+        history's trigrams are contiguous, so if it has any, the insertion point or
+        the key before it belongs to it. Bigrams are searched for the misses only.
         """
-        cdef uint64_t history = (u << 16) | v, want = (history << 16) | w
-        cdef Py_ssize_t last = self.n_tri - 1
-        cdef Py_ssize_t pos = _search(
-            self.tri_keys, self.tri_sample, self.tri_first[u], self.tri_first[u + 1], want
-        )
-        cdef Py_ssize_t at = pos if pos < last else last, before = pos - 1 if pos > 0 else 0
-        found[0] = at if self.tri_keys[at] == want else -1
-        if (self.tri_keys[at] >> 16) == history:
-            return self.tri_ctx[at]
-        if pos > 0 and (self.tri_keys[before] >> 16) == history:
-            return self.tri_ctx[before]
-        return -1
-
-    cdef inline float _backoff(self, uint64_t v, uint64_t w, int64_t ctx) noexcept nogil:
-        """log2 P(w | u v) for a trigram the model has not kept (float32 sums, as numpy)."""
-        cdef uint64_t want = (v << 16) | w
-        cdef Py_ssize_t n_bi = self.n_bi, pos = -1
-        cdef float lp2, lp
-        if n_bi > 0:
-            pos = _search(
-                self.bi_keys, self.bi_sample, self.bi_first[v], self.bi_first[v + 1], want
-            )
-            if pos > n_bi - 1:
-                pos = n_bi - 1
-            if self.bi_keys[pos] != want:
-                pos = -1
-        lp2 = self.bi_lp[pos] if pos >= 0 else self.uni_bow[v] + self.uni_lp[w]
-        lp = (self.ctx_bow[ctx] if ctx >= 0 else <float>0.0) + lp2
-        return lp if lp < 0 else <float>0.0  # as np.minimum(lp, 0.0): 0.0, never -0.0
+        cdef Py_ssize_t i, j, at, before, last = self.n_tri - 1, n_miss = 0
+        cdef uint64_t history
+        cdef float lp2, total
+        for i in range(n):
+            want[i] = (<uint64_t>u[i] << 32) | (<uint64_t>v[i] << 16) | <uint64_t>w[i]
+        _search_all(self.tri_keys, self.tri_sample, self.tri_first, 32, want, n, pos)
+        for i in range(n):
+            if i + _LANES < n:
+                __builtin_prefetch(&self.tri_ctx[min(pos[i + _LANES], last)])
+                __builtin_prefetch(&self.tri_lp[min(pos[i + _LANES], last)])
+            history = want[i] >> 16
+            at = pos[i] if pos[i] < last else last
+            before = pos[i] - 1 if pos[i] > 0 else 0
+            if (self.tri_keys[at] >> 16) == history:
+                ctx[i] = self.tri_ctx[at]
+            elif pos[i] > 0 and (self.tri_keys[before] >> 16) == history:
+                ctx[i] = self.tri_ctx[before]
+            else:
+                ctx[i] = -1
+            if self.tri_keys[at] == want[i]:
+                lp[i] = self.tri_lp[at]
+            else:
+                miss[n_miss] = i
+                n_miss += 1
+        if n_miss == 0:
+            return
+        for j in range(n_miss):
+            want[j] = (<uint64_t>v[miss[j]] << 16) | <uint64_t>w[miss[j]]
+            pos[j] = -1
+        if self.n_bi > 0:
+            _search_all(self.bi_keys, self.bi_sample, self.bi_first, 16, want, n_miss, pos)
+        for j in range(n_miss):
+            i = miss[j]
+            if self.n_bi > 0:
+                at = pos[j] if pos[j] < self.n_bi - 1 else self.n_bi - 1
+                pos[j] = at if self.bi_keys[at] == want[j] else -1
+            lp2 = self.bi_lp[pos[j]] if pos[j] >= 0 else self.uni_bow[v[i]] + self.uni_lp[w[i]]
+            total = (self.ctx_bow[ctx[i]] if ctx[i] >= 0 else <float>0.0) + lp2
+            lp[i] = total if total < 0 else <float>0.0  # as np.minimum(total, 0.0): never -0.0
 
     def logprob(self, const int64_t[::1] u, const int64_t[::1] v, const int64_t[::1] w):
         """log2 P(w | u v) (float32) and the history row of each token (-1: none), as
         ``NewsLanguageModel.logprob`` computes them with ``np.searchsorted``."""
-        cdef Py_ssize_t n = u.shape[0], i, at
-        cdef int64_t ctx
+        cdef Py_ssize_t n = u.shape[0]
+        if v.shape[0] != n or w.shape[0] != n:
+            raise ValueError("u, v and w differ in length")
         lp_out = np.empty(n, dtype=np.float32)
         ctx_out = np.empty(n, dtype=np.int64)
+        if n == 0:
+            return lp_out, ctx_out
         cdef float[::1] lp_view = lp_out
         cdef int64_t[::1] ctx_view = ctx_out
+        cdef uint64_t[::1] want = np.empty(n, dtype=np.uint64)
+        cdef Py_ssize_t[::1] pos = np.empty(n, dtype=np.intp)
+        cdef Py_ssize_t[::1] miss = np.empty(n, dtype=np.intp)
         with nogil:
-            for i in range(n):
-                ctx = self._history(u[i], v[i], w[i], &at)
-                ctx_view[i] = ctx
-                lp_view[i] = self.tri_lp[at] if at >= 0 else self._backoff(v[i], w[i], ctx)
+            self._fill(&u[0], &v[0], &w[0], n, &want[0], &pos[0], &miss[0], &lp_view[0], &ctx_view[0])
         return lp_out, ctx_out
 
     def score(self, const int64_t[::1] ids, const int64_t[::1] sentence, double tie):
         """``NewsLanguageModel.score``'s log2 probabilities and top-1 / top-k flags of the
         token ids ``ids`` (``sentence``: each one's sentence), histories cut at sentence
         starts as ``with_boundaries`` and ``histories`` cut them."""
-        cdef Py_ssize_t n = ids.shape[0], i, at
-        cdef uint64_t u, v, w
-        cdef int64_t ctx
-        cdef float lp
+        cdef Py_ssize_t n = ids.shape[0], i
+        cdef int64_t c
         cdef double first, kth
         if sentence.shape[0] != n:
             raise ValueError("one sentence index per id")
         lp_out = np.empty(n, dtype=np.float32)
         top1_out = np.empty(n, dtype=np.bool_)
         top10_out = np.empty(n, dtype=np.bool_)
-        cdef float[::1] lp_view = lp_out
-        cdef uint8_t[::1] top1_view = top1_out.view(np.uint8)
-        cdef uint8_t[::1] top10_view = top10_out.view(np.uint8)
+        if n == 0:
+            return lp_out, top1_out, top10_out
+        cdef float[::1] lp = lp_out
+        cdef uint8_t[::1] top1 = top1_out.view(np.uint8)
+        cdef uint8_t[::1] top10 = top10_out.view(np.uint8)
+        cdef int64_t[::1] u = np.full(n, _BOUNDARY, dtype=np.int64)
+        cdef int64_t[::1] v = np.full(n, _BOUNDARY, dtype=np.int64)
+        cdef int64_t[::1] ctx = np.empty(n, dtype=np.int64)
+        cdef uint64_t[::1] want = np.empty(n, dtype=np.uint64)
+        cdef Py_ssize_t[::1] pos = np.empty(n, dtype=np.intp)
+        cdef Py_ssize_t[::1] miss = np.empty(n, dtype=np.intp)
         with nogil:
-            for i in range(n):
-                w = <uint64_t>ids[i]
-                v = u = _BOUNDARY
-                if i > 0 and sentence[i - 1] == sentence[i]:
-                    v = <uint64_t>ids[i - 1]
+            for i in range(1, n):
+                if sentence[i - 1] == sentence[i]:
+                    v[i] = ids[i - 1]
                     if i > 1 and sentence[i - 2] == sentence[i - 1]:
-                        u = <uint64_t>ids[i - 2]
-                ctx = self._history(u, v, w, &at)
-                lp = self.tri_lp[at] if at >= 0 else self._backoff(v, w, ctx)
-                lp_view[i] = lp
-                if ctx >= 0:
-                    first, kth = self.ctx_top[2 * ctx], self.ctx_top[2 * ctx + 1]
+                        u[i] = ids[i - 2]
+            self._fill(&u[0], &v[0], &ids[0], n, &want[0], &pos[0], &miss[0], &lp[0], &ctx[0])
+            for i in range(n):
+                c = ctx[i]
+                if c >= 0:
+                    first, kth = self.ctx_top[2 * c], self.ctx_top[2 * c + 1]
                 else:
-                    first, kth = self.hist_top[2 * v], self.hist_top[2 * v + 1]
-                top1_view[i] = w != _UNK and <double>lp >= first - tie
-                top10_view[i] = w != _UNK and <double>lp >= kth - tie
+                    first, kth = self.hist_top[2 * v[i]], self.hist_top[2 * v[i] + 1]
+                top1[i] = ids[i] != _UNK and <double>lp[i] >= first - tie
+                top10[i] = ids[i] != _UNK and <double>lp[i] >= kth - tie
         return lp_out, top1_out, top10_out
 
 
@@ -434,16 +497,17 @@ cdef class PairTable:
 
     def positions(self, const uint32_t[::1] want):
         """Index of each wanted key in the keys, or ``len(keys)`` when absent."""
-        cdef Py_ssize_t n = self.n, m = want.shape[0], i, lo
-        cdef uint32_t key
-        out = np.empty(m, dtype=np.int64)
-        cdef int64_t[::1] view = out
+        cdef Py_ssize_t n = self.n, m = want.shape[0], i
+        out = np.empty(m, dtype=np.intp)
+        if m == 0:
+            return out.astype(np.int64)
+        cdef Py_ssize_t[::1] view = out
         with nogil:
+            _search_all(self.keys, self.sample, self.first, 16, &want[0], m, &view[0])
             for i in range(m):
-                key = want[i]
-                lo = _search(self.keys, self.sample, self.first[key >> 16], self.first[(key >> 16) + 1], key)
-                view[i] = lo if lo < n and self.keys[lo] == key else n
-        return out
+                if view[i] >= n or self.keys[view[i]] != want[i]:
+                    view[i] = n
+        return out.astype(np.int64, copy=False)
 
 
 # first elements of C-contiguous arrays (kept alive by their owner), empty ones too

@@ -148,14 +148,47 @@ def _are_ids(arrays: tuple[np.ndarray, ...], limit: int) -> bool:
 
 
 def pair_positions(table: Any, want: np.ndarray) -> np.ndarray | None:
-    """``NewsNgrams._positions`` from the compiled core (None: the numpy path answers).
-
-    The compiled table (``_tables.PairTable``: a directory of where each leading
-    id's keys begin, and a sample of the keys) is built on first use and kept.
-    """
+    """``NewsNgrams._positions`` from the compiled core (None: the numpy path answers)."""
     if not _use_compiled:
         return None
+    return _pair_table(table).positions(np.ascontiguousarray(want, dtype=np.uint32))
+
+
+def pair_counts(table: Any, left: np.ndarray, right: np.ndarray) -> np.ndarray | None:
+    """``NewsNgrams.bigram_counts`` from the compiled core, or None for the numpy path
+    (as for ids outside ``[0, 65536)``, which numpy's key arithmetic would wrap)."""
+    if not _use_compiled or not _are_ids((left, right), 1 << 16):
+        return None
+    as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (left, right)]
+    return _pair_table(table).counts(*as_ids)
+
+
+def pair_unsupported(
+    table: Any, first: np.ndarray, second: np.ndarray, k: int
+) -> np.ndarray | None:
+    """``NewsNgrams.unsupported`` from the compiled core, or None for the numpy path
+    (ids that are not the table's, and a k that is not in ``[1, columns]``, which numpy
+    answers its own way)."""
+    if not _use_compiled:
+        return None
+    compiled = _pair_table(table)
+    if not 1 <= k <= compiled.n_columns or not _are_ids((first, second), compiled.limit):
+        return None
+    as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (first, second)]
+    return compiled.unsupported(*as_ids, int(k))
+
+
+def _pair_table(table: Any) -> Any:
+    """The compiled table (``_tables.PairTable``: a directory of where each leading id's
+    keys begin, a sample of the keys, the count buckets), built on first use and kept."""
     compiled = table.__dict__.get("_pair_table_cache")
     if compiled is None:
-        compiled = table.__dict__["_pair_table_cache"] = _tables.PairTable(table.keys)
-    return compiled.positions(np.ascontiguousarray(want, dtype=np.uint32))
+        compiled = _tables.PairTable(
+            table.keys,
+            table._bucket,
+            table.bucket_count,
+            table._neighbour_row,
+            table._neighbours,
+        )
+        table.__dict__["_pair_table_cache"] = compiled
+    return compiled

@@ -300,15 +300,7 @@ class PhraseSignal(Signal):
         """
         if len(unseen) == 0:
             return unseen
-        k = ANALOGY_NEIGHBOURS
-        first, second = ids[unseen], ids[unseen + 1]
-        # one lookup for both sides: (similar-to-first, second) then (first, similar-to-second)
-        counts = ng.bigram_counts(
-            np.concatenate([ng.neighbours(first, k).ravel(), np.repeat(first, k)]),
-            np.concatenate([np.repeat(second, k), ng.neighbours(second, k).ravel()]),
-        )
-        support = (counts > 0).reshape(2, -1, k).sum(axis=(0, 2))
-        return unseen[support == 0]
+        return unseen[ng.unsupported(ids[unseen], ids[unseen + 1], ANALOGY_NEIGHBOURS)]
 
     @staticmethod
     def _calques(res: _Resources, ids: np.ndarray) -> list[tuple[int, int, float]]:

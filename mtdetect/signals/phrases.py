@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mtdetect._row_cache import RowCache
 from mtdetect._type_table import TypeTable, token_rows
 from mtdetect.evidence import Evidence
 from mtdetect.exceptions import ModelError
@@ -82,6 +83,8 @@ class _Resources:
     compounds: np.ndarray  # sorted keys (A << 16) | B of compounds "A B" never written "B of A"
     compound_counts: np.ndarray  # how often native news writes each of them
     fingerprint: str
+    token_ids: RowCache  # per type-table row: ng.ids of the token
+    capitalised: RowCache  # per type-table row: the token opens with a capital
 
 
 _LOCK = threading.Lock()
@@ -151,6 +154,8 @@ def _resources() -> _Resources:
                     fingerprint=(
                         f"{ng.fingerprint()}:{file_sha256(data_path(CALQUES))[:16]}:{compounds_sha}"
                     ),
+                    token_ids=RowCache(lambda types, a, b: ng.ids(types.texts[a:b]), np.int64),
+                    capitalised=RowCache(_capitalised, np.bool_),
                 )
     return _RESOURCES
 
@@ -186,14 +191,13 @@ class PhraseSignal(Signal):
         if len(tokens) < 2:
             return [_PRIOR_ODD, _PRIOR_PMI, 0.0, 0.0, 0.0], []
         rows = token_rows(doc)
-        # ng.ids(texts), each distinct token lower-cased and looked up once per process
-        ids = rows.values(ng, "news_ngram_ids", lambda types, a, b: ng.ids(types.texts[a:b]))
+        ids = res.token_ids.values(rows)  # ng.ids(texts), each distinct token once per process
         pair_counts = ng.bigram_counts(ids[:-1], ids[1:])
         word_counts = ng.word_counts(ids)
         logprob = float(np.mean(ng.bigram_logprob(ids, pair_counts)))
 
         # content pairs: adjacent lowercase content words, both common in news
-        common = res.common[ids] & ~rows.values(ng, "phrases_capital", _capitalised)
+        common = res.common[ids] & ~res.capitalised.values(rows)
         pairs = common[:-1] & common[1:]
         n_pairs = int(pairs.sum())
         pmi = np.log(

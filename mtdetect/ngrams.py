@@ -139,17 +139,21 @@ class NewsNgrams:
         )
         return (counts > 0).reshape(2, -1, k).sum(axis=(0, 2)) == 0
 
-    def bigram_logprob(self, ids: np.ndarray, pair: np.ndarray | None = None) -> np.ndarray:
+    def bigram_logprob(
+        self, ids: np.ndarray, pair: np.ndarray | None = None, counts: np.ndarray | None = None
+    ) -> np.ndarray:
         """Stupid-backoff log P(w_i | w_{i-1}) for i >= 1 (natural log).
 
-        ``pair`` may pass ``bigram_counts(ids[:-1], ids[1:])`` when already computed.
+        ``pair`` may pass ``bigram_counts(ids[:-1], ids[1:])`` and ``counts``
+        ``word_counts(ids)`` when already computed.
         """
         if len(ids) < 2:
             return np.zeros(0)
         left, right = ids[:-1], ids[1:]
         if pair is None:
             pair = self.bigram_counts(left, right)
-        cond = np.log(np.maximum(pair, 1e-9) / np.maximum(self.unigram[left], 1.0))
+        left_counts = self.unigram[left] if counts is None else counts[:-1]
+        cond = np.log(np.maximum(pair, 1e-9) / np.maximum(left_counts, 1.0))
         backoff = np.log(_BACKOFF) + self._log_unigram_p[right]
         return np.where(pair > 0, np.minimum(cond, 0.0), backoff)
 

@@ -194,7 +194,7 @@ class PhraseSignal(Signal):
         ids = res.token_ids.values(rows)  # ng.ids(texts), each distinct token once per process
         pair_counts = ng.bigram_counts(ids[:-1], ids[1:])
         word_counts = ng.word_counts(ids)
-        logprob = float(np.mean(ng.bigram_logprob(ids, pair_counts)))
+        logprob = float(np.mean(ng.bigram_logprob(ids, pair_counts, word_counts)))
 
         # content pairs: adjacent lowercase content words, both common in news
         common = res.common[ids] & ~res.capitalised.values(rows)

@@ -212,7 +212,7 @@ cdef enum:
 
 
 cdef enum:
-    _LANES = 16  # searches advanced side by side, so that their cache misses overlap
+    _LANES = 32  # searches advanced side by side, so that their cache misses overlap
 
 
 cdef inline void _steps(

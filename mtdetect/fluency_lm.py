@@ -37,7 +37,6 @@ from pathlib import Path
 import numpy as np
 
 from mtdetect import _accel
-from mtdetect._row_cache import RowCache
 from mtdetect._type_table import TypeTable, token_rows
 from mtdetect.resources import data_path, file_sha256, shared
 from mtdetect.text import Document, Token
@@ -208,7 +207,6 @@ class NewsLanguageModel:
         self.tri_ctx = np.append(self.tri_ctx, np.int32(0))
         self.tri_lp = np.append(_lp(arrays["tri_lp"], step), np.float32(0.0))
         self.path = path
-        self._token_ids = RowCache(self._row_token_ids, np.int64)
 
     @classmethod
     def load(cls, path: Path) -> NewsLanguageModel:
@@ -283,7 +281,7 @@ class NewsLanguageModel:
 
     def score(self, doc: Document) -> TokenScores:
         """Score every word and number of ``doc`` against its two-word history."""
-        coded = self._token_ids.values(token_rows(doc))  # once per distinct token and process
+        coded = token_rows(doc).values(self, "news_lm_token_ids", self._row_token_ids)
         index = np.flatnonzero(coded >= 0)
         ids = coded[index]
         toks = _stream(doc, index, ids != NUM)  # (no word's id is <num>)

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mtdetect._row_cache import RowCache
 from mtdetect._type_table import TypeTable, token_rows
 from mtdetect.evidence import Evidence
 from mtdetect.exceptions import ModelError
@@ -86,8 +85,6 @@ class _Resources:
     # per vocabulary id: common | testable_left << 1 | testable_right << 2, so that a
     # document reads the table once (one cache miss per token, not three)
     pair_flags: np.ndarray
-    token_ids: RowCache  # per type-table row: ng.ids of the token
-    capitalised: RowCache  # per type-table row: the token opens with a capital
 
 
 _LOCK = threading.Lock()
@@ -164,8 +161,6 @@ def _resources() -> _Resources:
                         | (testable_left.astype(np.uint8) << 1)
                         | (testable_right.astype(np.uint8) << 2)
                     ),
-                    token_ids=RowCache(lambda types, a, b: ng.ids(types.texts[a:b]), np.int64),
-                    capitalised=RowCache(_capitalised, np.bool_),
                 )
     return _RESOURCES
 
@@ -201,14 +196,15 @@ class PhraseSignal(Signal):
         if len(tokens) < 2:
             return [_PRIOR_ODD, _PRIOR_PMI, 0.0, 0.0, 0.0], []
         rows = token_rows(doc)
-        ids = res.token_ids.values(rows)  # ng.ids(texts), each distinct token once per process
+        # ng.ids(texts), each distinct token lower-cased and looked up once per process
+        ids = rows.values(ng, "news_ngram_ids", lambda types, a, b: ng.ids(types.texts[a:b]))
         pair_counts = ng.bigram_counts(ids[:-1], ids[1:])
         word_counts = ng.word_counts(ids)
         logprob = float(np.mean(ng.bigram_logprob(ids, pair_counts, word_counts)))
 
         # content pairs: adjacent lowercase content words, both common in news
         flags = res.pair_flags[ids]
-        common = (flags & 1).astype(bool) & ~res.capitalised.values(rows)
+        common = (flags & 1).astype(bool) & ~rows.values(ng, "phrases_capital", _capitalised)
         pairs = common[:-1] & common[1:]
         n_pairs = int(pairs.sum())
         pmi = np.log(

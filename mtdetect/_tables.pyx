@@ -281,9 +281,17 @@ cdef void _search_all(
 
 
 def _directory(keys: np.ndarray, shift: int) -> np.ndarray:
-    """Where the keys with each leading id ``key >> shift`` begin, for ids 0..65536."""
-    leading = np.arange((1 << 16) + 1, dtype=np.uint64) << np.uint64(shift)
-    return np.searchsorted(keys.astype(np.uint64), leading).astype(np.int64)
+    """Where the keys with each leading id ``key >> shift`` begin, for ids 0..65536.
+
+    Searched in the keys' own dtype (no copy of megabytes); where that dtype
+    cannot hold id 65536's first key (32-bit keys), it starts past every key.
+    """
+    ids = (1 << 16) + 1 if 8 * keys.dtype.itemsize >= shift + 17 else 1 << 16
+    leading = np.arange(ids, dtype=np.uint64) << np.uint64(shift)
+    first = np.searchsorted(keys, leading.astype(keys.dtype))
+    if ids == 1 << 16:
+        first = np.append(first, len(keys))
+    return first.astype(np.int64)
 
 
 cdef class LmTables:

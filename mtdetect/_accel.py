@@ -151,33 +151,40 @@ def lm_logprob(model: Any, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple
     """The news trigram model's log-probabilities and history rows from the compiled core,
     or None for the pure-Python path (``NewsLanguageModel.logprob``).
 
-    The directories of where each leading id's keys begin are built on first
-    use (two searches over 65,537 ids) and kept with the model. The compiled
-    loop indexes its tables by id unchecked, so arrays that are not all ids of
-    this vocabulary (of one length, integers in ``[0, len(vocab))``) go the
-    numpy way, which answers them as it always did (an ``IndexError``, or
-    numpy's negative indexing) instead of reading outside the tables.
+    The compiled loop indexes its tables by id unchecked, so arrays that are not all ids
+    of this vocabulary (of one length, integers in ``[0, len(vocab))``) go the numpy
+    way, which answers them as it always did (an ``IndexError``, or numpy's negative
+    indexing) instead of reading outside the tables.
     """
-    if not _use_compiled or not _are_ids((u, v, w), min(len(model.uni_lp), 1 << 16)):
+    if not _use_compiled:
         return None
+    tables = _lm_tables(model)
+    if not _are_ids((u, v, w), tables.limit):
+        return None
+    as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (u, v, w)]
+    return tables.logprob(*as_ids)
+
+
+def lm_score(model: Any, ids: np.ndarray, sentence: np.ndarray, tie: float) -> tuple | None:
+    """``NewsLanguageModel.score``'s log-probabilities and top-1 / top-k flags from the
+    compiled core, or None for the pure-Python path; ids outside the vocabulary, as in
+    :func:`lm_logprob`, and sentence indices that are not one integer per id go the
+    numpy way."""
+    if not _use_compiled or len(sentence) != len(ids) or sentence.dtype.kind not in "iu":
+        return None
+    tables = _lm_tables(model)
+    if not _are_ids((ids,), tables.limit):
+        return None
+    as_ids = np.ascontiguousarray(ids, dtype=np.int64)
+    return tables.score(as_ids, np.ascontiguousarray(sentence, dtype=np.int64), tie)
+
+
+def _lm_tables(model: Any) -> Any:
+    """The model's compiled tables (``_tables.LmTables``), built on first use and kept."""
     tables = model.__dict__.get("_compiled_tables_cache")
     if tables is None:
-        leading = np.arange((1 << 16) + 1, dtype=np.uint64)
-        tables = (
-            np.ascontiguousarray(model.tri_keys, dtype=np.uint64),
-            np.searchsorted(model.tri_keys, leading << np.uint64(32)).astype(np.int64),
-            np.ascontiguousarray(model.tri_ctx, dtype=np.int32),
-            np.ascontiguousarray(model.tri_lp, dtype=np.float32),
-            np.ascontiguousarray(model.bi_keys, dtype=np.uint64),
-            np.searchsorted(model.bi_keys, leading << np.uint64(16)).astype(np.int64),
-            np.ascontiguousarray(model.bi_lp, dtype=np.float32),
-            np.ascontiguousarray(model.uni_bow, dtype=np.float32),
-            np.ascontiguousarray(model.uni_lp, dtype=np.float32),
-            np.ascontiguousarray(model.ctx_bow, dtype=np.float32),
-        )
-        model.__dict__["_compiled_tables_cache"] = tables
-    as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (u, v, w)]
-    return _tables.lm_logprob(*tables, *as_ids)
+        tables = model.__dict__["_compiled_tables_cache"] = _tables.LmTables(model)
+    return tables
 
 
 def _are_ids(arrays: tuple[np.ndarray, ...], limit: int) -> bool:
@@ -188,16 +195,47 @@ def _are_ids(arrays: tuple[np.ndarray, ...], limit: int) -> bool:
 
 
 def pair_positions(table: Any, want: np.ndarray) -> np.ndarray | None:
-    """``NewsNgrams._positions`` from the compiled core (None: the numpy path answers).
-
-    The directory of where each leading id's bigram keys begin is built on first use.
-    """
+    """``NewsNgrams._positions`` from the compiled core (None: the numpy path answers)."""
     if not _use_compiled:
         return None
-    first = table.__dict__.get("_pair_directory_cache")
-    if first is None:
-        leading = (np.arange(1 << 16, dtype=np.uint32) << np.uint32(16)).astype(np.uint32)
-        first = np.append(np.searchsorted(table.keys, leading), len(table.keys)).astype(np.int64)
-        table.__dict__["_pair_directory_cache"] = first
-    keys = np.ascontiguousarray(table.keys, dtype=np.uint32)
-    return _tables.pair_positions(keys, first, np.ascontiguousarray(want, dtype=np.uint32))
+    return _pair_table(table).positions(np.ascontiguousarray(want, dtype=np.uint32))
+
+
+def pair_counts(table: Any, left: np.ndarray, right: np.ndarray) -> np.ndarray | None:
+    """``NewsNgrams.bigram_counts`` from the compiled core, or None for the numpy path
+    (as for ids outside ``[0, 65536)``, which numpy's key arithmetic would wrap)."""
+    if not _use_compiled or not _are_ids((left, right), 1 << 16):
+        return None
+    as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (left, right)]
+    return _pair_table(table).counts(*as_ids)
+
+
+def pair_unsupported(
+    table: Any, first: np.ndarray, second: np.ndarray, k: int
+) -> np.ndarray | None:
+    """``NewsNgrams.unsupported`` from the compiled core, or None for the numpy path
+    (ids that are not the table's, and a k that is not in ``[1, columns]``, which numpy
+    answers its own way)."""
+    if not _use_compiled:
+        return None
+    compiled = _pair_table(table)
+    if not 1 <= k <= compiled.n_columns or not _are_ids((first, second), compiled.limit):
+        return None
+    as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (first, second)]
+    return compiled.unsupported(*as_ids, int(k))
+
+
+def _pair_table(table: Any) -> Any:
+    """The compiled table (``_tables.PairTable``: a directory of where each leading id's
+    keys begin, a sample of the keys, the count buckets), built on first use and kept."""
+    compiled = table.__dict__.get("_pair_table_cache")
+    if compiled is None:
+        compiled = _tables.PairTable(
+            table.keys,
+            table._bucket,
+            table.bucket_count,
+            table._neighbour_row,
+            table._neighbours,
+        )
+        table.__dict__["_pair_table_cache"] = compiled
+    return compiled

@@ -12,11 +12,12 @@ score is that of the numpy path to the last bit (``mtdetect/_accel.py``,
 
 import numpy as np
 
-from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from cpython.unicode cimport Py_UNICODE_ISSPACE
 from libc.stdlib cimport calloc, free, malloc
 
 cdef uint64_t _MIX = 0x9E3779B97F4A7C15ULL
+cdef uint64_t _UNK = 0, _BOUNDARY = 2  # mtdetect.fluency_lm's special ids
 
 
 # -- character n-grams (mtdetect.char_model) ------------------------------------------
@@ -196,107 +197,431 @@ cdef class GramIndex:
         )
 
 
-# -- the news trigram model (mtdetect.fluency_lm) -------------------------------------
-# Sorted keys with a directory of where each leading id's keys begin, so a search
-# covers one id's keys (a few hundred on average) instead of a million.
+# -- sorted keys: the news trigram model (mtdetect.fluency_lm), the news bigram counts
+# (mtdetect.ngrams). A directory says where each leading id's keys begin, and every
+# _STRIDE-th key is copied into a sample small enough to stay in the cache: a search
+# narrows to one id's keys, then to _STRIDE keys through the sample, and reads the
+# big array in one or two cache lines, instead of missing the cache at every step.
 
-cdef inline Py_ssize_t _lower_bound(
-    const uint64_t[::1] keys, Py_ssize_t lo, Py_ssize_t hi, uint64_t want
+ctypedef fused key_t:
+    uint32_t
+    uint64_t
+
+cdef enum:
+    _STRIDE = 16
+
+
+cdef enum:
+    _LANES = 32  # searches advanced side by side, so that their cache misses overlap
+
+
+cdef inline void _steps(
+    const key_t* keys, const key_t* want, Py_ssize_t* base, Py_ssize_t* count, Py_ssize_t k
 ) noexcept nogil:
-    cdef Py_ssize_t mid
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if keys[mid] < want:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    """For each lane j < k: ``base[j]`` becomes the lower bound of ``want[j]`` in
+    ``keys[base[j] : base[j] + count[j]]`` (branch-free halving, all lanes in step)."""
+    cdef Py_ssize_t j, half
+    cdef bint busy = True
+    while busy:
+        busy = False
+        for j in range(k):
+            if count[j] > 1:
+                half = count[j] >> 1
+                base[j] += half * (keys[base[j] + half] < want[j])
+                count[j] -= half
+                busy = True
+    for j in range(k):
+        if count[j] == 1:
+            base[j] += keys[base[j]] < want[j]
 
 
-def lm_logprob(
-    const uint64_t[::1] tri_keys,
-    const int64_t[::1] tri_first,
-    const int32_t[::1] tri_ctx,
-    const float[::1] tri_lp,
-    const uint64_t[::1] bi_keys,
-    const int64_t[::1] bi_first,
-    const float[::1] bi_lp,
-    const float[::1] uni_bow,
-    const float[::1] uni_lp,
-    const float[::1] ctx_bow,
-    const int64_t[::1] u,
-    const int64_t[::1] v,
-    const int64_t[::1] w,
-):
-    """log2 P(w | u v) (float32) and the history row of each token (-1: none), as
-    ``NewsLanguageModel.logprob`` computes them with ``np.searchsorted``.
-
-    ``tri_first[a]`` is where the trigram keys with leading id ``a`` begin
-    (``tri_keys`` ends with a sentinel above every key); ``bi_first`` likewise
-    for the bigram keys. Float32 sums, as numpy does them on float32 arrays.
-    """
-    cdef Py_ssize_t n = u.shape[0], i, pos, last = tri_keys.shape[0] - 1, at, before
-    cdef Py_ssize_t n_bi = bi_keys.shape[0], bpos
-    cdef uint64_t history, want, bwant
-    cdef int64_t ctx
-    cdef float lp, lp2, bow
-    lp_out = np.empty(n, dtype=np.float32)
-    ctx_out = np.empty(n, dtype=np.int64)
-    cdef float[::1] lp_view = lp_out
-    cdef int64_t[::1] ctx_view = ctx_out
-    with nogil:
-        for i in range(n):
-            history = (<uint64_t>u[i] << 16) | <uint64_t>v[i]
-            want = (history << 16) | <uint64_t>w[i]
-            pos = _lower_bound(tri_keys, tri_first[u[i]], tri_first[u[i] + 1], want)
-            at = pos if pos < last else last
-            before = pos - 1 if pos > 0 else 0
-            if (tri_keys[at] >> 16) == history:
-                ctx = tri_ctx[at]
-            elif pos > 0 and (tri_keys[before] >> 16) == history:
-                ctx = tri_ctx[before]
-            else:
-                ctx = -1
-            ctx_view[i] = ctx
-            if tri_keys[at] == want:
-                lp_view[i] = tri_lp[at]
+cdef void _search_all(
+    const key_t* keys,
+    const key_t* sample,
+    const int64_t* first,
+    int shift,
+    const key_t* want,
+    Py_ssize_t m,
+    Py_ssize_t* out,
+) noexcept nogil:
+    """``out[i]``: the lower bound of ``want[i]`` in sorted ``keys``, searched among the
+    keys of its leading id ``want[i] >> shift`` (``first``: where each id's keys begin),
+    first in ``sample`` (``keys[::_STRIDE]``), then in the ``_STRIDE`` keys it leaves."""
+    cdef Py_ssize_t base[_LANES]
+    cdef Py_ssize_t count[_LANES]
+    cdef Py_ssize_t lo[_LANES]
+    cdef Py_ssize_t hi[_LANES]
+    cdef Py_ssize_t g = 0, j, k, b, first_block, end_block
+    while g < m:
+        k = m - g if m - g < _LANES else _LANES
+        for j in range(k):
+            lo[j] = first[want[g + j] >> shift]
+            hi[j] = first[(want[g + j] >> shift) + 1]
+        for j in range(k):
+            base[j] = lo[j] // _STRIDE
+            count[j] = (hi[j] - 1) // _STRIDE + 1 - base[j] if hi[j] > lo[j] else 0
+        _steps(sample, want + g, base, count, k)
+        for j in range(k):
+            if hi[j] <= lo[j]:
+                base[j], count[j] = lo[j], 0
                 continue
-            bwant = (<uint64_t>v[i] << 16) | <uint64_t>w[i]
-            bpos = -1
-            if n_bi > 0:
-                bpos = _lower_bound(bi_keys, bi_first[v[i]], bi_first[v[i] + 1], bwant)
-                if bpos > n_bi - 1:
-                    bpos = n_bi - 1
-                if bi_keys[bpos] != bwant:
-                    bpos = -1
-            if bpos >= 0:
-                lp2 = bi_lp[bpos]
+            # keys[b * _STRIDE] >= want (when b < end_block), keys[(b - 1) * _STRIDE]
+            # < want (when b > first_block): the answer lies between
+            b, first_block, end_block = base[j], lo[j] // _STRIDE, (hi[j] - 1) // _STRIDE + 1
+            if b > first_block and (b - 1) * _STRIDE + 1 > lo[j]:
+                lo[j] = (b - 1) * _STRIDE + 1
+            if b < end_block and b * _STRIDE < hi[j]:
+                hi[j] = b * _STRIDE
+            base[j] = lo[j]
+            count[j] = hi[j] - lo[j] if hi[j] > lo[j] else 0  # b == first_block: lo it is
+        _steps(keys, want + g, base, count, k)
+        for j in range(k):
+            out[g + j] = base[j]
+        g += k
+
+
+def _directory(keys: np.ndarray, shift: int) -> np.ndarray:
+    """Where the keys with each leading id ``key >> shift`` begin, for ids 0..65536.
+
+    Searched in the keys' own dtype (no copy of megabytes); where that dtype
+    cannot hold id 65536's first key (32-bit keys), it starts past every key.
+    """
+    ids = (1 << 16) + 1 if 8 * keys.dtype.itemsize >= shift + 17 else 1 << 16
+    leading = np.arange(ids, dtype=np.uint64) << np.uint64(shift)
+    first = np.searchsorted(keys, leading.astype(keys.dtype))
+    if ids == 1 << 16:
+        first = np.append(first, len(keys))
+    return first.astype(np.int64)
+
+
+cdef class LmTables:
+    """The news trigram model's arrays as the compiled loops read them.
+
+    Built once per model (``mtdetect/_accel.py``); checks that the model's own
+    arrays agree, so that a search or a history row never reads outside them. Ids
+    given to its methods must be below :attr:`limit` (the caller checks). Raw
+    pointers into arrays it keeps: a memoryview passed per look-up costs more
+    than the look-up.
+    """
+
+    cdef object _keep
+    cdef const uint64_t* tri_keys
+    cdef const uint64_t* tri_sample
+    cdef const uint64_t* bi_keys
+    cdef const uint64_t* bi_sample
+    cdef const int64_t* tri_first
+    cdef const int64_t* bi_first
+    cdef const int32_t* tri_ctx
+    cdef const float* tri_lp
+    cdef const float* bi_lp
+    cdef const float* uni_bow
+    cdef const float* uni_lp
+    cdef const float* ctx_bow
+    cdef const double* ctx_top
+    cdef const double* hist_top
+    cdef Py_ssize_t n_tri, n_bi
+    cdef readonly Py_ssize_t limit
+
+    def __init__(self, model):
+        tri_keys = np.ascontiguousarray(model.tri_keys, dtype=np.uint64)
+        bi_keys = np.ascontiguousarray(model.bi_keys, dtype=np.uint64)
+        arrays = (
+            tri_keys,
+            np.ascontiguousarray(tri_keys[::_STRIDE]),
+            bi_keys,
+            np.ascontiguousarray(bi_keys[::_STRIDE]),
+            _directory(tri_keys, 32),
+            _directory(bi_keys, 16),
+            np.ascontiguousarray(model.tri_ctx, dtype=np.int32),
+            np.ascontiguousarray(model.tri_lp, dtype=np.float32),
+            np.ascontiguousarray(model.bi_lp, dtype=np.float32),
+            np.ascontiguousarray(model.uni_bow, dtype=np.float32),
+            np.ascontiguousarray(model.uni_lp, dtype=np.float32),
+            np.ascontiguousarray(model.ctx_bow, dtype=np.float32),
+            # the rank thresholds in float64, as numpy compares them
+            np.ascontiguousarray(model.ctx_top, dtype=np.float64).reshape(-1, 2),
+            np.ascontiguousarray(model.hist_top, dtype=np.float64).reshape(-1, 2),
+        )
+        tri_ctx, tri_lp, bi_lp, uni_bow, uni_lp, ctx_bow, ctx_top, hist_top = arrays[6:]
+        if not (
+            len(tri_keys) >= 1
+            and len(tri_ctx) == len(tri_lp) == len(tri_keys)
+            and len(bi_lp) == len(bi_keys)
+            and tri_ctx.min() >= 0
+            and tri_ctx.max() < min(len(ctx_bow), len(ctx_top))
+        ):
+            raise ValueError("the trigram model's arrays do not agree")
+        self._keep = arrays
+        self.tri_keys = _at_u64(arrays[0])
+        self.tri_sample = _at_u64(arrays[1])
+        self.bi_keys = _at_u64(arrays[2])
+        self.bi_sample = _at_u64(arrays[3])
+        self.tri_first = _at_i64(arrays[4])
+        self.bi_first = _at_i64(arrays[5])
+        self.tri_ctx = _at_i32(tri_ctx)
+        self.tri_lp, self.bi_lp = _at_f32(tri_lp), _at_f32(bi_lp)
+        self.uni_bow, self.uni_lp, self.ctx_bow = _at_f32(uni_bow), _at_f32(uni_lp), _at_f32(ctx_bow)
+        self.ctx_top, self.hist_top = _at_f64(ctx_top), _at_f64(hist_top)
+        self.n_tri, self.n_bi = len(tri_keys), len(bi_keys)
+        self.limit = min(1 << 16, len(uni_bow), len(uni_lp), len(hist_top))
+        if self.limit <= _BOUNDARY:
+            self.limit = 0  # no id is safe: <s> is read as a history
+
+    cdef void _fill(
+        self,
+        const int64_t* u,
+        const int64_t* v,
+        const int64_t* w,
+        Py_ssize_t n,
+        uint64_t* want,
+        Py_ssize_t* pos,
+        Py_ssize_t* miss,
+        float* lp,
+        int64_t* ctx,
+    ) noexcept nogil:
+        """log2 P(w | u v) and the history row of each token (-1: none) into ``lp`` and
+        ``ctx``; ``want``, ``pos``, ``miss``: scratch of ``n`` each.
+
+        One search in the trigram keys finds both the trigram and its history: a
+        history's trigrams are contiguous, so if it has any, the insertion point or
+        the key before it belongs to it. Bigrams are searched for the misses only.
+        """
+        cdef Py_ssize_t i, j, at, before, last = self.n_tri - 1, n_miss = 0
+        cdef uint64_t history
+        cdef float lp2, total
+        for i in range(n):
+            want[i] = (<uint64_t>u[i] << 32) | (<uint64_t>v[i] << 16) | <uint64_t>w[i]
+        _search_all(self.tri_keys, self.tri_sample, self.tri_first, 32, want, n, pos)
+        for i in range(n):
+            if i + _LANES < n:
+                __builtin_prefetch(&self.tri_ctx[min(pos[i + _LANES], last)])
+                __builtin_prefetch(&self.tri_lp[min(pos[i + _LANES], last)])
+            history = want[i] >> 16
+            at = pos[i] if pos[i] < last else last
+            before = pos[i] - 1 if pos[i] > 0 else 0
+            if (self.tri_keys[at] >> 16) == history:
+                ctx[i] = self.tri_ctx[at]
+            elif pos[i] > 0 and (self.tri_keys[before] >> 16) == history:
+                ctx[i] = self.tri_ctx[before]
             else:
-                lp2 = uni_bow[v[i]] + uni_lp[w[i]]
-            bow = ctx_bow[ctx] if ctx >= 0 else <float>0.0
-            lp = bow + lp2
-            lp_view[i] = lp if lp < 0 else <float>0.0
-    return lp_out, ctx_out
+                ctx[i] = -1
+            if self.tri_keys[at] == want[i]:
+                lp[i] = self.tri_lp[at]
+            else:
+                miss[n_miss] = i
+                n_miss += 1
+        if n_miss == 0:
+            return
+        for j in range(n_miss):
+            want[j] = (<uint64_t>v[miss[j]] << 16) | <uint64_t>w[miss[j]]
+            pos[j] = -1
+        if self.n_bi > 0:
+            _search_all(self.bi_keys, self.bi_sample, self.bi_first, 16, want, n_miss, pos)
+        for j in range(n_miss):
+            i = miss[j]
+            if self.n_bi > 0:
+                at = pos[j] if pos[j] < self.n_bi - 1 else self.n_bi - 1
+                pos[j] = at if self.bi_keys[at] == want[j] else -1
+            lp2 = self.bi_lp[pos[j]] if pos[j] >= 0 else self.uni_bow[v[i]] + self.uni_lp[w[i]]
+            total = (self.ctx_bow[ctx[i]] if ctx[i] >= 0 else <float>0.0) + lp2
+            lp[i] = total if total < 0 else <float>0.0  # as np.minimum(total, 0.0): never -0.0
 
+    def logprob(self, const int64_t[::1] u, const int64_t[::1] v, const int64_t[::1] w):
+        """log2 P(w | u v) (float32) and the history row of each token (-1: none), as
+        ``NewsLanguageModel.logprob`` computes them with ``np.searchsorted``."""
+        cdef Py_ssize_t n = u.shape[0]
+        if v.shape[0] != n or w.shape[0] != n:
+            raise ValueError("u, v and w differ in length")
+        lp_out = np.empty(n, dtype=np.float32)
+        ctx_out = np.empty(n, dtype=np.int64)
+        if n == 0:
+            return lp_out, ctx_out
+        cdef float[::1] lp_view = lp_out
+        cdef int64_t[::1] ctx_view = ctx_out
+        cdef uint64_t[::1] want = np.empty(n, dtype=np.uint64)
+        cdef Py_ssize_t[::1] pos = np.empty(n, dtype=np.intp)
+        cdef Py_ssize_t[::1] miss = np.empty(n, dtype=np.intp)
+        with nogil:
+            self._fill(&u[0], &v[0], &w[0], n, &want[0], &pos[0], &miss[0], &lp_view[0], &ctx_view[0])
+        return lp_out, ctx_out
 
-def pair_positions(const uint32_t[::1] keys, const int64_t[::1] first, const uint32_t[::1] want):
-    """Index of each wanted key in sorted unique ``keys`` (``NewsNgrams.keys``), or
-    ``len(keys)`` when absent; ``first[a]`` is where the keys with leading id ``a``
-    (``key >> 16``) begin."""
-    cdef Py_ssize_t n = keys.shape[0], m = want.shape[0], i, lo, hi, mid
-    cdef uint32_t key
-    out = np.empty(m, dtype=np.int64)
-    cdef int64_t[::1] view = out
-    with nogil:
-        for i in range(m):
-            key = want[i]
-            lo = first[key >> 16]
-            hi = first[(key >> 16) + 1]
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if keys[mid] < key:
-                    lo = mid + 1
+    def score(self, const int64_t[::1] ids, const int64_t[::1] sentence, double tie):
+        """``NewsLanguageModel.score``'s log2 probabilities and top-1 / top-k flags of the
+        token ids ``ids`` (``sentence``: each one's sentence), histories cut at sentence
+        starts as ``with_boundaries`` and ``histories`` cut them."""
+        cdef Py_ssize_t n = ids.shape[0], i
+        cdef int64_t c
+        cdef double first, kth
+        if sentence.shape[0] != n:
+            raise ValueError("one sentence index per id")
+        lp_out = np.empty(n, dtype=np.float32)
+        top1_out = np.empty(n, dtype=np.bool_)
+        top10_out = np.empty(n, dtype=np.bool_)
+        if n == 0:
+            return lp_out, top1_out, top10_out
+        cdef float[::1] lp = lp_out
+        cdef uint8_t[::1] top1 = top1_out.view(np.uint8)
+        cdef uint8_t[::1] top10 = top10_out.view(np.uint8)
+        cdef int64_t[::1] u = np.full(n, _BOUNDARY, dtype=np.int64)
+        cdef int64_t[::1] v = np.full(n, _BOUNDARY, dtype=np.int64)
+        cdef int64_t[::1] ctx = np.empty(n, dtype=np.int64)
+        cdef uint64_t[::1] want = np.empty(n, dtype=np.uint64)
+        cdef Py_ssize_t[::1] pos = np.empty(n, dtype=np.intp)
+        cdef Py_ssize_t[::1] miss = np.empty(n, dtype=np.intp)
+        with nogil:
+            for i in range(1, n):
+                if sentence[i - 1] == sentence[i]:
+                    v[i] = ids[i - 1]
+                    if i > 1 and sentence[i - 2] == sentence[i - 1]:
+                        u[i] = ids[i - 2]
+            self._fill(&u[0], &v[0], &ids[0], n, &want[0], &pos[0], &miss[0], &lp[0], &ctx[0])
+            for i in range(n):
+                c = ctx[i]
+                if c >= 0:
+                    first, kth = self.ctx_top[2 * c], self.ctx_top[2 * c + 1]
                 else:
-                    hi = mid
-            view[i] = lo if lo < n and keys[lo] == key else n
-    return out
+                    first, kth = self.hist_top[2 * v[i]], self.hist_top[2 * v[i] + 1]
+                top1[i] = ids[i] != _UNK and <double>lp[i] >= first - tie
+                top10[i] = ids[i] != _UNK and <double>lp[i] >= kth - tie
+        return lp_out, top1_out, top10_out
+
+
+cdef class PairTable:
+    """``NewsNgrams.keys`` (sorted unique ``(id1 << 16) | id2``), with each key's count
+    bucket (``bucket[len(keys)]``: the absent bucket) and each bucket's count."""
+
+    cdef object _keep
+    cdef const uint32_t* keys
+    cdef const uint32_t* sample
+    cdef const int64_t* first
+    cdef const uint16_t* bucket
+    cdef const double* bucket_count
+    cdef const int64_t* neighbour_row
+    cdef const int64_t* neighbours
+    cdef Py_ssize_t n
+    cdef readonly Py_ssize_t limit, n_columns
+
+    def __init__(self, keys, bucket, bucket_count, neighbour_row, neighbours):
+        keys = np.ascontiguousarray(keys, dtype=np.uint32)
+        bucket = np.ascontiguousarray(bucket, dtype=np.uint16)
+        bucket_count = np.ascontiguousarray(bucket_count, dtype=np.float64)
+        neighbour_row = np.ascontiguousarray(neighbour_row, dtype=np.int64)
+        neighbours = np.ascontiguousarray(neighbours, dtype=np.int64).reshape(len(neighbours), -1)
+        if len(bucket) != len(keys) + 1 or bucket.max() >= len(bucket_count):
+            raise ValueError("the bigram buckets do not fit the keys")
+        if neighbour_row.size and (
+            neighbour_row.min() < -1 or neighbour_row.max() >= len(neighbours)
+        ):
+            raise ValueError("a neighbour row outside the neighbour lists")
+        if neighbours.size and (neighbours.min() < 0 or neighbours.max() >= 1 << 16):
+            raise ValueError("a neighbour that is not a 16-bit id")
+        sample = np.ascontiguousarray(keys[::_STRIDE])
+        self._keep = (keys, sample, _directory(keys, 16), bucket, bucket_count, neighbour_row, neighbours)
+        self.keys, self.sample = _at_u32(keys), _at_u32(sample)
+        self.first = _at_i64(self._keep[2])
+        self.bucket = _at_u16(bucket)
+        self.bucket_count = _at_f64(bucket_count.reshape(-1, 1))
+        self.neighbour_row = _at_i64(neighbour_row)
+        self.neighbours = _at_i64(neighbours.reshape(-1)) if neighbours.size else NULL
+        self.n, self.n_columns = len(keys), neighbours.shape[1]
+        self.limit = min(1 << 16, len(neighbour_row))  # ids safe for unsupported()
+
+    cdef void _positions(self, const uint32_t* want, Py_ssize_t m, Py_ssize_t* out) noexcept nogil:
+        cdef Py_ssize_t i
+        _search_all(self.keys, self.sample, self.first, 16, want, m, out)
+        for i in range(m):
+            if out[i] >= self.n or self.keys[out[i]] != want[i]:
+                out[i] = self.n
+
+    def positions(self, const uint32_t[::1] want):
+        """Index of each wanted key in the keys, or ``len(keys)`` when absent."""
+        cdef Py_ssize_t m = want.shape[0]
+        out = np.empty(m, dtype=np.intp)
+        cdef Py_ssize_t[::1] view = out
+        if m:
+            with nogil:
+                self._positions(&want[0], m, &view[0])
+        return out.astype(np.int64, copy=False)
+
+    def counts(self, const int64_t[::1] left, const int64_t[::1] right):
+        """``NewsNgrams.bigram_counts``: the count of each pair's bucket (0: never seen).
+        The caller checks that every id is in ``[0, 65536)``."""
+        cdef Py_ssize_t m = left.shape[0], i
+        if right.shape[0] != m:
+            raise ValueError("left and right differ in length")
+        out = np.empty(m, dtype=np.float64)
+        cdef double[::1] view = out
+        cdef uint32_t[::1] want = np.empty(m, dtype=np.uint32)
+        cdef Py_ssize_t[::1] pos = np.empty(m, dtype=np.intp)
+        if m == 0:
+            return out
+        with nogil:
+            for i in range(m):
+                want[i] = (<uint32_t>left[i] << 16) | <uint32_t>right[i]
+            self._positions(&want[0], m, &pos[0])
+            for i in range(m):
+                view[i] = self.bucket_count[self.bucket[pos[i]]]
+        return out
+
+    def unsupported(self, const int64_t[::1] first, const int64_t[::1] second, Py_ssize_t k):
+        """Per pair ``(first[i], second[i])``: no pair of one of the ``k`` words used most
+        like one of them with the other is seen (``NewsNgrams.unsupported``; a word with
+        no neighbour list stands for itself). The caller checks ids below :attr:`limit`."""
+        cdef Py_ssize_t m = first.shape[0], kk = min(k, self.n_columns), i, j, at
+        cdef int64_t a, b, ra, rb
+        if second.shape[0] != m or k < 1:
+            raise ValueError("one second word per first, and k >= 1")
+        out = np.ones(m, dtype=np.bool_)
+        if m == 0 or kk == 0:
+            return out
+        cdef uint8_t[::1] view = out.view(np.uint8)
+        cdef uint32_t[::1] want = np.empty(2 * kk * m, dtype=np.uint32)
+        cdef Py_ssize_t[::1] pos = np.empty(2 * kk * m, dtype=np.intp)
+        with nogil:
+            for i in range(m):
+                a, b = first[i], second[i]
+                ra, rb = self.neighbour_row[a], self.neighbour_row[b]
+                at = 2 * kk * i
+                for j in range(kk):
+                    want[at + j] = <uint32_t>(
+                        ((self.neighbours[ra * self.n_columns + j] if ra >= 0 else a) << 16) | b
+                    )
+                    want[at + kk + j] = <uint32_t>(
+                        (a << 16) | (self.neighbours[rb * self.n_columns + j] if rb >= 0 else b)
+                    )
+            self._positions(&want[0], 2 * kk * m, &pos[0])
+            for i in range(m):
+                for j in range(2 * kk * i, 2 * kk * (i + 1)):
+                    if pos[j] != self.n and self.bucket_count[self.bucket[pos[j]]] > 0:
+                        view[i] = 0
+                        break
+        return out
+
+
+# first elements of C-contiguous arrays (kept alive by their owner), empty ones too
+cdef const uint64_t* _at_u64(const uint64_t[::1] a):
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef const uint32_t* _at_u32(const uint32_t[::1] a):
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef const int64_t* _at_i64(const int64_t[::1] a):
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef const uint16_t* _at_u16(const uint16_t[::1] a):
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef const int32_t* _at_i32(const int32_t[::1] a):
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef const float* _at_f32(const float[::1] a):
+    return &a[0] if a.shape[0] else NULL
+
+
+cdef const double* _at_f64(const double[:, ::1] a):
+    return &a[0, 0] if a.shape[0] else NULL

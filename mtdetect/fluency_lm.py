@@ -28,10 +28,10 @@ about three bytes per n-gram.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +39,7 @@ import numpy as np
 from mtdetect import _accel
 from mtdetect._type_table import TypeTable, token_rows
 from mtdetect.resources import data_path, file_sha256, shared
-from mtdetect.text import Document
+from mtdetect.text import Document, Token
 
 UNK, NUM, BOUNDARY = 0, 1, 2
 SPECIALS = ("<unk>", "<num>", "<s>")
@@ -48,11 +48,6 @@ TOP_K = 10  # "within the model's top 10" (GLTR's middle bucket)
 # a token's log-probability and a context's k-th best are quantised apart: a
 # tie may come out this far below the k-th best (half a step, plus float16)
 _TIE = 0.06
-
-
-# Number tokens of mtdetect.text.TOKEN_RE: a digit never continues a word
-# token, so scanning for this pattern alone finds exactly the same spans.
-_NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*%?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +59,15 @@ class LmTokens:
     """
 
     source: np.ndarray  # index into doc.lower_words, or -1 for a number ("<num>")
-    starts: np.ndarray  # character offsets into the document's text
     sentence: np.ndarray  # index into doc.sentences, non-decreasing
+    index: np.ndarray  # index into doc.tokens
+    doc_tokens: Sequence[Token] = field(repr=False, compare=False)
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Character offsets into the document's text (for tools: scoring never reads them)."""
+        tokens = self.doc_tokens
+        return np.array([tokens[i][1] for i in self.index.tolist()], dtype=np.int64)
 
     def strings(self, doc: Document) -> list[str]:
         words = doc.lower_words
@@ -73,18 +75,38 @@ class LmTokens:
 
 
 def lm_tokens(doc: Document) -> LmTokens:
-    """The token stream of ``doc``: the same at build time and at run time."""
-    starts = np.array([t[1] for t in doc.words], dtype=np.int64)
-    source = np.arange(len(starts))
-    numbers = [m.start() for m in _NUMBER_RE.finditer(doc.norm)]
-    if numbers:
-        starts = np.concatenate([starts, np.array(numbers, dtype=np.int64)])
-        source = np.concatenate([source, np.full(len(numbers), -1)])
-        order = np.argsort(starts, kind="stable")
-        starts, source = starts[order], source[order]
-    sentence_starts = np.array([s.start for s in doc.sentences], dtype=np.int64)
-    sentence = np.searchsorted(sentence_starts, starts, side="right") - 1
-    return LmTokens(source, starts, sentence)
+    """The token stream of ``doc``: the same at build time and at run time.
+
+    Words (a letter first) and numbers (the tokens of ``TOKEN_RE``'s number
+    branch, the only ones that open with a decimal digit), in text order.
+    Each distinct token is classed once per process (a type-table column).
+    """
+    tokens = token_rows(doc)
+    kind = tokens.values(tokens.table, "lm_kind", _row_lm_kind)
+    index = np.flatnonzero(kind)
+    return _stream(doc, index, kind[index] == _WORD)
+
+
+def _stream(doc: Document, index: np.ndarray, is_word: np.ndarray) -> LmTokens:
+    """The tokens ``index`` of ``doc`` (``is_word``: a word, else a number) as
+    :class:`LmTokens`; a token's sentence is the one whose tokens hold it
+    (sentences partition the tokens)."""
+    source = np.where(is_word, np.cumsum(is_word) - 1, -1)
+    sentences = doc.sentences
+    lengths = np.fromiter(map(len, map(_SENTENCE_TOKENS, sentences)), np.int64, len(sentences))
+    sentence = np.repeat(np.arange(len(sentences)), lengths)[index]
+    return LmTokens(source, sentence, index, doc.tokens)
+
+
+_WORD, _NUMBER = 1, 2
+_SENTENCE_TOKENS = attrgetter("tokens")
+
+
+def _row_lm_kind(types: TypeTable, start: int, stop: int) -> np.ndarray:
+    """Per row: a word (a letter first), a number (a decimal digit first: ``\\d``) or neither."""
+    texts = types.texts[start:stop]
+    kinds = (_WORD if t[:1].isalpha() else _NUMBER if t[:1].isdecimal() else 0 for t in texts)
+    return np.fromiter(kinds, dtype=np.int8, count=len(texts))
 
 
 def with_boundaries(ids: np.ndarray, sentence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -209,6 +231,16 @@ class NewsLanguageModel:
     def _row_ids(self, types: TypeTable, start: int, stop: int) -> np.ndarray:
         return self.ids([text.lower() for text in types.texts[start:stop]])
 
+    def _row_token_ids(self, types: TypeTable, start: int, stop: int) -> np.ndarray:
+        """Per row: the id of a word (lower-cased), ``<num>`` for a number, -1 for neither."""
+        get, texts = self.index.get, types.texts[start:stop]
+        kinds = _row_lm_kind(types, start, stop)
+        coded = (
+            get(t.lower(), UNK) if k == _WORD else NUM if k == _NUMBER else -1
+            for t, k in zip(texts, kinds.tolist(), strict=True)
+        )
+        return np.fromiter(coded, dtype=np.int64, count=len(texts))
+
     def logprob(self, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """log2 P(w | u v), and the log2 probabilities of the 1st and k-th best next
         tokens after ``u v`` ([n, 2]), for arrays of ids.
@@ -249,9 +281,13 @@ class NewsLanguageModel:
 
     def score(self, doc: Document) -> TokenScores:
         """Score every word and number of ``doc`` against its two-word history."""
-        toks = lm_tokens(doc)
-        words = self.word_ids(doc)
-        ids = np.where(toks.source >= 0, words[toks.source] if len(words) else 0, NUM)
+        coded = token_rows(doc).values(self, "news_lm_token_ids", self._row_token_ids)
+        index = np.flatnonzero(coded >= 0)
+        ids = coded[index]
+        toks = _stream(doc, index, ids != NUM)  # (no word's id is <num>)
+        fast = _accel.lm_score(self, ids, toks.sentence, _TIE)
+        if fast is not None:
+            return TokenScores(ids, *fast, toks)
         stream, positions = with_boundaries(ids, toks.sentence)
         u, v = histories(stream, positions)
         lp, top = self.logprob(u, v, ids)

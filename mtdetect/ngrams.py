@@ -71,6 +71,7 @@ class NewsNgrams:
         self._bucket = np.append(bucket.astype(np.uint16), np.uint16(_ABSENT))
         self._log_unigram_p = np.log(np.maximum(self.unigram, 0.5) / self.n_tokens)
         self.path = path
+        self.bucket_count = _BUCKET_COUNT
 
     def ids(self, tokens: Sequence[str]) -> np.ndarray:
         """Ids of tokens (case-folded here); numbers become ``<num>``, unknown words ``<unk>``."""
@@ -87,6 +88,9 @@ class NewsNgrams:
 
     def bigram_counts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Approximate corpus counts of the pairs ``(left[i], right[i])``; 0 = never seen."""
+        fast = _accel.pair_counts(self, left, right)
+        if fast is not None:
+            return fast
         want = (left.astype(np.uint32) << 16) | right.astype(np.uint32)
         return _BUCKET_COUNT[self._bucket[self._positions(want)]]
 
@@ -121,17 +125,35 @@ class NewsNgrams:
         out[rows < 0] = ids[rows < 0, None]
         return out
 
-    def bigram_logprob(self, ids: np.ndarray, pair: np.ndarray | None = None) -> np.ndarray:
+    def unsupported(self, first: np.ndarray, second: np.ndarray, k: int) -> np.ndarray:
+        """Per pair ``(first[i], second[i])``: whether no pair of one of the ``k`` words
+        used most like either word with the other is seen ("marginal measures",
+        "modest policies" for "marginal policies")."""
+        fast = _accel.pair_unsupported(self, first, second, k)
+        if fast is not None:
+            return fast
+        # one lookup for both sides: (similar-to-first, second) then (first, similar-to-second)
+        counts = self.bigram_counts(
+            np.concatenate([self.neighbours(first, k).ravel(), np.repeat(first, k)]),
+            np.concatenate([np.repeat(second, k), self.neighbours(second, k).ravel()]),
+        )
+        return (counts > 0).reshape(2, -1, k).sum(axis=(0, 2)) == 0
+
+    def bigram_logprob(
+        self, ids: np.ndarray, pair: np.ndarray | None = None, counts: np.ndarray | None = None
+    ) -> np.ndarray:
         """Stupid-backoff log P(w_i | w_{i-1}) for i >= 1 (natural log).
 
-        ``pair`` may pass ``bigram_counts(ids[:-1], ids[1:])`` when already computed.
+        ``pair`` may pass ``bigram_counts(ids[:-1], ids[1:])`` and ``counts``
+        ``word_counts(ids)`` when already computed.
         """
         if len(ids) < 2:
             return np.zeros(0)
         left, right = ids[:-1], ids[1:]
         if pair is None:
             pair = self.bigram_counts(left, right)
-        cond = np.log(np.maximum(pair, 1e-9) / np.maximum(self.unigram[left], 1.0))
+        left_counts = self.unigram[left] if counts is None else counts[:-1]
+        cond = np.log(np.maximum(pair, 1e-9) / np.maximum(left_counts, 1.0))
         backoff = np.log(_BACKOFF) + self._log_unigram_p[right]
         return np.where(pair > 0, np.minimum(cond, 0.0), backoff)
 

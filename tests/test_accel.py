@@ -239,3 +239,60 @@ def test_compiled_pair_positions_are_numpys() -> None:
         slow = table._positions(want)
     assert fast.tolist() == slow.tolist()
     assert (fast[:2000] < len(table.keys)).all()
+
+
+@compiled
+def test_compiled_bigram_counts_and_analogy_support_are_numpys(texts) -> None:  # type: ignore[no-untyped-def]
+    """The phrases family's look-ups on real documents, and on ids the table lacks."""
+    from mtdetect.ngrams import news_ngrams
+    from mtdetect.text import Document
+
+    table = news_ngrams()
+    for text in texts[:80]:
+        ids = table.ids([t.text for t in Document(text).tokens])
+        for args in [(ids[:-1], ids[1:]), (ids[1:], ids[:-1])]:
+            fast = table.bigram_counts(*args)
+            with _accel.pure_python():
+                slow = table.bigram_counts(*args)
+            assert fast.dtype == slow.dtype and fast.tolist() == slow.tolist()
+        for k in (1, 7, 20):
+            fast = table.unsupported(ids[:-1], ids[1:], k)
+            with _accel.pure_python():
+                slow = table.unsupported(ids[:-1], ids[1:], k)
+            assert fast.tolist() == slow.tolist()
+    ids = np.array([5, 7, 9, 11], dtype=np.int64)
+    odd = [
+        (ids, ids[::-1], 20),
+        (ids[:0], ids[:0], 20),
+        (np.array([-1, 7]), np.array([7, 9]), 20),
+        (np.array([1 << 16, 7]), np.array([7, 9]), 20),
+        (ids, ids, 0),
+        (ids, ids, 21),
+        (ids, ids[:2], 20),
+        (ids.astype(np.float64), ids, 20),
+    ]
+    for first, second, k in odd:
+        fast = _outcome(lambda *a: [table.unsupported(*a)], first, second, k)
+        with _accel.pure_python():
+            slow = _outcome(lambda *a: [table.unsupported(*a)], first, second, k)
+        assert fast == slow
+        fast = _outcome(lambda *a: [table.bigram_counts(*a)], first, second)
+        with _accel.pure_python():
+            slow = _outcome(lambda *a: [table.bigram_counts(*a)], first, second)
+        assert fast == slow
+
+
+@compiled
+@pytest.mark.parametrize("value", [-1, 1 << 16, 50_003, 10**12])
+def test_lm_scores_of_ids_outside_the_vocabulary_answer_as_numpy(value: int) -> None:
+    """``lm_score`` (the compiled ``score``) refuses what its loop would read out of bounds."""
+    from mtdetect.fluency_lm import news_lm
+
+    model = news_lm()
+    ids = np.array([5, 7, value, 11], dtype=np.int64)
+    assert _accel.lm_score(model, ids, np.zeros(4, dtype=np.int64), 0.06) is None
+    good = np.array([5, 7, 9, 11], dtype=np.int64)
+    assert _accel.lm_score(model, good, np.zeros(3, dtype=np.int64), 0.06) is None
+    assert _accel.lm_score(model, good, np.zeros(4), 0.06) is None
+    got = _accel.lm_score(model, good, np.array([0, 0, 1, 1]), 0.06)
+    assert got is not None and [len(a) for a in got] == [4, 4, 4]

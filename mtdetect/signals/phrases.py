@@ -21,13 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mtdetect._type_table import token_rows
+from mtdetect._type_table import TypeTable, token_rows
 from mtdetect.evidence import Evidence
 from mtdetect.exceptions import ModelError
 from mtdetect.ngrams import NewsNgrams, news_ngrams
 from mtdetect.resources import data_path, file_sha256
 from mtdetect.signals.base import Signal
-from mtdetect.text import Document
+from mtdetect.text import Document, Token
 
 # Closed-class words (and a few near-grammatical adverbs). Pairs that touch
 # one of them are grammar, not collocation, so they are not tested for being
@@ -82,6 +82,9 @@ class _Resources:
     compounds: np.ndarray  # sorted keys (A << 16) | B of compounds "A B" never written "B of A"
     compound_counts: np.ndarray  # how often native news writes each of them
     fingerprint: str
+    # per vocabulary id: common | testable_left << 1 | testable_right << 2, so that a
+    # document reads the table once (one cache miss per token, not three)
+    pair_flags: np.ndarray
 
 
 _LOCK = threading.Lock()
@@ -138,12 +141,14 @@ def _resources() -> _Resources:
                 ng = news_ngrams()
                 content = content_words(ng)
                 common = content & (ng.unigram >= MIN_WORD_COUNT)
+                testable_left = common & (ng.content_after >= MIN_SLOT_SHARE)
+                testable_right = common & (ng.content_before >= MIN_SLOT_SHARE)
                 compounds, compound_counts, compounds_sha = _load_compounds(ng)
                 _RESOURCES = _Resources(
                     ngrams=ng,
                     common=common,
-                    testable_left=common & (ng.content_after >= MIN_SLOT_SHARE),
-                    testable_right=common & (ng.content_before >= MIN_SLOT_SHARE),
+                    testable_left=testable_left,
+                    testable_right=testable_right,
                     calques=_load_calques(ng),
                     content=content,
                     compounds=compounds,
@@ -151,8 +156,19 @@ def _resources() -> _Resources:
                     fingerprint=(
                         f"{ng.fingerprint()}:{file_sha256(data_path(CALQUES))[:16]}:{compounds_sha}"
                     ),
+                    pair_flags=(
+                        common.astype(np.uint8)
+                        | (testable_left.astype(np.uint8) << 1)
+                        | (testable_right.astype(np.uint8) << 2)
+                    ),
                 )
     return _RESOURCES
+
+
+def _capitalised(types: TypeTable, start: int, stop: int) -> np.ndarray:
+    """Per row: the token opens with a capital (a name, or a sentence's first word)."""
+    texts = types.texts[start:stop]
+    return np.fromiter((t[:1].isupper() for t in texts), dtype=bool, count=len(texts))
 
 
 class PhraseSignal(Signal):
@@ -179,20 +195,16 @@ class PhraseSignal(Signal):
         odd_kind, _, _, calque_kind, compound_kind = self.feature_names()
         if len(tokens) < 2:
             return [_PRIOR_ODD, _PRIOR_PMI, 0.0, 0.0, 0.0], []
-        texts = [t.text for t in tokens]
+        rows = token_rows(doc)
         # ng.ids(texts), each distinct token lower-cased and looked up once per process
-        ids = token_rows(doc).values(
-            ng, "news_ngram_ids", lambda types, a, b: ng.ids(types.texts[a:b])
-        )
+        ids = rows.values(ng, "news_ngram_ids", lambda types, a, b: ng.ids(types.texts[a:b]))
         pair_counts = ng.bigram_counts(ids[:-1], ids[1:])
         word_counts = ng.word_counts(ids)
-        logprob = float(np.mean(ng.bigram_logprob(ids, pair_counts)))
+        logprob = float(np.mean(ng.bigram_logprob(ids, pair_counts, word_counts)))
 
         # content pairs: adjacent lowercase content words, both common in news
-        common = res.common[ids]
-        for i in np.flatnonzero(common):
-            if texts[i][0].isupper():
-                common[i] = False
+        flags = res.pair_flags[ids]
+        common = (flags & 1).astype(bool) & ~rows.values(ng, "phrases_capital", _capitalised)
         pairs = common[:-1] & common[1:]
         n_pairs = int(pairs.sum())
         pmi = np.log(
@@ -202,7 +214,7 @@ class PhraseSignal(Signal):
         )
         pair_pmi = float((pmi.sum() + _PRIOR_PAIRS * _PRIOR_PMI) / (n_pairs + _PRIOR_PAIRS))
         # tested pairs: those in a modifier-head slot, where an odd choice shows
-        tested = pairs & res.testable_left[ids[:-1]] & res.testable_right[ids[1:]]
+        tested = pairs & (flags[:-1] & 2).astype(bool) & (flags[1:] & 4).astype(bool)
         n_tested = int(tested.sum())
         odd = self._odd_pairs(ng, ids, np.flatnonzero(tested & (pair_counts == 0)))
         odd_rate = (len(odd) + _PRIOR_PAIRS * _PRIOR_ODD) / (n_tested + _PRIOR_PAIRS)
@@ -217,7 +229,7 @@ class PhraseSignal(Signal):
                     start,
                     end,
                     doc.text[start:end],
-                    f"'{texts[i]} {texts[i + 1]}' is a word pair native news does not use, "
+                    f"'{tokens[i][0]} {tokens[i + 1][0]}' is a word pair native news does not use, "
                     f"though both words are common ({word_counts[i]:,.0f} and "
                     f"{word_counts[i + 1]:,.0f} times in 13M words) and no similar pair is seen",
                 )
@@ -226,22 +238,23 @@ class PhraseSignal(Signal):
         hits = self._calques(res, ids)
         for i, n, score in hits[:MAX_EVIDENCE]:
             start, end = tokens[i].start, tokens[i + n - 1].end
+            phrase = " ".join(t[0] for t in tokens[i : i + n]).lower()
             evidence.append(
                 Evidence(
                     calque_kind,
                     start,
                     end,
                     doc.text[start:end],
-                    f"'{' '.join(texts[i : i + n]).lower()}' is a translation calque: machine "
+                    f"'{phrase}' is a translation calque: machine "
                     f"translation uses it {2**score:.1f} times as often as human translators",
                 )
             )
         calque_rate = float(np.log1p(1000.0 * len(hits) / max(doc.n_words, 1)))
 
-        reversed_ = self._reversed_compounds(res, ids, texts)
+        reversed_ = self._reversed_compounds(res, ids, tokens)
         for i, count in reversed_[:MAX_EVIDENCE]:
             start, end = tokens[i].start, tokens[i + 2].end
-            head, modifier = texts[i].lower(), texts[i + 2].lower()
+            head, modifier = tokens[i][0].lower(), tokens[i + 2][0].lower()
             evidence.append(
                 Evidence(
                     compound_kind,
@@ -259,7 +272,7 @@ class PhraseSignal(Signal):
 
     @staticmethod
     def _reversed_compounds(
-        res: _Resources, ids: np.ndarray, texts: list[str]
+        res: _Resources, ids: np.ndarray, tokens: list[Token]
     ) -> list[tuple[int, int]]:
         """(token index of B, native count of "A B") for each bare "B of A" in the table.
 
@@ -284,7 +297,7 @@ class PhraseSignal(Signal):
         hit = res.compounds[pos] == keys
         found: list[tuple[int, int]] = []
         for i, p in zip(at[hit].tolist(), pos[hit].tolist(), strict=True):
-            if texts[i][:1].islower() and texts[i + 2][:1].islower():
+            if tokens[i][0][:1].islower() and tokens[i + 2][0][:1].islower():
                 found.append((i, int(res.compound_counts[p])))
         return found
 
@@ -298,15 +311,7 @@ class PhraseSignal(Signal):
         """
         if len(unseen) == 0:
             return unseen
-        k = ANALOGY_NEIGHBOURS
-        first, second = ids[unseen], ids[unseen + 1]
-        # one lookup for both sides: (similar-to-first, second) then (first, similar-to-second)
-        counts = ng.bigram_counts(
-            np.concatenate([ng.neighbours(first, k).ravel(), np.repeat(first, k)]),
-            np.concatenate([np.repeat(second, k), ng.neighbours(second, k).ravel()]),
-        )
-        support = (counts > 0).reshape(2, -1, k).sum(axis=(0, 2))
-        return unseen[support == 0]
+        return unseen[ng.unsupported(ids[unseen], ids[unseen + 1], ANALOGY_NEIGHBOURS)]
 
     @staticmethod
     def _calques(res: _Resources, ids: np.ndarray) -> list[tuple[int, int, float]]:

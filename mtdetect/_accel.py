@@ -1,5 +1,5 @@
 """Which per-token core runs: the compiled extensions (``_core.pyx``, ``_tables.pyx``,
-``_text.pyx``) or the pure-Python path.
+``_text.pyx``, and ``_chars.pyx`` through ``_chars_accel``) or the pure-Python path.
 
 Why a choice: ``pip install`` builds the extension wherever a C compiler is
 found, and the package must still work where none is (the build is optional).
@@ -27,13 +27,25 @@ try:
 except ImportError:
     _text = None
 
+try:
+    from mtdetect import _chars  # type: ignore[attr-defined]
+except ImportError:
+    _chars = None
+
+_EXTENSIONS = {
+    "mtdetect._core": _core,
+    "mtdetect._tables": _tables,
+    "mtdetect._text": _text,
+    "mtdetect._chars": _chars,
+}
 _use_compiled = _core is not None and os.environ.get("MTDETECT_PURE_PYTHON", "") != "1"
 
 
 def core_name() -> str:
     """What ``mtdetect info`` prints: which core scores documents here."""
     if _use_compiled:
-        return "compiled (Cython extensions mtdetect._core, mtdetect._tables)"
+        built = [name for name, module in _EXTENSIONS.items() if module is not None]
+        return f"compiled (Cython extensions {', '.join(built)})"
     if _core is None:
         return "pure Python (the compiled extension was not built)"
     return "pure Python (MTDETECT_PURE_PYTHON=1)"
@@ -125,26 +137,6 @@ def _index_bits(bits: int) -> int:
     looks every key up in the hash table instead.
     """
     return bits if 0 < bits <= 24 else 0
-
-
-def char_occurrences(model: Any, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """A character model's n-gram occurrences in normalised ``text`` from the compiled core,
-    or None where the pure-Python path must answer (see ``CharGramModel._occurrences``).
-
-    None too when lower-casing changes the text's length ("İ" becomes two
-    characters): ``char_model.fold`` then lower-cases character by character.
-    """
-    if not _use_compiled or model.min_n < 1:  # (no 0-grams: the loop would read past the text)
-        return None
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        return None
-    vocabulary = model.keys_
-    cached = model.__dict__.get("_gram_index_cache")
-    if cached is None or cached[0] is not vocabulary:
-        cached = (vocabulary, _tables.GramIndex(np.ascontiguousarray(vocabulary, dtype=np.uint64)))
-        model.__dict__["_gram_index_cache"] = cached
-    return cached[1].occurrences(lowered, int(model.min_n), int(model.max_n))
 
 
 def lm_logprob(model: Any, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple | None:

@@ -1,6 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""Compiled look-ups in the shipped tables: character n-grams, the news trigram model,
-the news bigram counts.
+"""Compiled look-ups in the shipped news tables: the trigram model, the bigram counts.
 
 Why: each of these families looked every n-gram of a document up in a table of
 megabytes with numpy (a sort or a binary search per key, and an array per
@@ -13,188 +12,13 @@ score is that of the numpy path to the last bit (``mtdetect/_accel.py``,
 import numpy as np
 
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from cpython.unicode cimport Py_UNICODE_ISSPACE
-from libc.stdlib cimport calloc, free, malloc
+from libc.stdlib cimport free, malloc
 
-cdef uint64_t _MIX = 0x9E3779B97F4A7C15ULL
 cdef uint64_t _UNK = 0, _BOUNDARY = 2  # mtdetect.fluency_lm's special ids
-
-
-# -- character n-grams (mtdetect.char_model) ------------------------------------------
-# The same keys as ``char_model.char_grams``: code points of the lower-cased text,
-# ASCII digits folded to "0", white space (up to U+3000) to " ", runs of spaces
-# kept once; the key of an n-gram is its polynomial rolling hash (mod 2**64)
-# xor a per-length salt. uint64 arithmetic wraps in C as in numpy.
-
-cdef uint64_t _PRIME = 0x100000001B3ULL
-cdef Py_ssize_t _AHEAD = 12  # look-ups between a slot's prefetch and its probe
 
 
 cdef extern from *:
     void __builtin_prefetch(const void* address) noexcept nogil
-
-
-cdef struct _Slot:
-    uint64_t key
-    int64_t column
-
-
-cdef class GramIndex:
-    """A character model's n-gram hashes as an open-addressing table: key -> column.
-
-    Key 0 is never stored (the numpy ``HashIndex`` leaves it out too).
-    """
-
-    cdef _Slot* slots  # key and column side by side: one cache line per probe
-    cdef Py_ssize_t mask
-    cdef int shift
-    cdef readonly Py_ssize_t size
-
-    def __cinit__(self, const uint64_t[::1] vocabulary):
-        cdef Py_ssize_t n = vocabulary.shape[0], capacity = 16, i, slot
-        cdef int bits = 4
-        if n >= 2**31:
-            raise ValueError("too many n-grams for one vocabulary")
-        while capacity < 2 * n:
-            capacity <<= 1
-            bits += 1
-        self.size = n
-        self.mask = capacity - 1
-        self.shift = 64 - bits
-        self.slots = <_Slot*>calloc(capacity, sizeof(_Slot))
-        if self.slots == NULL:
-            raise MemoryError()
-        for i in range(n):
-            if vocabulary[i] == 0:
-                continue
-            slot = <Py_ssize_t>((vocabulary[i] * _MIX) >> self.shift)
-            while self.slots[slot].key != 0 and self.slots[slot].key != vocabulary[i]:
-                slot = (slot + 1) & self.mask
-            if self.slots[slot].key == 0:  # a repeated key keeps its first column
-                self.slots[slot].key = vocabulary[i]
-                self.slots[slot].column = i
-
-    def __dealloc__(self):
-        free(self.slots)
-
-    cdef inline int64_t find(self, uint64_t key) noexcept nogil:
-        cdef Py_ssize_t slot
-        if key == 0:
-            return -1
-        slot = <Py_ssize_t>((key * _MIX) >> self.shift)
-        while self.slots[slot].key != 0:
-            if self.slots[slot].key == key:
-                return self.slots[slot].column
-            slot = (slot + 1) & self.mask
-        return -1
-
-    def occurrences(self, str lowered, int min_n, int max_n):
-        """(columns, counts, starts) of every vocabulary n-gram occurrence of ``lowered``.
-
-        ``lowered`` is the normalised text already lower-cased (one character
-        for one). Occurrences come all ``min_n``-grams first, then longer ones,
-        each in text order: the order of ``char_grams``' concatenated arrays
-        with unknown keys left out. ``counts[k]`` is how often ``columns[k]``
-        occurs in the whole text; ``starts[k]`` the occurrence's offset.
-        """
-        cdef Py_ssize_t length = len(lowered), kept = 0, i, n, found = 0, k, slot
-        cdef Py_ssize_t capacity = 16
-        cdef int table_bits = 4
-        cdef Py_UCS4 c
-        cdef uint64_t code, h
-        cdef uint64_t[::1] codes = np.empty(max(length, 1), dtype=np.uint64)
-        cdef int64_t[::1] offsets = np.empty(max(length, 1), dtype=np.int64)
-        cdef bint previous_space = False
-        for i in range(length):
-            c = lowered[i]
-            if c >= u"0" and c <= u"9":
-                code = 48
-            elif c <= 0x3000 and Py_UNICODE_ISSPACE(c):
-                code = 32
-            else:
-                code = c
-            if code == 32:
-                if previous_space:
-                    continue
-                previous_space = True
-            else:
-                previous_space = False
-            codes[kept] = code
-            offsets[kept] = i
-            kept += 1
-        cdef Py_ssize_t total = 0
-        for n in range(min_n, max_n + 1):
-            if kept >= n:
-                total += kept - n + 1
-        cdef int64_t[::1] out_columns = np.empty(max(total, 1), dtype=np.int64)
-        cdef int64_t[::1] out_starts = np.empty(max(total, 1), dtype=np.int64)
-        cdef int64_t[::1] out_counts = np.empty(max(total, 1), dtype=np.int64)
-        cdef uint64_t salt
-        cdef int64_t column
-        cdef Py_ssize_t size = max(total, 1), g = 0, distinct = 0, d
-        cdef uint64_t[::1] grams = np.empty(size, dtype=np.uint64)
-        # each occurrence's distinct n-gram; each distinct one's key, count and column
-        cdef int64_t[::1] distinct_of = np.empty(size, dtype=np.int64)
-        cdef uint64_t[::1] distinct_keys = np.empty(size, dtype=np.uint64)
-        cdef int64_t[::1] distinct_counts = np.empty(size, dtype=np.int64)
-        cdef int64_t[::1] distinct_columns = np.empty(size, dtype=np.int64)
-        while capacity < 2 * total + 2:
-            capacity <<= 1
-            table_bits += 1
-        cdef int64_t* seen = <int64_t*>malloc(capacity * sizeof(int64_t))
-        if seen == NULL:
-            raise MemoryError()
-        cdef int doc_shift = 64 - table_bits
-        cdef Py_ssize_t doc_mask = capacity - 1
-        with nogil:
-            # n-major order, as the concatenated arrays of char_grams
-            for n in range(min_n, max_n + 1):
-                salt = <uint64_t>n * _MIX
-                for i in range(kept - n + 1):
-                    h = codes[i]
-                    for k in range(1, n):
-                        h = h * _PRIME + codes[i + k]
-                    grams[g] = h ^ salt
-                    out_starts[g] = offsets[i]
-                    g += 1
-            # about half the occurrences repeat an n-gram: find the distinct ones in a
-            # table small enough for the cache, so the model's table is probed once each
-            for i in range(capacity):
-                seen[i] = -1
-            for i in range(total):
-                h = grams[i]
-                slot = <Py_ssize_t>((h * _MIX) >> doc_shift)
-                while seen[slot] != -1 and distinct_keys[seen[slot]] != h:
-                    slot = (slot + 1) & doc_mask
-                if seen[slot] == -1:
-                    seen[slot] = distinct
-                    distinct_keys[distinct] = h
-                    distinct_counts[distinct] = 0
-                    distinct += 1
-                d = seen[slot]
-                distinct_counts[d] += 1
-                distinct_of[i] = d
-            # the model's table is megabytes: ask for each slot a few look-ups ahead
-            for d in range(distinct):
-                if d + _AHEAD < distinct:
-                    __builtin_prefetch(
-                        &self.slots[(distinct_keys[d + _AHEAD] * _MIX) >> self.shift]
-                    )
-                distinct_columns[d] = self.find(distinct_keys[d])
-            for i in range(total):
-                d = distinct_of[i]
-                column = distinct_columns[d]
-                if column >= 0:
-                    out_columns[found] = column
-                    out_counts[found] = distinct_counts[d]
-                    out_starts[found] = out_starts[i]
-                    found += 1
-        free(seen)
-        return (
-            np.asarray(out_columns)[:found],
-            np.asarray(out_counts)[:found],
-            np.asarray(out_starts)[:found],
-        )
 
 
 # -- sorted keys: the news trigram model (mtdetect.fluency_lm), the news bigram counts

@@ -26,7 +26,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from mtdetect import _accel, _chars_accel
+from mtdetect import _chars_accel
 from mtdetect._chars_accel import RUNNING, SCORE, SHARES
 from mtdetect._hash_index import HashIndex
 from mtdetect.linear import PatternClassifier
@@ -235,11 +235,8 @@ class CharGramModel(PatternClassifier, ClassifierMixin, BaseEstimator):
     def _occurrences(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each vocabulary n-gram occurrence of normalised ``text``: its column, how often
         that column occurs in the text, and the offset it starts at (all ``min_n``-grams
-        first, then longer ones, each in text order). The compiled core gives the same
-        integers in one pass (``mtdetect._accel.char_occurrences``)."""
-        fast = _accel.char_occurrences(self, text)
-        if fast is not None:
-            return fast
+        first, then longer ones, each in text order): the pure-Python path, which the
+        compiled scorer (``mtdetect._chars_accel.char_scores``) matches to the last bit."""
         grams, offsets = char_grams(text, self.min_n, self.max_n)
         if not grams:
             empty = np.zeros(0, dtype=np.int64)

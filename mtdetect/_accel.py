@@ -94,7 +94,8 @@ def matches(model: Any, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     stream's 1..max_n-gram keys, looked up in the sorted ``keys_``.
     """
     vocabulary = model.keys_
-    if _use_compiled and 0 < len(codes) * max(int(model.max_n), 1) <= _core.MAX_HITS:
+    max_n = max(int(model.max_n), 1)  # the numpy path always counts unigrams
+    if _use_compiled and 0 < len(codes) * max_n <= _core.MAX_HITS:
         bits = int(model.bits_)
         cached = model.__dict__.get("_vocabulary_index_cache")
         if cached is None or cached[0] is not vocabulary or cached[1].bits != _index_bits(bits):
@@ -102,7 +103,7 @@ def matches(model: Any, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             cached = (vocabulary, _core.VocabularyIndex(keys, _index_bits(bits)))
             model.__dict__["_vocabulary_index_cache"] = cached
         codes = np.ascontiguousarray(codes, dtype=np.int64)
-        return cached[1].matches(codes, bits, int(model.max_n))  # columns ascending
+        return cached[1].matches(codes, bits, max_n)  # columns ascending
     keys, counts = np.unique(np.concatenate(model._gram_keys(codes)), return_counts=True)
     if not len(vocabulary) or not len(keys):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)

@@ -331,10 +331,16 @@ cdef inline uint32_t _fold_ascii(Py_UCS4 c) noexcept nogil:
 
 
 def surface_starts(str text):
-    """Six ascending lists: where each surface pattern might match in ``text``."""
+    """Six ascending lists: where each surface pattern might match in ``text``.
+
+    The doubled-word list is None where proposing its starts would cost more than
+    a few passes over the text (long runs of characters beyond ASCII, each a possible
+    start): the regex, which is linear, then scans the whole text for that pattern.
+    """
     cdef Py_ssize_t n = len(text), i, j, s, p, k, e, q, size
+    cdef Py_ssize_t work = 0, budget = 8 * n + 4096  # characters compared for DOUBLED
     cdef Py_UCS4 c, a, b
-    cdef bint same
+    cdef bint same, doubled_given_up = False
     cdef list stray = [], before = [], currency = [], missing = [], doubled = [], lone = []
     _mt_unicode_ready(text)
     cdef int kind = PyUnicode_KIND(text)  # every index read below is checked against n
@@ -373,6 +379,8 @@ def surface_starts(str text):
                     lone.append(i)
             # a word of letters, spaces, the same word again: each start the word may
             # have (its first letter, or past a character beyond ASCII)
+            if doubled_given_up:
+                continue
             e = i
             s = e
             while s > 0 and _letterish(PyUnicode_READ(kind, data, s - 1)):
@@ -383,6 +391,10 @@ def surface_starts(str text):
                 size = e - p
                 if q + size > n:
                     continue
+                work += size
+                if work > budget:
+                    doubled_given_up = True
+                    break
                 same = True
                 for k in range(size):
                     a = PyUnicode_READ(kind, data, p + k)
@@ -392,4 +404,4 @@ def surface_starts(str text):
                         break
                 if same:
                     doubled.append(p)
-    return stray, before, currency, missing, doubled, lone
+    return stray, before, currency, missing, None if doubled_given_up else doubled, lone

@@ -71,7 +71,8 @@ def char_scores(model: Any, text: str, mode: int) -> tuple[int, float, np.ndarra
     return cached[3].score(lowered, int(model.min_n), int(model.max_n), logs, mode)
 
 
-def surface_starts(text: str) -> tuple[list[int], ...] | None:
+def surface_starts(text: str) -> tuple[list[int] | None, ...] | None:
     """Where each surface pattern may match in ``text`` (ascending; a superset of where it
-    does), in ``signals.surface``'s order, or None: the regexes scan the whole text."""
+    does), in ``signals.surface``'s order, or None: the regexes scan the whole text (one
+    list may be None too: that pattern's regex scans the whole text)."""
     return _chars.surface_starts(text) if available() else None

@@ -216,9 +216,9 @@ cdef class VocabularyIndex:
         cdef int32_t* counts = self.counts
         cdef uint64_t* touched = self.touched
         cdef bint fast = self.prefix_closed and bits == self.bits, borrowed
-        if bits < 1 or bits > 62 or max_n < 0:
-            raise ValueError("bits must be in [1, 62] and max_n >= 0")
-        if max_n and length > _MAX_HITS // max_n:  # counts are 32-bit
+        if bits < 1 or bits > 62 or max_n < 1:  # (max_n 0 would write hits past the buffers)
+            raise ValueError("bits must be in [1, 62] and max_n >= 1")
+        if length > _MAX_HITS // max_n:  # counts are 32-bit
             raise ValueError("the stream is too long for one call")
         if fast:
             limit = <int64_t>1 << bits

@@ -18,12 +18,12 @@ import numpy as np
 
 from mtdetect._type_table import TokenRows, TypeTable
 
-#: ``compute(texts, fresh)``: the values of these new rows; ``fresh`` on a table's first rows
-Compute = Callable[[Sequence[str], bool], Any]
+#: ``compute(texts, table)``: the values of these new rows of ``table`` (called under its lock)
+Compute = Callable[[Sequence[str], TypeTable], Any]
 
 
 class RowColumn:
-    """Per-row values of one type table, computed by ``compute(texts, fresh)`` for new rows only.
+    """Per-row values of one type table, computed by ``compute(texts, table)`` for new rows only.
 
     ``dtype`` None keeps a Python list (any objects, None for "nothing here",
     with :meth:`present` to find the rest in numpy); otherwise a numpy array
@@ -41,13 +41,13 @@ class RowColumn:
 
     def present(self, tokens: TokenRows) -> np.ndarray:
         """For a list column: per row, whether its value is not None (index it with rows)."""
-        values = self.of(tokens)
 
         def more(table: TypeTable, start: int, stop: int) -> np.ndarray:
+            values = table.column(self, "values", self._more)  # (under the table's lock)
             return np.fromiter((v is not None for v in values[start:stop]), bool, stop - start)
 
         return tokens.table.column(self, "present", more)
 
     def _more(self, table: TypeTable, start: int, stop: int) -> Any:
-        more = self._compute(table.texts[start:stop], start == 0)
+        more = self._compute(table.texts[start:stop], table)
         return more if self._dtype is None else np.asarray(more, dtype=self._dtype)

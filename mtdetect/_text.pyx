@@ -76,10 +76,28 @@ def char_classes(str text):
     return bytes(out)
 
 
+cdef extern from *:
+    """
+    #if PY_VERSION_HEX < 0x030C0000
+    #define _mt_text_ready(o) PyUnicode_READY(o)
+    #else
+    #define _mt_text_ready(o) 0
+    #endif
+    #define _mt_tuple_has_no_cached_hash (PY_VERSION_HEX < 0x030E0000)
+    """
+    # a str made by a legacy C API gets its canonical buffer before PyUnicode_DATA reads it
+    int _mt_text_ready(object o) except -1
+    # from 3.14 a tuple caches its hash, which tuple.__new__ sets to "not computed" (-1)
+    # and tp_alloc's zeros would not: such tuples are made by tuple.__new__ instead
+    bint _mt_tuple_has_no_cached_hash
+
+
 cdef bint _fills_like_tuple(type token):
-    """Whether ``token`` is a tuple subclass whose instances are bare tuples (a NamedTuple)."""
+    """Whether ``token`` is a tuple subclass whose instances are bare tuples (a NamedTuple)
+    that can be filled in place (as ``tuple.__new__`` would)."""
     return (
-        issubclass(token, tuple)
+        _mt_tuple_has_no_cached_hash
+        and issubclass(token, tuple)
         and token.__basicsize__ == tuple.__basicsize__
         and token.__itemsize__ == tuple.__itemsize__
     )
@@ -173,6 +191,7 @@ def scan(str text, type token):
     end)``; a word is a token whose first character is a letter (``str.isalpha``);
     the last list holds the lower-cased words with a hyphen, each time it comes.
     """
+    _mt_text_ready(text)
     cdef Py_ssize_t n = len(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
@@ -360,6 +379,7 @@ for _code in range(128):
 def char_counts(str text, bytes code_marks):
     """``mtdetect.language._char_counts`` in one pass: (ASCII letters, the other letters in
     order, characters that are not white space, characters among the ASCII ``code_marks``)."""
+    _mt_text_ready(text)
     cdef Py_ssize_t n = len(text), i, letters = 0, spaces = 0, code = 0
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)

@@ -203,6 +203,9 @@ def _assert_same_surface_matches(text: str) -> None:
     starts = _chars_accel.surface_starts(text)
     assert starts is not None
     for pattern, proposed in zip(patterns, starts, strict=True):
+        if proposed is None:  # the scan gave up on this pattern: its regex scans the text
+            assert pattern is surface._DOUBLED_WORD
+            continue
         want = [(m.span(), m.groups()) for m in pattern.finditer(text)]
         got = [(m.span(), m.groups()) for m in surface._matches_at(pattern, text, proposed)]
         assert got == want, (pattern.pattern, text)
@@ -227,6 +230,24 @@ def test_surface_features_and_evidence_match(texts) -> None:  # type: ignore[no-
         fast, slow = _both(signal.extract, Document(text))
         assert fast[0] == slow[0]
         assert fast[1] == slow[1]
+
+
+@compiled
+def test_long_runs_beyond_ascii_leave_doubled_words_to_the_regex() -> None:
+    """Each character of such a run may start a word, so proposing doubled-word starts
+    there grew with the square of the run (8,000 characters: 32 ms); past a few passes
+    over the text the scan leaves that one pattern to its (linear) regex."""
+    from mtdetect.signals.surface import SurfaceSignal
+
+    text = "Она сказала сказала это. " + "я" * 20_000 + " " + "я" * 20_000 + " ok ,"
+    starts = _chars_accel.surface_starts(text)
+    assert starts is not None and starts[4] is None
+    assert starts[1]  # the other patterns are still proposed ("ok ,")
+    short = _chars_accel.surface_starts("the the cat said Война Война")
+    assert short is not None and short[4] is not None and {0, 17} <= set(short[4])
+    fast, slow = _both(SurfaceSignal().extract, Document(text))
+    assert fast[0] == slow[0] and fast[1] == slow[1]
+    assert sum(item.kind == "surface.doubled_word" for item in fast[1]) == 2
 
 
 def test_without_the_extension_both_families_take_the_pure_python_path(monkeypatch) -> None:  # type: ignore[no-untyped-def]

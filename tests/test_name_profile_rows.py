@@ -188,3 +188,20 @@ def test_columns_start_afresh_with_a_fresh_table(monkeypatch: pytest.MonkeyPatch
     for text in ["Alpha beta the Alpha.", "Gamma delta, the alpha (beta).", "the THE The"] * 3:
         assert signal.extract(Document(text))[0] == reference_profile(Document(text))
         assert rows._collect_forms(Document(text))[0] == reference_forms(Document(text))
+
+
+def test_a_gazetteer_is_not_kept_alive_by_the_name_caches() -> None:
+    """Training swaps gazetteers in and out; each one's per-form cache must go with it."""
+    import gc
+    import weakref
+
+    from mtdetect.gazetteer import Gazetteer
+    from mtdetect.signals import _name_rows
+
+    gaz = Gazetteer({"Holloway": 40, "Quarrendon": 2, "river": 200})
+    assert _name_rows._name_forms(gaz)["Quarrendon"] is not None
+    _name_rows._typo_codes(gaz)
+    alive = weakref.ref(gaz)
+    del gaz
+    gc.collect()
+    assert alive() is None

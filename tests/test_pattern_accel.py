@@ -78,6 +78,20 @@ def test_odd_code_streams_match_as_numpy(max_n: int) -> None:
 
 
 @compiled
+def test_a_model_with_max_n_0_counts_unigrams_as_numpy_and_the_index_refuses_it() -> None:
+    """max_n 0 once reached the compiled loop, which then wrote hits past its buffers."""
+    from mtdetect import _core  # type: ignore[attr-defined]
+
+    model = _small_model(1)
+    model.max_n = 0
+    codes = model._stream_codes(["<s>", "of", "the", "w", "of", "C", "<s>", "the", "w"])
+    _both(model, codes)
+    index = _core.VocabularyIndex(np.ascontiguousarray(model.keys_, dtype=np.int64), 0)
+    with pytest.raises(ValueError, match="max_n"):
+        index.matches(codes, int(model.bits_), 0)
+
+
+@compiled
 def test_a_vocabulary_missing_a_prefix_takes_the_plain_path() -> None:
     model = _small_model(3)
     bigrams = model.keys_[(model.keys_ >> model.bits_ > 0) & (model.keys_ >> 2 * model.bits_ == 0)]

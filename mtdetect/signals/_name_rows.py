@@ -39,7 +39,7 @@ TokenForms = str | tuple[tuple[str, int], ...] | None
 _GROUPED: set[str] = set()
 
 
-def _token_forms(texts: Sequence[str], fresh: bool = False) -> list[TokenForms]:
+def _token_forms(texts: Sequence[str], table: object = None) -> list[TokenForms]:
     """The name forms each distinct token holds (None for the many that hold none)."""
     out: list[TokenForms] = []
     for word in texts:
@@ -106,10 +106,13 @@ class _NameForms(dict):  # type: ignore[type-arg]
 
     def __init__(self, gaz: Gazetteer) -> None:
         super().__init__()
-        self.gaz = gaz
+        # weakly: this cache is the value of a weak-keyed map whose key is the gazetteer
+        self.gaz = weakref.ref(gaz)
 
     def __missing__(self, form: str) -> tuple[int, bool] | None:
-        gaz = self.gaz
+        gaz = self.gaz()
+        if gaz is None:  # (only reached through the map, which holds the gazetteer)
+            raise ReferenceError("the gazetteer of this cache is gone")
         found = None
         if len(form) >= 3:
             n = gaz.counts.get(form, 0) if form.isascii() else gaz.count(form)
@@ -137,7 +140,7 @@ def _typo_codes(gaz: Gazetteer) -> RowColumn:
     if column is None:
         counts = gaz.counts
 
-        def code(texts: Sequence[str], fresh: bool) -> list[int]:
+        def code(texts: Sequence[str], table: object) -> list[int]:
             return [
                 0
                 if not (w[0].isalpha() and len(w) >= 3 and w.islower())

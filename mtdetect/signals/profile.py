@@ -9,6 +9,7 @@ model the background against which the telltales stand out.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -105,7 +106,7 @@ _FW_MASK = 127
 _LENGTH_SHIFT = 12
 
 
-def _token_info(texts: Sequence[str], fresh: bool = False) -> list[int]:
+def _token_info(texts: Sequence[str], table: object = None) -> list[int]:
     out = []
     for text in texts:
         first = text[0]
@@ -133,15 +134,17 @@ def _token_info(texts: Sequence[str], fresh: bool = False) -> list[int]:
 
 
 class _WordIds:
-    """Numbers lower-cased words: equal numbers for equal words (for type-token ratios)."""
+    """Numbers lower-cased words: equal numbers for equal words (for type-token ratios).
+
+    One numbering per type table (a fresh table numbers afresh), each extended
+    only under that table's lock, so two tables never mix their numbers.
+    """
 
     def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
+        self.ids: weakref.WeakKeyDictionary[object, dict[str, int]] = weakref.WeakKeyDictionary()
 
-    def __call__(self, texts: Sequence[str], fresh: bool) -> list[int]:
-        if fresh:  # a new table: its column is numbered afresh (RowColumn holds its lock)
-            self.ids = {}
-        ids = self.ids
+    def __call__(self, texts: Sequence[str], table: object) -> list[int]:
+        ids = self.ids.setdefault(table, {})
         return [ids.setdefault(t.lower(), len(ids)) if t[0].isalpha() else -1 for t in texts]
 
 

@@ -134,7 +134,7 @@ class SurfaceSignal(Signal):
         starts = _chars_accel.surface_starts(norm)
 
         def matches(index: int, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-            if starts is None:
+            if starts is None or starts[index] is None:  # (None: the scan gave up on it)
                 return pattern.finditer(norm)
             return _matches_at(pattern, norm, starts[index])
 

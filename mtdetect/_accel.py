@@ -3,9 +3,10 @@
 
 Why a choice: ``pip install`` builds the extension wherever a C compiler is
 found, and the package must still work where none is (the build is optional).
-Both paths return the same integers (the vocabulary columns of a document's
-n-grams and their counts), so every score is the same to the last bit;
-``tests/test_accel.py`` checks it on real documents. ``mtdetect info`` says
+Both paths return the same values (integers such as the vocabulary columns of
+a document's n-grams and their counts, and sums done in numpy's order), so
+every score is the same to the last bit; ``tests/test_accel.py`` and the other
+``tests/test_*_accel.py`` check it on real documents. ``mtdetect info`` says
 which one is in use; ``MTDETECT_PURE_PYTHON=1`` forces the pure-Python path.
 """
 
@@ -65,11 +66,6 @@ def pure_python() -> Iterator[None]:
 
 def compiled_in_use() -> bool:
     return _use_compiled
-
-
-def tokenizer() -> Callable[[str, type], list] | None:
-    """The compiled ``TOKEN_RE`` scanner when in use, else None (``Document`` uses the regex)."""
-    return _text.tokenize if _use_compiled and _text is not None else None
 
 
 def text_scanner() -> Callable[[str, type], tuple[list, list, list]] | None:

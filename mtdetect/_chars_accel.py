@@ -22,6 +22,7 @@ except ImportError:  # no compiler at install time, or a source checkout never b
 
 # np.log(c) at c - 1, computed by numpy (its log may differ from C's in the last bit)
 _logs = np.zeros(0)
+_MAX_KEPT_LOGS = 1 << 20  # 8 MB
 
 # What char_scores' mode asks for: the score only, per-character shares, running sums.
 SCORE, SHARES, RUNNING = 0, 1, 2
@@ -32,8 +33,11 @@ def available() -> bool:
 
 
 def _log_table(size: int) -> np.ndarray:
+    """``np.log`` of 1..size (a count is at most the text's length), kept up to a size."""
     global _logs
     table = _logs
+    if size > _MAX_KEPT_LOGS:  # a very long text: its table is not kept (memory stays bounded)
+        return np.log(np.arange(1, size + 1.0))
     if len(table) < size:
         table = _logs = np.log(np.arange(1, max(size, 2 * len(table), 1 << 14) + 1.0))
     return table

@@ -285,11 +285,6 @@ cdef int _scan(
     return 0
 
 
-def tokenize(str text, type token):
-    """The tokens of ``TOKEN_RE`` in ``text``, as ``token(text, start, end)`` tuples."""
-    return scan(text, token)[0]
-
-
 # -- sentences ----------------------------------------------------------------------
 
 def split_sentences(list tokens, type sentence, abbreviations):

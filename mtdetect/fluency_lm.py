@@ -213,23 +213,14 @@ class NewsLanguageModel:
         with np.load(path) as data:
             return cls({name: data[name] for name in data.files}, path)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Without the per-process caches (compiled tables cannot be pickled; rebuilt on use)."""
+        return {k: v for k, v in self.__dict__.items() if not k.endswith("_cache")}
+
     def ids(self, tokens: Sequence[str]) -> np.ndarray:
         """Ids of :func:`lm_tokens` tokens; words outside the vocabulary are ``<unk>``."""
         found = map(self.index.get, tokens, repeat(UNK, len(tokens)))  # no Python-level loop
         return np.fromiter(found, dtype=np.int64, count=len(tokens))
-
-    def word_ids(self, doc: Document) -> np.ndarray:
-        """``ids(doc.lower_words)``, each distinct token lower-cased and looked up once per process.
-
-        Why: the type table (``mtdetect/_type_table.py``) holds the document's
-        tokens already; a column of it gives every token its id here.
-        """
-        tokens = token_rows(doc)
-        ids = tokens.values(self, "news_lm_ids", self._row_ids)
-        return ids[tokens.values(tokens.table, "is_word", _row_is_word)]
-
-    def _row_ids(self, types: TypeTable, start: int, stop: int) -> np.ndarray:
-        return self.ids([text.lower() for text in types.texts[start:stop]])
 
     def _row_token_ids(self, types: TypeTable, start: int, stop: int) -> np.ndarray:
         """Per row: the id of a word (lower-cased), ``<num>`` for a number, -1 for neither."""
@@ -302,12 +293,6 @@ class NewsLanguageModel:
             digest = file_sha256(self.path)[:16] if self.path is not None else ""
             self.__dict__["_fingerprint_cache"] = digest
         return self.__dict__["_fingerprint_cache"]
-
-
-def _row_is_word(types: TypeTable, start: int, stop: int) -> np.ndarray:
-    """Whether each row is a word (what ``Document.words`` keeps: a letter first)."""
-    texts = types.texts[start:stop]
-    return np.fromiter((text[:1].isalpha() for text in texts), dtype=bool, count=len(texts))
 
 
 def news_lm() -> NewsLanguageModel:

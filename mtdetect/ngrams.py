@@ -157,6 +157,10 @@ class NewsNgrams:
         backoff = np.log(_BACKOFF) + self._log_unigram_p[right]
         return np.where(pair > 0, np.minimum(cond, 0.0), backoff)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Without the per-process caches (compiled tables cannot be pickled; rebuilt on use)."""
+        return {k: v for k, v in self.__dict__.items() if not k.endswith("_cache")}
+
     def fingerprint(self) -> str:
         return self._fingerprint
 

@@ -110,9 +110,9 @@ def test_compiled_tokens_are_the_regex_tokens(glue: str) -> None:
 
 
 def _core_tokens(text: str, token: type) -> list[tuple[str, int, int]]:
-    tokenize = _accel.tokenizer()
-    assert tokenize is not None
-    return [tuple(t) for t in tokenize(text, token)]
+    scan = _accel.text_scanner()
+    assert scan is not None
+    return [tuple(t) for t in scan(text, token)[0]]
 
 
 @compiled_text
@@ -274,3 +274,26 @@ def test_lm_scores_of_ids_outside_the_vocabulary_answer_as_numpy(value: int) -> 
     assert _accel.lm_score(model, good, np.zeros(4), 0.06) is None
     got = _accel.lm_score(model, good, np.array([0, 0, 1, 1]), 0.06)
     assert got is not None and [len(a) for a in got] == [4, 4, 4]
+
+
+def test_the_news_tables_pickle_after_use(texts) -> None:  # type: ignore[no-untyped-def]
+    """A model sent to a worker after scoring must not carry its compiled tables along."""
+    import pickle
+
+    from mtdetect.fluency_lm import NewsLanguageModel, news_lm
+    from mtdetect.ngrams import NewsNgrams, news_ngrams
+    from mtdetect.signals.fluency import FluencySignal
+    from mtdetect.signals.phrases import PhraseSignal
+    from mtdetect.text import Document
+
+    for signal in (FluencySignal(), PhraseSignal()):
+        signal.extract(Document(texts[0]))
+    for model, kind in ((news_lm(), NewsLanguageModel), (news_ngrams(), NewsNgrams)):
+        copy = pickle.loads(pickle.dumps(model))
+        assert isinstance(copy, kind)
+        assert not [key for key in copy.__dict__ if key.endswith("_cache")]
+    lm = pickle.loads(pickle.dumps(news_lm()))
+    doc = Document(texts[1])
+    again, first = lm.score(doc), news_lm().score(doc)
+    assert again.logprob.tolist() == first.logprob.tolist()
+    assert again.top10.tolist() == first.top10.tolist()

@@ -108,13 +108,11 @@ def test_a_full_table_starts_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_vocabulary_ids_from_the_table_are_those_of_each_token(texts) -> None:  # type: ignore[no-untyped-def]
-    from mtdetect.fluency_lm import news_lm
     from mtdetect.ngrams import news_ngrams
 
-    ng, lm = news_ngrams(), news_lm()
+    ng = news_ngrams()
     for text in texts:
         doc = Document(text)
         rows = _type_table.token_rows(doc)
         got = rows.values(ng, "news_ngram_ids", lambda types, a, b: ng.ids(types.texts[a:b]))
         assert got.tolist() == ng.ids([t.text for t in doc.tokens]).tolist()
-        assert lm.word_ids(doc).tolist() == lm.ids(doc.lower_words).tolist()

@@ -20,6 +20,7 @@ _EXACT_FLOATS = [] if sys.platform == "win32" else ["-ffp-contract=off"]
 extensions = [
     Extension("mtdetect._core", ["mtdetect/_core.pyx"]),
     Extension("mtdetect._tables", ["mtdetect/_tables.pyx"]),
+    Extension("mtdetect._pairs", ["mtdetect/_pairs.pyx"]),
     Extension("mtdetect._chars", ["mtdetect/_chars.pyx"], extra_compile_args=_EXACT_FLOATS),
     Extension("mtdetect._text", ["mtdetect/_text.pyx"]),
 ]

@@ -32,10 +32,15 @@ try:
     from mtdetect import _chars  # type: ignore[attr-defined]
 except ImportError:
     _chars = None
+try:
+    from mtdetect import _pairs  # type: ignore[attr-defined]
+except ImportError:
+    _pairs = None
 
 _EXTENSIONS = {
     "mtdetect._core": _core,
     "mtdetect._tables": _tables,
+    "mtdetect._pairs": _pairs,
     "mtdetect._text": _text,
     "mtdetect._chars": _chars,
 }
@@ -185,7 +190,7 @@ def _are_ids(arrays: tuple[np.ndarray, ...], limit: int) -> bool:
 
 def pair_positions(table: Any, want: np.ndarray) -> np.ndarray | None:
     """``NewsNgrams._positions`` from the compiled core (None: the numpy path answers)."""
-    if not _use_compiled:
+    if not _use_compiled or _pairs is None:
         return None
     return _pair_table(table).positions(np.ascontiguousarray(want, dtype=np.uint32))
 
@@ -193,7 +198,7 @@ def pair_positions(table: Any, want: np.ndarray) -> np.ndarray | None:
 def pair_counts(table: Any, left: np.ndarray, right: np.ndarray) -> np.ndarray | None:
     """``NewsNgrams.bigram_counts`` from the compiled core, or None for the numpy path
     (as for ids outside ``[0, 65536)``, which numpy's key arithmetic would wrap)."""
-    if not _use_compiled or not _are_ids((left, right), 1 << 16):
+    if not _use_compiled or _pairs is None or not _are_ids((left, right), 1 << 16):
         return None
     as_ids = [np.ascontiguousarray(a, dtype=np.int64) for a in (left, right)]
     return _pair_table(table).counts(*as_ids)
@@ -205,7 +210,7 @@ def pair_unsupported(
     """``NewsNgrams.unsupported`` from the compiled core, or None for the numpy path
     (ids that are not the table's, and a k that is not in ``[1, columns]``, which numpy
     answers its own way)."""
-    if not _use_compiled:
+    if not _use_compiled or _pairs is None:
         return None
     compiled = _pair_table(table)
     if not 1 <= k <= compiled.n_columns or not _are_ids((first, second), compiled.limit):
@@ -215,11 +220,11 @@ def pair_unsupported(
 
 
 def _pair_table(table: Any) -> Any:
-    """The compiled table (``_tables.PairTable``: a directory of where each leading id's
+    """The compiled table (``_pairs.PairTable``: a directory of where each leading id's
     keys begin, a sample of the keys, the count buckets), built on first use and kept."""
     compiled = table.__dict__.get("_pair_table_cache")
     if compiled is None:
-        compiled = _tables.PairTable(
+        compiled = _pairs.PairTable(
             table.keys,
             table._bucket,
             table.bucket_count,

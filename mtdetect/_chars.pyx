@@ -303,11 +303,9 @@ cdef class CharScorer:
             free(shares)
 
 
-# -- surface patterns (mtdetect.signals.surface) ---------------------------------------
-# Where each pattern's match could start, from necessary conditions only: every start
-# the regex would match at is proposed (more may be), and the regex then decides at
-# each one, so the matches are the regex's own. Order: STRAY, SPACE_BEFORE, CURRENCY,
-# MISSING_SPACE, DOUBLED, LONE_LETTER (mtdetect/_chars_accel.py names them).
+# -- surface patterns (mtdetect.signals.surface): where each could match, from necessary
+# conditions only (a superset); the regex decides at each, so the matches are its own.
+# Order: STRAY, SPACE_BEFORE, CURRENCY, MISSING_SPACE, DOUBLED, LONE_LETTER.
 
 cdef inline bint _ascii_lower(Py_UCS4 c) noexcept nogil:
     return c >= u"a" and c <= u"z"
@@ -331,12 +329,9 @@ cdef inline uint32_t _fold_ascii(Py_UCS4 c) noexcept nogil:
 
 
 def surface_starts(str text):
-    """Six ascending lists: where each surface pattern might match in ``text``.
-
-    The doubled-word list is None where proposing its starts would cost more than
-    a few passes over the text (long runs of characters beyond ASCII, each a possible
-    start): the regex, which is linear, then scans the whole text for that pattern.
-    """
+    """Six ascending lists: where each surface pattern might match in ``text``; the
+    doubled-word one None past a few passes' work (long runs beyond ASCII, each char a
+    possible start): its linear regex then scans the whole text."""
     cdef Py_ssize_t n = len(text), i, j, s, p, k, e, q, size
     cdef Py_ssize_t work = 0, budget = 8 * n + 4096  # characters compared for DOUBLED
     cdef Py_UCS4 c, a, b
@@ -377,12 +372,9 @@ def surface_starts(str text):
                 c = PyUnicode_READ(kind, data, i + 1)
                 if _ascii_lower(c) and c != u"a" and c != u"i" and c != u"v" and c != u"x":
                     lone.append(i)
-            # a word of letters, spaces, the same word again: each start the word may
-            # have (its first letter, or past a character beyond ASCII)
-            if doubled_given_up:
-                continue
-            e = i
-            s = e
+            if doubled_given_up:  # a word, spaces, the same word again: each start the word
+                continue  # may have (its first letter, or past a character beyond ASCII)
+            e = s = i
             while s > 0 and _letterish(PyUnicode_READ(kind, data, s - 1)):
                 s -= 1
             for p in range(s, e):
@@ -392,8 +384,8 @@ def surface_starts(str text):
                 if q + size > n:
                     continue
                 work += size
-                if work > budget:
-                    doubled_given_up = True
+                doubled_given_up = work > budget
+                if doubled_given_up:
                     break
                 same = True
                 for k in range(size):

@@ -38,7 +38,6 @@ from mtdetect import _accel
 from mtdetect._compact_state import pack_symbols, unpack_symbols
 from mtdetect._type_table import SENTENCE_START as SENTENCE_START  # the stream's sentence start
 from mtdetect._type_table import pattern_stream
-from mtdetect.evidence import Evidence
 from mtdetect.linear import PatternClassifier
 from mtdetect.signals.phrases import FUNCTION_WORDS
 from mtdetect.text import Document
@@ -371,29 +370,3 @@ def _is_content_word(symbol: str) -> bool:
     if len(symbol) < 2 or symbol in FUNCTION_WORDS:
         return False
     return symbol.isalpha() and symbol.islower()
-
-
-_SHAPES = {"C": "a capitalised word", "w": "a word", "X": "an all-capitals word", "0": "a number"}
-
-
-def describe(term: str) -> str:
-    """A pattern in words a moderator can read."""
-    return term.replace(SENTENCE_START, "[start]")
-
-
-def evidence_items(
-    items: Sequence[tuple[str, float, Sequence[tuple[int, int]]]],
-    text: str,
-    kind: str,
-    typical_of: str = "machine-translated English",
-) -> list[Evidence]:
-    """Evidence for each pattern occurrence; ``weight`` holds the pattern's relative pull."""
-    out = []
-    for term, contribution, spans in items:
-        shapes = [f"{s}: {_SHAPES[s]}" for s in dict.fromkeys(term.split(" ")) if s in _SHAPES]
-        legend = f" ({', '.join(shapes)})" if shapes else ""
-        message = f"word pattern '{describe(term)}'{legend} is typical of {typical_of}"
-        for start, end in spans:
-            share = contribution / max(len(spans), 1)
-            out.append(Evidence(kind, start, end, text[start:end], message, share))
-    return out

@@ -120,8 +120,9 @@ def test_strongest_first_is_argsorts_order_with_ties_too() -> None:
         ][trial % 3]
         ahead = int(rng.integers(1, 40))
         assert list(strongest_first(parts, ahead)) == np.argsort(-parts).tolist()
-    with_nan = np.array([0.5, np.nan, 0.2] * 20)
-    assert list(strongest_first(with_nan, 4)) == np.argsort(-with_nan).tolist()
+    for odd in (np.nan, np.inf, -np.inf, -0.0):
+        parts = np.array([0.5, odd, 0.2, 0.0] * 20)
+        assert list(strongest_first(parts, 4)) == np.argsort(-parts).tolist()
 
 
 def test_a_growing_column_reads_as_one_computed_at_once() -> None:

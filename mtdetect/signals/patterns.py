@@ -27,11 +27,14 @@ theirs, and its strongest patterns are shown as spans like any other evidence.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 import numpy as np
 
 from mtdetect.evidence import Evidence
 from mtdetect.features import model_parameter, score_feature
-from mtdetect.pattern_model import FunctionWordModel, evidence_items
+from mtdetect.pattern_model import SENTENCE_START, FunctionWordModel
 from mtdetect.signals.base import Signal
 from mtdetect.text import Document
 
@@ -112,3 +115,35 @@ class RoundTripSignal(PatternSignal):
     def extract(self, doc: Document) -> tuple[list[float], list[Evidence]]:
         (score,), evidence = super().extract(doc)
         return [float(above_ceiling(score))], evidence
+
+
+_SHAPES = {"C": "a capitalised word", "w": "a word", "X": "an all-capitals word", "0": "a number"}
+
+
+def describe(term: str) -> str:
+    """A pattern in words a moderator can read."""
+    return term.replace(SENTENCE_START, "[start]")
+
+
+def evidence_items(
+    items: Sequence[tuple[str, float, Sequence[tuple[int, int]]]],
+    text: str,
+    kind: str,
+    typical_of: str = "machine-translated English",
+) -> list[Evidence]:
+    """Evidence for each pattern occurrence; ``weight`` holds the pattern's relative pull."""
+    out = []
+    for term, contribution, spans in items:
+        message, share = _message(term, typical_of), contribution / max(len(spans), 1)
+        out.extend(
+            Evidence(kind, start, end, text[start:end], message, share) for start, end in spans
+        )
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _message(term: str, typical_of: str) -> str:
+    """Cached: a model shows the same patterns again and again (and lru_cache is thread-safe)."""
+    shapes = [f"{s}: {_SHAPES[s]}" for s in dict.fromkeys(term.split(" ")) if s in _SHAPES]
+    legend = f" ({', '.join(shapes)})" if shapes else ""
+    return f"word pattern '{describe(term)}'{legend} is typical of {typical_of}"

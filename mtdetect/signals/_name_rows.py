@@ -42,19 +42,23 @@ _GROUPED: set[str] = set()
 def _token_forms(texts: Sequence[str], table: object = None) -> list[TokenForms]:
     """The name forms each distinct token holds (None for the many that hold none)."""
     out: list[TokenForms] = []
+    append = out.append
+    grouped = _TRANSLIT_GROUP
     for word in texts:
-        found: TokenForms = None
-        if not word[0].isupper():
-            pass
+        if not word[0].isupper():  # most tokens: nothing more to do
+            append(None)
         elif "-" in word or "'" in word:
             parts = [(p, o) for p, o in name_parts(word) if p[0].isupper() and _is_form(p)]
-            found = parts[0][0] if len(parts) == 1 and parts[0][1] == 0 else tuple(parts) or None
+            for part, _ in parts:
+                if _folded(part) in grouped:
+                    _GROUPED.add(part)
+            append(parts[0][0] if len(parts) == 1 and parts[0][1] == 0 else tuple(parts) or None)
         elif _is_form(word):
-            found = word
-        for form in (found,) if isinstance(found, str) else (p for p, _ in found or ()):
-            if _folded(form) in _TRANSLIT_GROUP:
-                _GROUPED.add(form)
-        out.append(found)
+            if _folded(word) in grouped:
+                _GROUPED.add(word)
+            append(word)
+        else:
+            append(None)
     return out
 
 

@@ -215,3 +215,20 @@ def test_a_gazetteer_is_not_kept_alive_by_the_name_caches() -> None:
     del gaz
     gc.collect()
     assert alive() is None
+
+
+def test_sentence_lengths_count_words_with_an_empty_sentence_among_them() -> None:
+    """The per-sentence sums (numpy reduceat) must not read an empty sentence's neighbour."""
+    from mtdetect.signals.profile import _sentence_lengths
+    from mtdetect.text import Sentence
+
+    doc = Document("Alpha beta, gamma. Delta (epsilon) zeta.")
+    tokens = doc.tokens
+    is_word = np.array([t.text[0].isalpha() for t in tokens])
+    half = 5
+    whole = [Sentence(0, 1, tuple(tokens[:half])), Sentence(1, 2, tuple(tokens[half:]))]
+    want = [int(is_word[:half].sum()), int(is_word[half:].sum())]
+    doc.__dict__["sentences"] = whole
+    assert _sentence_lengths(doc, is_word).tolist() == want
+    doc.__dict__["sentences"] = [whole[0], Sentence(1, 1, ()), whole[1], Sentence(2, 2, ())]
+    assert _sentence_lengths(doc, is_word).tolist() == [want[0], 0, want[1], 0]

@@ -173,6 +173,15 @@ def test_name_forms_pairs_and_typo_rate_are_the_token_by_token_ones(texts: list[
                 assert model.is_odd(f) == (model.surprisal(f) > model.threshold)
 
 
+def test_a_gazetteers_forms_are_the_names_and_grouped_forms_of_all(texts: list[str]) -> None:
+    """NameSignal collects only what it reads: the names and the grouped forms, in order."""
+    gaz = default_gazetteer()
+    for text in [*texts, "Kiev and Kyiv. The Meanwhile-Blinken, Brinken's Blnken."]:
+        every, translit = rows._collect_forms(Document(text))
+        kept = {f: s for f, s in every.items() if rows._name_forms(gaz)[f] or f in translit}
+        assert rows._collect_forms(Document(text), gaz) == (kept, translit)
+
+
 def test_variant_blocking_finds_the_pairs_full_blocks_find(texts: list[str]) -> None:
     for text in texts:
         names, seen, rare = reference_names(reference_forms(Document(text)))
@@ -201,7 +210,25 @@ def test_a_gazetteer_is_not_kept_alive_by_the_name_caches() -> None:
     gaz = Gazetteer({"Holloway": 40, "Quarrendon": 2, "river": 200})
     assert _name_rows._name_forms(gaz)["Quarrendon"] is not None
     _name_rows._typo_codes(gaz)
+    _name_rows._collect_forms(Document("Quarrendon and Holloway met."), gaz)
     alive = weakref.ref(gaz)
     del gaz
     gc.collect()
     assert alive() is None
+
+
+def test_sentence_lengths_count_words_with_an_empty_sentence_among_them() -> None:
+    """The per-sentence sums (numpy reduceat) must not read an empty sentence's neighbour."""
+    from mtdetect.signals.profile import _sentence_lengths
+    from mtdetect.text import Sentence
+
+    doc = Document("Alpha beta, gamma. Delta (epsilon) zeta.")
+    tokens = doc.tokens
+    is_word = np.array([t.text[0].isalpha() for t in tokens])
+    half = 5
+    whole = [Sentence(0, 1, tuple(tokens[:half])), Sentence(1, 2, tuple(tokens[half:]))]
+    want = [int(is_word[:half].sum()), int(is_word[half:].sum())]
+    doc.__dict__["sentences"] = whole
+    assert _sentence_lengths(doc, is_word).tolist() == want
+    doc.__dict__["sentences"] = [whole[0], Sentence(1, 1, ()), whole[1], Sentence(2, 2, ())]
+    assert _sentence_lengths(doc, is_word).tolist() == [want[0], 0, want[1], 0]

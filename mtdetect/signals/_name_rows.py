@@ -42,39 +42,48 @@ _GROUPED: set[str] = set()
 def _token_forms(texts: Sequence[str], table: object = None) -> list[TokenForms]:
     """The name forms each distinct token holds (None for the many that hold none)."""
     out: list[TokenForms] = []
+    append = out.append
+    grouped = _TRANSLIT_GROUP
     for word in texts:
-        found: TokenForms = None
-        if not word[0].isupper():
-            pass
+        if not word[0].isupper():  # most tokens: nothing more to do
+            append(None)
         elif "-" in word or "'" in word:
             parts = [(p, o) for p, o in name_parts(word) if p[0].isupper() and _is_form(p)]
-            found = parts[0][0] if len(parts) == 1 and parts[0][1] == 0 else tuple(parts) or None
+            for part, _ in parts:
+                if _folded(part) in grouped:
+                    _GROUPED.add(part)
+            append(parts[0][0] if len(parts) == 1 and parts[0][1] == 0 else tuple(parts) or None)
         elif _is_form(word):
-            found = word
-        for form in (found,) if isinstance(found, str) else (p for p, _ in found or ()):
-            if _folded(form) in _TRANSLIT_GROUP:
-                _GROUPED.add(form)
-        out.append(found)
+            if _folded(word) in grouped:
+                _GROUPED.add(word)
+            append(word)
+        else:
+            append(None)
     return out
 
 
 _FORMS = RowColumn(_token_forms)
 
 
-def _collect_forms(doc: Document) -> tuple[dict[str, list[int]], list[str]]:
+def _collect_forms(
+    doc: Document, gaz: Gazetteer | None = None
+) -> tuple[dict[str, list[int]], list[str]]:
     """Every capitalised name-shaped spelling in the document, with its start offsets.
 
     Also the spellings that belong to a transliteration group, in order of
     first occurrence. Each distinct token is split into forms once per
     process (a column of the type table), so only the tokens that hold a
-    form are visited here, not every token.
+    form are visited here, not every token. Given ``gaz``, only the forms it
+    reads as names and the grouped ones (all that ``NameSignal`` looks at):
+    about half the forms are ordinary words ('The', 'Meanwhile'), dropped
+    once per distinct token instead of once per occurrence.
     """
     tokens = token_rows(doc)
     rows = tokens.rows
-    where = np.flatnonzero(_FORMS.present(tokens)[rows])
-    column = _FORMS.of(tokens)
+    source = _FORMS if gaz is None else _name_rows(gaz)
+    where = np.flatnonzero(source.present(tokens)[rows])
+    held = list(map(source.of(tokens).__getitem__, rows[where].tolist()))
     doc_tokens = doc.tokens
-    held = [column[row] for row in rows[where].tolist()]
     begins = [doc_tokens[i][1] for i in where.tolist()]
     starts: dict[str, list[int]] = {}
     get = starts.get
@@ -94,6 +103,27 @@ def _collect_forms(doc: Document) -> tuple[dict[str, list[int]], list[str]]:
                     found.append(begin + offset)
     grouped = _GROUPED
     return starts, [f for f in starts if f in grouped] if grouped else []
+
+
+def _name_rows(gaz: Gazetteer) -> RowColumn:
+    """Per distinct token: its forms that ``gaz`` reads as names or that are grouped, else None."""
+    column = _NAME_ROWS.get(gaz)
+    if column is None:
+        verdicts = _name_forms(gaz)  # (not gaz itself: the map below holds it weakly)
+
+        def kept(texts: Sequence[str], table: object) -> list[TokenForms]:
+            out: list[TokenForms] = []
+            for found in _token_forms(texts):  # (fills _GROUPED first)
+                if found is None or found.__class__ is str:
+                    ok = found is None or verdicts[found] is not None or found in _GROUPED
+                    out.append(found if ok else None)
+                else:
+                    parts = [p for p in found if verdicts[p[0]] is not None or p[0] in _GROUPED]
+                    out.append(tuple(parts) or None)
+            return out
+
+        column = _NAME_ROWS[gaz] = RowColumn(kept)
+    return column
 
 
 class _NameForms(dict):  # type: ignore[type-arg]
@@ -132,6 +162,8 @@ def _name_forms(gaz: Gazetteer) -> _NameForms:
 
 
 _NAME_FORMS: weakref.WeakKeyDictionary[Gazetteer, _NameForms] = weakref.WeakKeyDictionary()
+# one column of kept forms per gazetteer (its counts decide what is a name)
+_NAME_ROWS: weakref.WeakKeyDictionary[Gazetteer, RowColumn] = weakref.WeakKeyDictionary()
 
 
 def _typo_codes(gaz: Gazetteer) -> RowColumn:

@@ -159,7 +159,7 @@ class NameSignal(Signal):
             start, end = span
             evidence.append(Evidence(f"{self.name}.{kind}", start, end, text[start:end], message))
 
-        forms, translit = _collect_forms(doc)
+        forms, translit = _collect_forms(doc, gaz)
         # capitalised spellings that look like names rather than ordinary words,
         # their gazetteer counts, and which of them native news has not seen
         verdicts = _name_forms(gaz)

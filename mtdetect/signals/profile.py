@@ -63,9 +63,10 @@ class ProfileSignal(Signal):
         sentences = doc.sentences
         tokens = token_rows(doc)
         info = _INFO.of(tokens)[tokens.rows]
-        kinds = np.bincount(info & _KIND_MASK, minlength=2 * _KINDS).tolist()
+        masked = info & _KIND_MASK
+        kinds = np.bincount(masked, minlength=2 * _KINDS).tolist()
         kind = [kinds[k] + kinds[k + _KINDS] for k in range(_KINDS)]
-        is_word = (info & _KIND_MASK) % _KINDS <= _LOWER  # _CAPITAL or _LOWER
+        is_word = _IS_WORD[masked]
         lengths = _sentence_lengths(doc, is_word)
         n_sentences = len(lengths)
         # what numpy's mean and std give, without their wrappers: the sum of
@@ -104,6 +105,8 @@ _KIND_MASK = 2 * _KINDS - 1
 _FW_SHIFT = 4
 _FW_MASK = 127
 _LENGTH_SHIFT = 12
+#: per masked kind: a word (_CAPITAL or _LOWER, with or without an apostrophe)
+_IS_WORD = np.arange(2 * _KINDS) % _KINDS <= _LOWER
 
 
 def _token_info(texts: Sequence[str], table: object = None) -> list[int]:
@@ -163,8 +166,10 @@ def _sentence_lengths(doc: Document, is_word: np.ndarray) -> np.ndarray:
         starts = np.array([t[1] for t in doc.words], dtype=np.int64)
         bounds = np.array([(s.start, s.end) for s in sentences], dtype=np.int64)
         return np.searchsorted(starts, bounds[:, 1]) - np.searchsorted(starts, bounds[:, 0])
-    before = np.concatenate(([0], np.cumsum(is_word)))
-    return before[ends] - before[ends - sizes]
+    if not sizes.all():  # (reduceat below would count an empty sentence's neighbour)
+        before = np.concatenate(([0], np.cumsum(is_word)))
+        return before[ends] - before[ends - sizes]
+    return np.add.reduceat(is_word, ends - sizes, dtype=np.int64)
 
 
 def _moving_ttr(ids: np.ndarray) -> float:

@@ -32,12 +32,17 @@ try:
     from mtdetect import _chars  # type: ignore[attr-defined]
 except ImportError:
     _chars = None
+try:
+    from mtdetect import _rows  # type: ignore[attr-defined]
+except ImportError:  # used by _type_table, named here for ``mtdetect info``
+    _rows = None
 
 _EXTENSIONS = {
     "mtdetect._core": _core,
     "mtdetect._tables": _tables,
     "mtdetect._text": _text,
     "mtdetect._chars": _chars,
+    "mtdetect._rows": _rows,
 }
 _use_compiled = _core is not None and os.environ.get("MTDETECT_PURE_PYTHON", "") != "1"
 

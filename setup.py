@@ -23,6 +23,7 @@ extensions = [
     Extension("mtdetect._pairs", ["mtdetect/_pairs.pyx"]),
     Extension("mtdetect._chars", ["mtdetect/_chars.pyx"], extra_compile_args=_EXACT_FLOATS),
     Extension("mtdetect._text", ["mtdetect/_text.pyx"]),
+    Extension("mtdetect._rows", ["mtdetect/_rows.pyx"]),
 ]
 if cythonize is not None:
     extensions = cythonize(extensions, quiet=True)

@@ -36,6 +36,10 @@ try:
     from mtdetect import _pairs  # type: ignore[attr-defined]
 except ImportError:
     _pairs = None
+try:
+    from mtdetect import _rows  # type: ignore[attr-defined]
+except ImportError:  # used by _type_table, named here for ``mtdetect info``
+    _rows = None
 
 _EXTENSIONS = {
     "mtdetect._core": _core,
@@ -43,6 +47,7 @@ _EXTENSIONS = {
     "mtdetect._pairs": _pairs,
     "mtdetect._text": _text,
     "mtdetect._chars": _chars,
+    "mtdetect._rows": _rows,
 }
 _use_compiled = _core is not None and os.environ.get("MTDETECT_PURE_PYTHON", "") != "1"
 

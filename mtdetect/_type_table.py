@@ -27,7 +27,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from mtdetect import _accel
 from mtdetect.text import Document
+
+try:
+    from mtdetect import _rows  # type: ignore[attr-defined]
+except ImportError:  # not built: the pure-Python look-up below
+    _rows = None
 
 #: rows before a fresh table is started, so memory stays bounded (a row costs
 #: about 200 bytes with one code per model)
@@ -64,6 +70,24 @@ class TypeTable:
         found = np.fromiter(
             map(self.rows.get, texts, repeat(-1, len(texts))), dtype=np.int64, count=len(texts)
         )
+        return self._add_missing(texts, found)
+
+    def lookup_tokens(self, tokens: Sequence[tuple]) -> np.ndarray:
+        """:meth:`lookup` of the tokens' texts (each token a tuple, its text first).
+
+        Why: the compiled look-up reads the texts from the tokens, skipping
+        the list of texts; most tokens are already rows, so the texts are
+        listed only when some are not.
+        """
+        if _rows is None or not _accel.compiled_in_use() or type(tokens) is not list:
+            return self.lookup([t[0] for t in tokens])
+        found, missing = _rows.token_rows(self.rows, tokens)
+        if not missing:
+            return found
+        return self._add_missing([t[0] for t in tokens], found)
+
+    def _add_missing(self, texts: Sequence[str], found: np.ndarray) -> np.ndarray:
+        """``found`` (rows, -1 where unseen) with rows added for the unseen texts."""
         missing = np.flatnonzero(found < 0)
         if len(missing):
             with self._lock:
@@ -164,11 +188,12 @@ class TokenRows:
 
 def token_rows(doc: Document) -> TokenRows:
     """The rows of the document's tokens, looked up once and shared by every family."""
-    return doc.view("type_rows", lambda: TokenRows(types := table(), types.lookup(doc_texts(doc))))
+    return doc.view("type_rows", lambda: _rows_of(doc))
 
 
-def doc_texts(doc: Document) -> list[str]:
-    return [t[0] for t in doc.tokens]
+def _rows_of(doc: Document) -> TokenRows:
+    types = table()
+    return TokenRows(types, types.lookup_tokens(doc.tokens))
 
 
 @dataclass(frozen=True, slots=True)

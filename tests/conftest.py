@@ -9,6 +9,27 @@ import pytest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
+
+def corpus_texts(originals: int, machine: int, learners: int = 0) -> list[str]:
+    """The first real documents of 400+ characters of each kind from ../shared (or skip).
+
+    Why here: the tests that compare the compiled core with the pure-Python path
+    all read the same kind of sample.
+    """
+    from itertools import islice
+
+    from training.corpus import CORPUS, learner_records, original_records, wmt_records
+
+    if not CORPUS.is_dir():
+        pytest.skip("../shared corpus is not present")
+    kinds = (
+        (originals, (r.text for r in original_records() if len(r.text) >= 400)),
+        (machine, (r.text for r in wmt_records() if r.label == "MT" and len(r.text) >= 400)),
+        (learners, (r.text for r in learner_records() if len(r.text) >= 400)),
+    )
+    return [text for n, found in kinds if n for text in islice(found, n)]
+
+
 CLEAN = [
     "The council approved the new budget on Tuesday after a long debate. "
     "Members said the plan would fund road repairs and two new libraries. "

@@ -15,10 +15,10 @@ from itertools import islice
 
 import numpy as np
 import pytest
+from conftest import corpus_texts
 
 from mtdetect import _accel
 from mtdetect.pattern_model import FunctionWordModel
-from training.corpus import CORPUS, original_records, wmt_records
 
 N_EACH = 150  # originals and machine translations: 300 documents
 compiled = pytest.mark.skipif(_accel._core is None, reason="the compiled core is not built here")
@@ -27,11 +27,7 @@ compiled_text = pytest.mark.skipif(_accel._text is None, reason="mtdetect._text 
 
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
-    if not CORPUS.is_dir():
-        pytest.skip("../shared corpus is not present")
-    originals = (r.text for r in original_records() if len(r.text) >= 400)
-    machine = (r.text for r in wmt_records() if r.label == "MT" and len(r.text) >= 400)
-    return list(islice(originals, N_EACH)) + list(islice(machine, N_EACH))
+    return corpus_texts(N_EACH, N_EACH)
 
 
 @compiled

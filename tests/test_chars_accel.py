@@ -9,15 +9,13 @@ be the same to the last bit, on real documents and on odd ones.
 
 from __future__ import annotations
 
-from itertools import islice
-
 import numpy as np
 import pytest
+from conftest import corpus_texts
 
 from mtdetect import _accel, _chars_accel
 from mtdetect.char_model import CharGramModel
 from mtdetect.text import Document, normalise
-from training.corpus import CORPUS, original_records, wmt_records
 
 N_EACH = 150  # originals and machine translations: 300 documents
 compiled = pytest.mark.skipif(_chars_accel._chars is None, reason="_chars is not built here")
@@ -41,11 +39,7 @@ ODD = [
 
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
-    if not CORPUS.is_dir():
-        pytest.skip("../shared corpus is not present")
-    originals = (r.text for r in original_records() if len(r.text) >= 400)
-    machine = (r.text for r in wmt_records() if r.label == "MT" and len(r.text) >= 400)
-    return list(islice(originals, N_EACH)) + list(islice(machine, N_EACH))
+    return corpus_texts(N_EACH, N_EACH)
 
 
 def _both(function, *args):  # type: ignore[no-untyped-def]

@@ -9,10 +9,10 @@ the reference and compared on real documents and odd inputs.
 from __future__ import annotations
 
 import math
-from itertools import islice
 
 import numpy as np
 import pytest
+from conftest import corpus_texts
 
 from mtdetect import _type_table
 from mtdetect._name_forms import name_parts
@@ -23,7 +23,6 @@ from mtdetect.signals import _name_rows as rows
 from mtdetect.signals import _name_variants as nv
 from mtdetect.signals.profile import _TTR_WINDOW, FUNCTION_WORDS, ProfileSignal
 from mtdetect.text import Document
-from training.corpus import CORPUS, learner_records, original_records, wmt_records
 
 ODD = [
     "",
@@ -40,13 +39,7 @@ ODD = [
 
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
-    if not CORPUS.is_dir():
-        pytest.skip("../shared corpus is not present")
-    originals = (r.text for r in original_records() if len(r.text) >= 400)
-    machine = (r.text for r in wmt_records() if r.label == "MT" and len(r.text) >= 400)
-    learners = (r.text for r in learner_records() if len(r.text) >= 400)
-    found = [*islice(originals, 120), *islice(machine, 120), *islice(learners, 60)]
-    return found + ODD
+    return corpus_texts(120, 120, learners=60) + ODD
 
 
 # -- the token-by-token code, as it was -------------------------------------------------

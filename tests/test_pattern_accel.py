@@ -10,16 +10,14 @@ odd streams and vocabularies built by hand.
 
 from __future__ import annotations
 
-from itertools import islice
-
 import numpy as np
 import pytest
+from conftest import corpus_texts
 
 from mtdetect import _accel
 from mtdetect._type_table import pattern_stream
 from mtdetect.pattern_model import FunctionWordModel, strongest_first, token_symbol
 from mtdetect.text import Document
-from training.corpus import CORPUS, original_records, wmt_records
 
 compiled = pytest.mark.skipif(_accel._core is None, reason="the compiled core is not built here")
 
@@ -34,11 +32,7 @@ def _both(model: FunctionWordModel, codes: np.ndarray) -> None:
 
 @compiled
 def test_shipped_models_match_as_numpy_on_real_documents(shipped_detector) -> None:  # type: ignore[no-untyped-def]
-    if not CORPUS.is_dir():
-        pytest.skip("../shared corpus is not present")
-    originals = (r.text for r in original_records() if len(r.text) >= 400)
-    machine = (r.text for r in wmt_records() if r.label == "MT" and len(r.text) >= 400)
-    texts = list(islice(originals, 150)) + list(islice(machine, 150))
+    texts = corpus_texts(150, 150)
     models = [
         s.model
         for s in shipped_detector._extractor._signals()

@@ -8,15 +8,14 @@ look-up when it is built; the rows (and the rows it adds) must be those of
 from __future__ import annotations
 
 import threading
-from itertools import islice
 
 import numpy as np
 import pytest
+from conftest import corpus_texts
 
 from mtdetect import _accel, _type_table
 from mtdetect._type_table import TypeTable
 from mtdetect.text import Document, Token
-from training.corpus import CORPUS, original_records, wmt_records
 
 compiled = pytest.mark.skipif(
     _type_table._rows is None or not _accel.compiled_in_use(),
@@ -26,11 +25,7 @@ compiled = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def docs() -> list[Document]:
-    if not CORPUS.is_dir():
-        pytest.skip("../shared corpus is not present")
-    originals = (r.text for r in original_records() if len(r.text) >= 400)
-    machine = (r.text for r in wmt_records() if r.label == "MT" and len(r.text) >= 400)
-    return [Document(t) for t in [*islice(originals, 100), *islice(machine, 100)]]
+    return [Document(t) for t in corpus_texts(100, 100)]
 
 
 def _both_ways(token_lists: list) -> None:

@@ -9,14 +9,13 @@ same type) on real documents and on odd ones.
 from __future__ import annotations
 
 import gc
-from itertools import islice
 from typing import NamedTuple
 
 import pytest
+from conftest import corpus_texts
 
 from mtdetect import _accel
 from mtdetect.text import _ABBREVIATIONS, Document, Sentence, Token
-from training.corpus import CORPUS, original_records, wmt_records
 
 compiled = pytest.mark.skipif(
     _accel._text is None or not _accel.compiled_in_use(),
@@ -57,11 +56,7 @@ def _same_both_ways(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
-    if not CORPUS.is_dir():
-        pytest.skip("../shared corpus is not present")
-    originals = (r.text for r in original_records() if len(r.text) >= 400)
-    machine = (r.text for r in wmt_records() if r.label == "MT" and len(r.text) >= 400)
-    return list(islice(originals, 150)) + list(islice(machine, 150))
+    return corpus_texts(150, 150)
 
 
 @compiled

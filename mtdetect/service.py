@@ -8,10 +8,10 @@ line's own ``_batch.score_tasks``, so the two cannot drift apart.
 
 Scoring is CPU-bound and holds the GIL: a semaphore lets ``max_concurrency`` requests score
 at once (1 by default: more only adds latency in one process), ``max_queue`` more wait,
-and the rest are refused at once with 503. Scoring runs in a worker thread of the app's own
-(a lighter hand-off than anyio's pool), so the event loop keeps answering ``/healthz`` and
-``/metrics`` and can give up on a request past its time budget (504); the slot is held until
-the thread really ends, so a slow request never lets in more work than the limits allow.
+and the rest are refused at once with 503. Scoring runs in a worker thread, so the event
+loop keeps answering ``/healthz`` and ``/metrics`` and can give up on a request past its
+time budget (504); the slot is held until the thread really ends, so a slow request can
+never let more work in than the limits allow.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -87,7 +87,6 @@ class _State:
         self.detector: Any = None
         self.load_error: str | None = None
         self.slots = asyncio.Semaphore(limits.max_concurrency)
-        self.executor = ThreadPoolExecutor(limits.max_concurrency, "mtdetect-score")
         self.waiting = 0  # requests admitted and not yet finished
         self.metrics = Metrics()
         self._rated: dict[float, Any] = {}
@@ -161,7 +160,7 @@ async def _run_limited(
                 return work(stop)
             finally:
                 state.slots.release()
-        job = asyncio.get_running_loop().run_in_executor(state.executor, work, stop)
+        job = asyncio.ensure_future(run_in_threadpool(work, stop))
         job.add_done_callback(lambda _: state.slots.release())  # when the thread ends
         remaining = started + limits.time_budget_s - time.perf_counter()
         try:
@@ -179,10 +178,12 @@ async def _run_limited(
 def _count(state: _State, records: list[dict[str, Any]]) -> None:
     for record in records:
         status = record["status"]
-        outcome = {"scored": "ok", "error": "error"}.get(status, "abstained")
-        if outcome == "ok" and record["flagged"]:
-            outcome = "flagged"
-        elif outcome == "abstained":
+        if status == "scored":
+            outcome = "flagged" if record["flagged"] else "ok"
+        elif status == "error":
+            outcome = "error"
+        else:
+            outcome = "abstained"
             state.metrics.inc("mtdetect_abstentions_total", status=status)
         state.metrics.inc("mtdetect_documents_total", outcome=outcome)
 
@@ -229,8 +230,8 @@ def create_app(
 
     async def load(loaded: _State) -> None:
         try:
-            detector = await asyncio.to_thread(detector_loader)
-            await asyncio.to_thread(detector.detect, WARM_UP_TEXT)
+            detector = await run_in_threadpool(detector_loader)
+            await run_in_threadpool(detector.detect, WARM_UP_TEXT)
         except Exception as exc:
             loaded.load_error = f"cannot load model: {exc}" if str(exc) else type(exc).__name__
             log.error("%s", loaded.load_error)

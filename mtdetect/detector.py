@@ -13,6 +13,11 @@ from typing import Any
 import numpy as np
 
 from mtdetect import _accel
+from mtdetect._admission import HTML_MARKUP_FACTOR as HTML_MARKUP_FACTOR
+from mtdetect._admission import HTML_TEXT_FACTOR as HTML_TEXT_FACTOR
+from mtdetect._admission import MAX_CHARS as MAX_CHARS
+from mtdetect._admission import MIN_WORDS_TO_SCORE as MIN_WORDS_TO_SCORE
+from mtdetect._admission import Refusal, admit, page_text
 from mtdetect._scoring import MIN_BASE_RATE as MIN_BASE_RATE  # the bound base_rate obeys
 from mtdetect._scoring import (
     _direct_scorer,
@@ -22,23 +27,11 @@ from mtdetect._scoring import (
     _weigh,
 )
 from mtdetect.bundle import Bundle, load_bundle
-from mtdetect.evidence import Evidence, exact_spans
-from mtdetect.features import Extraction, FeatureExtractor
+from mtdetect.evidence import exact_spans
+from mtdetect.features import BATCH_DOCUMENTS, Extraction, FeatureExtractor, Prepared
 from mtdetect.result import DetectionResult
 
-#: fewer words than this and a verdict would be a guess: abstain
-MIN_WORDS_TO_SCORE = 40
-#: longer texts abstain as "too_long": scoring takes about 130 bytes of memory a character
-MAX_CHARS = 1_000_000
-#: HTML markup is not parsed when longer than this many times ``max_chars``
-HTML_MARKUP_FACTOR = 10
-#: nor is the page's main text extracted when the page holds more text than this
-#: many times ``max_chars`` (extraction time grows faster than the page)
-HTML_TEXT_FACTOR = 2
 CONTENT_TYPES = ("text", "html")
-_HTML_HINT = (
-    'looks like an HTML page, not plain text: pass content_type="html" to score its article'
-)
 
 
 class Detector:
@@ -196,19 +189,24 @@ class Detector:
         cut = self.threshold if threshold is None else float(threshold)
         results: list[DetectionResult | None] = [None] * len(texts)
         scored: list[tuple[int, Extraction]] = []
-        extracted: list[str | None] = [None] * len(texts)
+        extracted: list[str | None] = [None] * len(texts)  # a page's article text
+        waiting: list[tuple[int, Prepared]] = []
         for i, text in enumerate(texts):
             if content_type == "html" and isinstance(text, str):
-                outcome = self._from_html(text, cut, max_chars)
-                if isinstance(outcome, DetectionResult):
-                    results[i] = outcome
+                page = page_text(text, max_chars)
+                if isinstance(page, Refusal):
+                    results[i] = self._abstain(page, cut)
                     continue
-                text = extracted[i] = outcome
-            outcome = self._prepare(text, cut, max_chars, content_type == "text")
-            if isinstance(outcome, DetectionResult):
-                results[i] = replace(outcome, text=extracted[i])
-            else:
-                scored.append((i, outcome))
+                text = extracted[i] = page
+            admitted = admit(self._extractor, text, max_chars, content_type == "text")
+            if isinstance(admitted, Refusal):
+                results[i] = replace(self._abstain(admitted, cut), text=extracted[i])
+                continue
+            waiting.append((i, admitted))
+            if len(waiting) == BATCH_DOCUMENTS:
+                self._extract(waiting, texts, extracted, cut, results, scored)
+                waiting = []
+        self._extract(waiting, texts, extracted, cut, results, scored)
         if scored:
             features = np.vstack([extraction.features for _, extraction in scored])
             raw, contributions = self._probabilities(features)
@@ -236,31 +234,6 @@ class Detector:
                 results[i] = apply(result, scored_text, self.reference)
         return [result for result in results if result is not None]
 
-    def _from_html(self, markup: str, cut: float, max_chars: int | None) -> str | DetectionResult:
-        """The page's article text, or an abstention when the markup is too long to parse."""
-        from mtdetect import html_text
-
-        if max_chars is not None and len(markup) > HTML_MARKUP_FACTOR * max_chars:
-            return self._abstain(
-                "too_long",
-                f"HTML page of {len(markup):,} characters; pages over {HTML_MARKUP_FACTOR} x "
-                f"max_chars ({HTML_MARKUP_FACTOR * max_chars:,}) are not parsed",
-                cut,
-            )
-        try:
-            return html_text.html_to_text(
-                markup, None if max_chars is None else HTML_TEXT_FACTOR * max_chars
-            )
-        except html_text.PageTooLong as exc:
-            return self._abstain(
-                "too_long",
-                f"HTML page with {exc.chars:,} characters of text; pages with over "
-                f"{HTML_TEXT_FACTOR} x max_chars ({exc.limit:,}) are not extracted",
-                cut,
-            )
-        except Exception as exc:  # a scorer in a pipeline must not crash its host
-            return self._abstain("error", f"HTML extraction failed: {exc}", cut)
-
     def _verdicts(self, raw: np.ndarray, threshold: float | None) -> tuple[np.ndarray, np.ndarray]:
         """Re-based probabilities, and which of them are flagged.
 
@@ -273,55 +246,37 @@ class Detector:
             return shown, raw >= float(self.bundle.threshold)
         return shown, shown >= float(threshold)
 
-    def _prepare(
-        self, text: object, cut: float, max_chars: int | None = MAX_CHARS, plain: bool = True
-    ) -> DetectionResult | Extraction:
-        if not isinstance(text, str):
-            return self._abstain("error", f"expected str, got {type(text).__name__}", cut)
-        if max_chars is not None and len(text) > max_chars:
-            return self._abstain(
-                "too_long",
-                f"{len(text):,} characters; the detector reads at most {max_chars:,} (max_chars)",
-                cut,
-            )
-        if plain:
-            from mtdetect.html_text import looks_like_html
+    def _extract(
+        self,
+        waiting: list[tuple[int, Prepared]],
+        texts: Sequence[str],
+        extracted: list[str | None],
+        cut: float,
+        results: list[DetectionResult | None],
+        scored: list[tuple[int, Extraction]],
+    ) -> None:
+        """Run the signals on admitted texts together; a failure is that text's "error"."""
+        outcomes = self._extractor.extract_prepared_many([prepared for _, prepared in waiting])
+        for (i, prepared), outcome in zip(waiting, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                failure = Refusal("error", f"feature extraction failed: {outcome}")
+                results[i] = replace(self._abstain(failure, cut), text=extracted[i])
+            elif prepared.offsets is None:
+                scored.append((i, outcome))
+            else:  # a span that joined lines around removed boilerplate names all it covers
+                text = extracted[i] if extracted[i] is not None else texts[i]
+                scored.append((i, replace(outcome, evidence=exact_spans(outcome.evidence, text))))
 
-            if looks_like_html(text):
-                return self._abstain("not_english", _HTML_HINT, cut)
-        # a scorer in a pipeline must not crash its host: failures become "error"
-        try:
-            prepared = self._extractor.prepare(text)
-        except Exception as exc:
-            return self._abstain("error", f"feature extraction failed: {exc}", cut)
-        # abstain before the signals run: they would be wasted
-        n_words = prepared.doc.n_words
-        if n_words < MIN_WORDS_TO_SCORE:
-            return self._abstain(
-                "too_short",
-                f"{n_words} words after removing boilerplate; need at least {MIN_WORDS_TO_SCORE}",
-                cut,
-                prepared.boilerplate,
-            )
-        from mtdetect.language import english_verdict
-
-        verdict = english_verdict(prepared.doc)
-        if verdict is not None:
-            return self._abstain("not_english", verdict, cut, prepared.boilerplate)
-        try:
-            extraction = self._extractor.extract_prepared(prepared)
-        except Exception as exc:
-            return self._abstain("error", f"feature extraction failed: {exc}", cut)
-        if prepared.offsets is None:
-            return extraction
-        # a span that joined lines around removed boilerplate names all it covers
-        return replace(extraction, evidence=exact_spans(extraction.evidence, text))
-
-    def _abstain(
-        self, status: str, reason: str, cut: float, boilerplate: tuple[Evidence, ...] = ()
-    ) -> DetectionResult:
+    def _abstain(self, refusal: Refusal, cut: float) -> DetectionResult:
         return DetectionResult(
-            None, False, status, reason, (), boilerplate, self.model_version, cut
+            None,
+            False,
+            refusal.status,
+            refusal.reason,
+            (),
+            refusal.boilerplate,
+            self.model_version,
+            cut,
         )
 
     def _probabilities(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -58,18 +58,37 @@ def test_non_english_abstains(tiny_detector: Detector) -> None:
     assert result.reason
 
 
-def test_abstaining_runs_no_signal_and_a_failing_signal_is_an_error(
+def test_abstaining_runs_no_signal_and_a_failing_signal_fails_only_its_text(
     tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     detector = Detector.load(tiny_model_path)
+    signal = detector._extractor._signals()[-1]  # the last family: the others have run
+    original = signal.extract
+    seen: list[str] = []
 
-    def broken(prepared: object) -> None:
-        raise RuntimeError("signal exploded")
+    def flaky(doc):  # type: ignore[no-untyped-def]
+        seen.append(doc.text)
+        if "exploding" in doc.text:
+            raise RuntimeError("signal exploded")
+        return original(doc)
 
-    monkeypatch.setattr(detector._extractor, "extract_prepared", broken)
+    monkeypatch.setattr(signal, "extract", flaky)
     assert detector.detect("Far too short to judge.").status == "too_short"
-    result = detector.detect(SPUN[0])
-    assert result.status == "error" and "signal exploded" in result.reason
+    assert seen == []
+    bad = SPUN[0] + " An exploding sentence ends it here."
+    results = detector.detect_many([SPUN[0], bad, CLEAN[0]])
+    assert [r.status for r in results] == ["scored", "error", "scored"]
+    assert "signal exploded" in results[1].reason and results[1].probability is None
+    assert results[0].probability == detector.detect(SPUN[0]).probability
+
+
+def test_detect_many_scores_every_batch_of_documents(tiny_detector: Detector) -> None:
+    from mtdetect.features import BATCH_DOCUMENTS
+
+    texts = [CLEAN[i % len(CLEAN)] for i in range(BATCH_DOCUMENTS)] + [SPUN[0], "too short"]
+    results = tiny_detector.detect_many(texts)
+    assert [r.status for r in results] == ["scored"] * (BATCH_DOCUMENTS + 1) + ["too_short"]
+    assert results[BATCH_DOCUMENTS].probability == tiny_detector.detect(SPUN[0]).probability
 
 
 def test_non_string_is_an_error_result(tiny_detector: Detector) -> None:

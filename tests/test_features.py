@@ -52,6 +52,40 @@ def test_boilerplate_is_stripped_before_extraction() -> None:
     assert len(noisy.boilerplate) == 2
 
 
+def test_family_by_family_batches_equal_one_document_at_a_time(shipped_detector) -> None:  # type: ignore[no-untyped-def]
+    from conftest import corpus_texts
+
+    from mtdetect.features import BATCH_DOCUMENTS
+
+    extractor = shipped_detector._extractor
+    texts = corpus_texts(40, 40)[: BATCH_DOCUMENTS + 9]  # more than one batch
+    texts.insert(3, "[ad_1]\n" + texts[3] + "\nLeave a Reply\n")  # offsets shift
+    together = extractor.extract(texts)
+    alone = [extractor.extract_prepared(extractor.prepare(text)) for text in texts]
+    assert len(together) == len(texts)
+    for a, b in zip(together, alone, strict=True):
+        np.testing.assert_array_equal(a.features, b.features)
+        assert a.evidence == b.evidence and a.boilerplate == b.boilerplate
+
+
+def test_a_failing_document_does_not_stop_its_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    extractor = FeatureExtractor(families=("surface", "profile")).fit(TEXTS)
+    surface = extractor._signals()[0]
+    original = surface.extract
+
+    def flaky(doc):  # type: ignore[no-untyped-def]
+        if "museum" in doc.text:
+            raise ValueError("no museums")
+        return original(doc)
+
+    monkeypatch.setattr(surface, "extract", flaky)
+    outcomes = extractor.extract_prepared_many([extractor.prepare(text) for text in TEXTS])
+    assert isinstance(outcomes[0], ValueError)
+    np.testing.assert_array_equal(outcomes[1].features, extractor.extract_one(TEXTS[1]).features)
+    with pytest.raises(ValueError, match="no museums"):
+        extractor.transform(TEXTS)
+
+
 # -- the scikit-learn contract (STYLE.md item 6) -----------------------------------------
 def test_fit_returns_self() -> None:
     extractor = FeatureExtractor(families=("surface",))

@@ -6,12 +6,9 @@ writes for the same input: the service builds the same ``Task`` a JSON Lines
 record becomes (``_records.task_from_object``) and scores it with the command
 line's own ``_batch.score_tasks``, so the two cannot drift apart.
 
-Scoring is CPU-bound and holds the GIL: a semaphore lets ``max_concurrency`` requests score
-at once (1 by default: more only adds latency in one process), ``max_queue`` more wait,
-and the rest are refused at once with 503. Scoring runs in a worker thread, so the event
-loop keeps answering ``/healthz`` and ``/metrics`` and can give up on a request past its
-time budget (504); the slot is held until the thread really ends, so a slow request can
-never let more work in than the limits allow.
+Scoring runs within the limits of ``_service_queue.Scheduler``: a few calls at once in worker
+threads, a bounded queue, a time budget per request, and single texts that wait together
+scored in one call.
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ import asyncio
 import json
 import logging
 import os
-import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -48,6 +44,7 @@ from mtdetect._service_input import (
 )
 from mtdetect._service_metrics import Metrics
 from mtdetect._service_openapi import openapi
+from mtdetect._service_queue import Scheduler
 from mtdetect._version import __version__
 from mtdetect.report import explain_lines
 
@@ -86,9 +83,10 @@ class _State:
         self.limits = limits
         self.detector: Any = None
         self.load_error: str | None = None
-        self.slots = asyncio.Semaphore(limits.max_concurrency)
-        self.waiting = 0  # requests admitted and not yet finished
         self.metrics = Metrics()
+        self.scheduler = Scheduler(
+            limits.max_concurrency, limits.max_queue, limits.time_budget_s, self.metrics
+        )
         self._rated: dict[float, Any] = {}
 
     def detector_for(self, base_rate: float | None) -> Any:
@@ -120,59 +118,6 @@ def _options(state: _State, body: dict[str, Any]) -> tuple[Any, _batch.Options, 
         emit_text=emit_text,
     )
     return detector, options, explain
-
-
-# -- scoring under the limits -------------------------------------------------------------
-
-
-def _score(
-    detector: Any, tasks: list[_batch.Task], options: _batch.Options, stop: threading.Event
-) -> list[dict[str, Any]]:
-    """Records for ``tasks``, a chunk at a time; gives up between chunks once told to stop."""
-    records: list[dict[str, Any]] = []
-    for start in range(0, len(tasks), _batch.CHUNK_SIZE):
-        if stop.is_set():
-            break
-        records += _batch.score_tasks(detector, tasks[start : start + _batch.CHUNK_SIZE], options)
-    return records
-
-
-async def _run_limited(
-    state: _State, work: Callable[[threading.Event], Any], started: float
-) -> Any:
-    """Run ``work`` within the concurrency, queue and time limits."""
-    limits = state.limits
-    if state.waiting >= limits.max_concurrency + limits.max_queue:
-        raise ApiError(503, "server busy: too many requests queued, retry later", "busy")
-    state.waiting += 1
-    state.metrics.set("mtdetect_requests_in_progress", state.waiting)
-    try:
-        remaining = started + limits.time_budget_s - time.perf_counter()
-        try:
-            await asyncio.wait_for(state.slots.acquire(), max(remaining, 0.0))
-        except TimeoutError:
-            raise ApiError(
-                503, "server busy: no scoring slot within the time budget", "busy"
-            ) from None
-        stop = threading.Event()
-        if not limits.threadpool:
-            try:
-                return work(stop)
-            finally:
-                state.slots.release()
-        job = asyncio.ensure_future(run_in_threadpool(work, stop))
-        job.add_done_callback(lambda _: state.slots.release())  # when the thread ends
-        remaining = started + limits.time_budget_s - time.perf_counter()
-        try:
-            return await asyncio.wait_for(asyncio.shield(job), max(remaining, 0.001))
-        except TimeoutError:
-            stop.set()
-            raise ApiError(
-                504, f"time budget of {limits.time_budget_s:g} s exceeded", "timeout"
-            ) from None
-    finally:
-        state.waiting -= 1
-        state.metrics.set("mtdetect_requests_in_progress", state.waiting)
 
 
 def _count(state: _State, records: list[dict[str, Any]]) -> None:
@@ -259,9 +204,7 @@ def create_app(
         body = await _object(request, st)
         task = record_task("request", body)
         detector, options, explain = _options(st, body)
-        records = await _run_limited(
-            st, lambda stop: _score(detector, [task], options, stop), started
-        )
+        records = await st.scheduler.score(detector, [task], options, started, st.limits.threadpool)
         _count(st, records)
         return JSONResponse(_with_explanation(records[0], explain))
 
@@ -282,9 +225,7 @@ def create_app(
             record_task(f"request:{i + 1}", item, f"items[{i}]: ") for i, item in enumerate(items)
         ]
         detector, options, explain = _options(st, body)
-        records = await _run_limited(
-            st, lambda stop: _score(detector, tasks, options, stop), started
-        )
+        records = await st.scheduler.score(detector, tasks, options, started, st.limits.threadpool)
         _count(st, records)
         results = [_with_explanation(record, explain) for record in records]
         return JSONResponse({"model_version": options.model_version, "results": results})

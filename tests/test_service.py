@@ -236,6 +236,39 @@ def test_concurrency_limit_and_queue(serve: Any, tiny_detector: Any) -> None:
     assert busy.headers["retry-after"] == "1" and "busy" in busy.json()["error"]
 
 
+def test_single_texts_that_wait_together_are_scored_in_one_call(
+    serve: Any, tiny_detector: Any, cli_records: list[dict]
+) -> None:
+    class Counting(Slow):
+        calls: list[int]
+
+        def detect_many(self, texts: list[str], **kwargs: Any) -> Any:
+            self.calls.append(len(texts))
+            return super().detect_many(texts, **kwargs)
+
+    slow = Counting(tiny_detector, 0.6)
+    slow.calls = []
+    client = serve(slow, max_concurrency=1, max_queue=8)
+    slow.armed, slow.calls = True, []  # (after the warm-up call)
+    texts = CLEAN + SPUN
+    with ThreadPoolExecutor(len(texts) + 1) as pool:
+        first = pool.submit(client.post, "/v1/detect", json={"id": "first", "text": CLEAN[0]})
+        time.sleep(0.3)  # the first call is running: the others queue behind it
+        queued = list(
+            pool.map(
+                lambda i: client.post("/v1/detect", json={"id": i, "text": texts[i]}),
+                range(len(texts)),
+            )
+        )
+    assert first.result().status_code == 200
+    assert slow.calls == [1, len(texts)]
+    for i, response in enumerate(queued):
+        assert response.status_code == 200
+        assert without_path(response.json()) == without_path(cli_records[i])
+    other = client.post("/v1/detect", json={"text": CLEAN[0], "threshold": 0.5})
+    assert other.status_code == 200 and slow.calls[-1] == 1
+
+
 def test_on_event_loop_mode_scores_the_same(serve: Any, cli_records: list[dict]) -> None:
     client = serve(threadpool=False)
     record = client.post("/v1/detect", json={"id": 0, "text": CLEAN[0]}).json()

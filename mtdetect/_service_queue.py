@@ -1,0 +1,156 @@
+"""Scoring under the service's limits, with single texts that wait together scored together.
+
+Scoring is CPU-bound and holds the GIL, so ``max_concurrency`` calls run at once (1 by
+default: more only adds latency in one process), ``max_queue`` more requests wait, and the
+rest are refused at once with 503. A call runs in a worker thread, so the event loop keeps
+answering ``/healthz`` and ``/metrics`` and can give up on a request past its time budget
+(504); the slot is held until the thread really ends, so a slow request can never let
+more work in than the limits allow.
+
+Why group: the signals run one family at a time over a batch of documents
+(``features.BATCH_DOCUMENTS``), which costs less CPU a document than one call each. When a
+slot frees, every queued single-text request with the same detector and options (up to a
+batch) goes into one call; requests queued behind a running call would have waited for it
+anyway, so grouping them shortens their wait. Each still gets its own record, the one it
+would have got alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from mtdetect import _batch
+from mtdetect._service_input import ApiError
+from mtdetect._service_metrics import Metrics
+from mtdetect.features import BATCH_DOCUMENTS
+
+#: a batch request is scored this many items at a time, checking its time budget between
+STEP_ITEMS = 16
+
+
+@dataclass(eq=False)
+class _Job:
+    detector: Any
+    tasks: list[_batch.Task]
+    options: _batch.Options
+    done: asyncio.Future[list[dict[str, Any]]]
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def joins(self, head: _Job) -> bool:
+        """Whether this job can be scored in one call with ``head``."""
+        return (
+            len(self.tasks) == 1
+            and self.detector is head.detector
+            and self.options == head.options
+            and not self.stop.is_set()
+        )
+
+
+class Scheduler:
+    """Admits, queues, groups and runs scoring jobs for one worker process's event loop."""
+
+    def __init__(
+        self, max_concurrency: int, max_queue: int, time_budget_s: float, metrics: Metrics
+    ) -> None:
+        self.max_concurrency, self.max_queue = max_concurrency, max_queue
+        self.time_budget_s, self.metrics = time_budget_s, metrics
+        self.queue: deque[_Job] = deque()
+        self.running = 0  # calls in worker threads
+        self.waiting = 0  # requests admitted and not yet answered
+
+    async def score(
+        self,
+        detector: Any,
+        tasks: list[_batch.Task],
+        options: _batch.Options,
+        started: float,
+        in_thread: bool = True,
+    ) -> list[dict[str, Any]]:
+        """The records for ``tasks`` within the time budget from ``started``, or an ApiError.
+
+        ``started`` is when the request came in (``time.perf_counter``).
+
+        ``in_thread=False`` scores on the event loop itself, at once: nothing else runs
+        meanwhile, so there is nothing to group and no time budget to keep.
+        """
+        if self.waiting >= self.max_concurrency + self.max_queue:
+            raise ApiError(503, "server busy: too many requests queued, retry later", "busy")
+        self._admitted(+1)
+        try:
+            if not in_thread:
+                return _score(detector, tasks, options, threading.Event())
+            job = _Job(detector, tasks, options, asyncio.get_running_loop().create_future())
+            self.queue.append(job)
+            self._dispatch()
+            remaining = max(started + self.time_budget_s - time.perf_counter(), 0.001)
+            try:
+                return await asyncio.wait_for(asyncio.shield(job.done), remaining)
+            except TimeoutError:
+                job.stop.set()
+                if job in self.queue:
+                    self.queue.remove(job)
+                    raise ApiError(
+                        503, "server busy: no scoring slot within the time budget", "busy"
+                    ) from None
+                raise ApiError(
+                    504, f"time budget of {self.time_budget_s:g} s exceeded", "timeout"
+                ) from None
+        finally:
+            self._admitted(-1)
+
+    def _admitted(self, change: int) -> None:
+        self.waiting += change
+        self.metrics.set("mtdetect_requests_in_progress", self.waiting)
+
+    def _dispatch(self) -> None:
+        """Start calls while a slot is free and a job waits."""
+        while self.running < self.max_concurrency and self.queue:
+            group = [self.queue.popleft()]
+            if len(group[0].tasks) == 1:
+                joining = [job for job in self.queue if job.joins(group[0])]
+                for job in joining[: BATCH_DOCUMENTS - 1]:
+                    self.queue.remove(job)
+                    group.append(job)
+            self.running += 1
+            call = asyncio.ensure_future(run_in_threadpool(_score_group, group))
+            call.add_done_callback(lambda call, group=group: self._finished(call, group))
+
+    def _finished(self, call: asyncio.Future[Any], group: list[_Job]) -> None:
+        self.running -= 1
+        failure = asyncio.CancelledError() if call.cancelled() else call.exception()
+        for i, job in enumerate(group):
+            if job.done.done() or job.stop.is_set():
+                continue  # its request has been answered already (504)
+            if failure is not None:
+                job.done.set_exception(failure)
+            else:
+                job.done.set_result(call.result()[i])
+        self._dispatch()
+
+
+def _score_group(group: list[_Job]) -> list[list[dict[str, Any]]]:
+    """Each job's records; a group of single texts is one scoring call."""
+    head = group[0]
+    if len(group) == 1:
+        return [_score(head.detector, head.tasks, head.options, head.stop)]
+    records = _batch.score_tasks(head.detector, [job.tasks[0] for job in group], head.options)
+    return [[record] for record in records]
+
+
+def _score(
+    detector: Any, tasks: list[_batch.Task], options: _batch.Options, stop: threading.Event
+) -> list[dict[str, Any]]:
+    """Records for ``tasks``, a step at a time; gives up between steps once told to stop."""
+    records: list[dict[str, Any]] = []
+    for start in range(0, len(tasks), STEP_ITEMS):
+        if stop.is_set():
+            break
+        records += _batch.score_tasks(detector, tasks[start : start + STEP_ITEMS], options)
+    return records

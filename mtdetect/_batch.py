@@ -26,9 +26,9 @@ from mtdetect.report import Tally, Writer, make_record
 #: inputs scored together in one ``detect_many`` call in this process
 BATCH_SIZE = 64
 #: inputs sent to a worker process at a time: small, so workers stay evenly loaded
-CHUNK_SIZE = 8
+CHUNK_SIZE = 16
 #: chunks in flight per worker: enough to keep each busy, few enough to bound memory
-CHUNKS_AHEAD = 4
+CHUNKS_AHEAD = 2
 #: show a progress line on a terminal for runs larger than this
 PROGRESS_MIN = 20
 #: seconds between two updates of the progress line

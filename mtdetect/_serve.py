@@ -93,7 +93,8 @@ def add_command(commands: Any) -> None:
         type=_whole(1),
         default=DEFAULTS["max_concurrency"],
         metavar="N",
-        help="requests scored at once (default: %(default)s; scoring holds the GIL)",
+        help="scoring calls at once, single texts waiting together sharing one "
+        "(default: %(default)s; scoring holds the GIL)",
     )
     limits.add_argument(
         "--max-queue",

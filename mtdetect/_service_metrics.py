@@ -28,6 +28,10 @@ _HELP = {
     "mtdetect_abstentions_total": ("counter", "documents the detector declined, by status"),
     "mtdetect_errors_total": ("counter", "requests refused or failed, by kind"),
     "mtdetect_requests_in_progress": ("gauge", "detect requests queued or being scored"),
+    "mtdetect_scoring_calls_total": (
+        "counter",
+        "scoring calls run (single texts waiting together share one), by requests grouped",
+    ),
     "mtdetect_model_loaded": ("gauge", "1 once the model is loaded and warmed up"),
 }
 

@@ -119,6 +119,7 @@ class Scheduler:
                     self.queue.remove(job)
                     group.append(job)
             self.running += 1
+            self.metrics.inc("mtdetect_scoring_calls_total", requests=_bucket(len(group)))
             call = asyncio.ensure_future(run_in_threadpool(_score_group, group))
             call.add_done_callback(lambda call, group=group: self._finished(call, group))
 
@@ -133,6 +134,14 @@ class Scheduler:
             else:
                 job.done.set_result(call.result()[i])
         self._dispatch()
+
+
+def _bucket(requests: int) -> str:
+    """A label for how many requests a call grouped: "1", "2-4", "5-16", "17-64"."""
+    for upper, label in ((1, "1"), (4, "2-4"), (16, "5-16")):
+        if requests <= upper:
+            return label
+    return f"17-{BATCH_DOCUMENTS}"
 
 
 def _score_group(group: list[_Job]) -> list[list[dict[str, Any]]]:

@@ -267,6 +267,8 @@ def test_single_texts_that_wait_together_are_scored_in_one_call(
         assert without_path(response.json()) == without_path(cli_records[i])
     other = client.post("/v1/detect", json={"text": CLEAN[0], "threshold": 0.5})
     assert other.status_code == 200 and slow.calls[-1] == 1
+    metrics = client.get("/metrics").text
+    assert 'mtdetect_scoring_calls_total{requests="5-16"} 1' in metrics
 
 
 def test_on_event_loop_mode_scores_the_same(serve: Any, cli_records: list[dict]) -> None:

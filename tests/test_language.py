@@ -245,3 +245,20 @@ def test_english_shaped_text_where_another_language_leads_is_not_english() -> No
     assert english_verdict(_SHORTCUT_CASES[0]) == (
         "text is not English (looks like Indonesian or Malay)"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("caf\u00e9 5\u00b2 metres", True),
+        ("\u00bd of the caf\u00e9", True),
+        ("chapter \u216b, caf\u00e9", True),
+        ("caf\u00e9 \u0665 \u0968 digits", False),  # Arabic-Indic and Devanagari digits are decimal
+        ("plain 52 metres", False),
+        ("\u201cquoted\u201d caf\u00e9", False),
+    ],
+)
+def test_numeric_signs(text: str, expected: bool) -> None:
+    from mtdetect.language import _numeric_signs
+
+    assert _numeric_signs(text) is expected

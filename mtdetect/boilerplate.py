@@ -192,9 +192,31 @@ def _is_boilerplate(stripped: str) -> bool:
         return True
     if n_words <= 40 and _LEADING.match(core):
         return True
+    if n_words > 120 or not _may_be_notice(core):
+        return False
     if n_words <= 100 and _has_notice(core):
         return True
-    return n_words <= 120 and _is_comment_policy(core)
+    return _is_comment_policy(core)
+
+
+def _may_be_notice(core: str) -> bool:
+    """False when neither :func:`_has_notice` nor :func:`_is_comment_policy` can hold.
+
+    Why: both start by looking for words in the line's lower case, each its
+    own way; one lower-casing and one chain of ``in`` tests (nearly every
+    line fails them all) is about half the cost. Their own tests still decide.
+    """
+    lower = core.lower()
+    return (
+        "comment" in lower
+        or "may" in lower
+        or "rights" in lower
+        or "publish" in lower
+        or "aggregator" in lower
+        or "trademarks" in lower
+        or "hyperlink" in lower
+        or not (core.isascii() or not _CASE_SPECIALS.search(core))
+    )
 
 
 def _is_addresses(core: str) -> bool:

@@ -125,6 +125,7 @@ _ASCII_NOT_LETTERS = bytes(i for i, ch in enumerate(_ASCII) if not ch.isalpha())
 _ASCII_SPACES = bytes(i for i, ch in enumerate(_ASCII) if ch.isspace())
 _CODE_BYTES = "".join(sorted(_CODE_CHARS)).encode("ascii")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 
 #: fewer words than this and only the writing system is judged
 FUNCTION_WORD_CHECK_MIN_WORDS = 8
@@ -190,6 +191,11 @@ def _char_counts(text: str) -> tuple[int, list[str], int, int]:
     return ascii_letters, [c for c in others if c.isalpha()], len(text) - spaces, code
 
 
+# Every other language's function words: a text with fewer of these than
+# English ones has fewer of any one language's too (see english_verdict).
+_ANY_OTHER_WORDS = frozenset().union(*OTHER_FUNCTION_WORDS.values())
+
+
 def _closest_other(counts: Counter[str]) -> tuple[str | None, float]:
     """The non-English language whose function words are commonest here."""
     total = counts.total()
@@ -211,14 +217,17 @@ def _hits(counts: Counter[str], vocabulary: frozenset[str]) -> int:
 
 
 # Marks that normalisation turns into an apostrophe but _WORD does not join words with
-_OTHER_APOSTROPHES = re.compile("[\u2018\u201a\u201b\u2032\u00b4`]")
+_OTHER_APOSTROPHE_MARKS = "\u2018\u201a\u201b\u2032\u00b4`"
 
 
 def _numeric_signs(text: str) -> bool:
     """Whether ``text`` has a numeric character that is not a decimal digit ("²", "½", "Ⅻ")."""
     if text.isascii():
         return False
-    return any(c.isnumeric() and not c.isdecimal() for c in _NON_ASCII.findall(text))
+    # deleting the ASCII runs leaves the other characters, in order, at C speed
+    # (about 2.5 times faster than finding them one match at a time)
+    others = _ASCII_RUNS.sub("", text)
+    return any(c.isnumeric() and not c.isdecimal() for c in others)
 
 
 def _words(text: str, doc: Document | None) -> list[str]:
@@ -251,7 +260,10 @@ def _reads_tokens(text: str, doc: Document | None) -> bool:
         return False
     if text.isascii():  # of the marks, only "`" is ASCII; no numeric signs either
         return "`" not in text
-    return not _OTHER_APOSTROPHES.search(text) and not _numeric_signs(text)
+    # one C scan per mark is faster than the regex's scan (same answer)
+    if any(mark in text for mark in _OTHER_APOSTROPHE_MARKS):
+        return False
+    return not _numeric_signs(text)
 
 
 def _word_counts(text: str, doc: Document | None) -> Counter[str]:
@@ -293,8 +305,15 @@ def english_verdict(text: str | Document) -> str | None:
     code = code_chars / visible
     if code > MAX_CODE_SHARE or (code > MAX_CODE_SHARE / 3 and english < CLEAR_ENGLISH_SHARE):
         return "text is not English prose (looks like code or markup)"
-    other, other_share = _closest_other(counts)
     accented = len(other_letters) / n_letters
+    english_shaped = english >= MIN_ENGLISH_SHARE and (
+        accented <= MAX_ACCENTED_SHARE or english >= CLEAR_ENGLISH_SHARE
+    )
+    # Why: no language's share can exceed that of all their words together,
+    # so above it English wins without finding the closest (division keeps order)
+    if english_shaped and english > _hits(counts, _ANY_OTHER_WORDS) / n_words:
+        return None
+    other, other_share = _closest_other(counts)
     # English-shaped; a heavily accented text must be clearly English
     if (
         english >= MIN_ENGLISH_SHARE

@@ -268,3 +268,45 @@ def test_line_spans_are_the_line_pattern_s(text: str) -> None:
     assert _line_spans(text) == want
     if "\r" not in text:
         assert _newline_spans(text) == want
+
+
+_GATE_CASES = [
+    "It MAY NOT BE COPIED, DISTRIBUTED or sold.",
+    "If you do not want us to PUBLISH your article, write to us.",
+    "ALL RIGHTS RESERVED.",
+    "All Rights Reserved by the publisher of this page, 2024",
+    "This material MAY NOT BE PUBLISHED, BROADCAST, REWRITTEN or redistributed.",
+    "all rigħts reſerved",
+    "all \u0280ights re\u017ferved",
+    "All trademarKs belong to their owners.",
+    "ALL R\u0130GHTS RESERVED",
+    "The hyperlink to the ORIGINAL source is given.",
+    "This is an automatic aggregator of the all world\u2019s media.",
+    "Comments are moderated: be civil, no personal attacks, or you will be banned.",
+    "COMMENTS: Please keep your comments respectful and follow our community guidelines; "
+    "posts may be removed.",
+    "The council said the new road may open in May, the mayor added.",
+    "Caf\u00e9 owners said the rule was unfair to them and their workers.",
+    "Stra\u00dfe und \u0130stanbul: a story about cities, with no notice at all.",
+]
+
+
+@pytest.mark.parametrize("line", _GATE_CASES)
+def test_the_notice_gate_only_skips_lines_that_fail_both_tests(
+    line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mtdetect import boilerplate
+
+    core = line.strip()
+    if boilerplate._has_notice(core) or boilerplate._is_comment_policy(core):
+        assert boilerplate._may_be_notice(core)
+    gated = is_boilerplate_line(line)
+    monkeypatch.setattr(boilerplate, "_may_be_notice", lambda core: True)  # the slow path
+    assert gated == is_boilerplate_line(line)
+
+
+def test_the_notice_gate_catches_every_notice_case() -> None:
+    from mtdetect.boilerplate import _has_notice, _is_comment_policy, _may_be_notice
+
+    found = [line for line in _GATE_CASES if _has_notice(line) or _is_comment_policy(line)]
+    assert len(found) >= 8 and all(_may_be_notice(line) for line in found)

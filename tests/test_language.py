@@ -195,3 +195,70 @@ def test_verdict_from_the_document_equals_the_verdict_from_text() -> None:
         assert sorted(_words(text, doc)) == sorted(_words(text, None))
         assert _word_counts(text, doc) == Counter(_words(text, None))
         assert english_verdict(doc) == english_verdict(text)
+
+
+_SHORTCUT_CASES = [
+    # English-shaped (no accents, a fifth English function words) yet Indonesian wins
+    "Pemerintah mengatakan bahwa aturan yang baru itu akan berlaku pada tahun depan dan "
+    "tidak ada rencana untuk mengubah aturan itu sebelum pemilihan, the minister of the "
+    "state said to them.",
+    "The minister said on Tuesday that the new rules would come into force next year, "
+    "and that the government had no plans to change them before the election.",
+    "El gobierno dijo que las nuevas normas entrar\u00e1n en vigor el pr\u00f3ximo a\u00f1o y "
+    "que no hay planes para cambiarlas antes de las elecciones en el pa\u00eds.",
+    "Die Regierung sagte, dass die neuen Regeln im n\u00e4chsten Jahr in Kraft treten und "
+    "dass es keine Pl\u00e4ne gibt, sie vor der Wahl zu \u00e4ndern, the end.",
+    "Caf\u00e9 na\u00efve r\u00e9sum\u00e9 fa\u00e7ade d\u00e9j\u00e0 vu: the \u00e9l\u00e8ve and "
+    "the ma\u00eetre d\u2019h\u00f4tel went to the caf\u00e9 where it\u2019s \u2018fine\u2019.",
+    "Es la casa de la familia, y la familia es de la ciudad; the house is the one that "
+    "was there, and it is in the town of the family.",
+    "He said it\u2019s 5\u00b2 or \u00bd of the well-known total, and that\u2019s that, "
+    "so they were told to go on with it.",
+]
+
+
+@pytest.mark.parametrize("text", _SHORTCUT_CASES)
+def test_english_shortcut_gives_the_full_verdict(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mtdetect import language
+    from mtdetect.text import Document
+
+    fast = (english_verdict(text), english_verdict(Document(text)))
+    # with the bound made the English words themselves the shortcut never fires
+    monkeypatch.setattr(language, "_ANY_OTHER_WORDS", language.ENGLISH_FUNCTION_WORDS)
+    assert fast == (english_verdict(text), english_verdict(Document(text)))
+
+
+@pytest.mark.parametrize("mark", "\u2018\u201a\u201b\u2032\u00b4`")
+def test_other_apostrophes_stop_reading_tokens(mark: str) -> None:
+    from mtdetect.language import _reads_tokens
+    from mtdetect.text import Document
+
+    text = f"Caf\u00e9 owners don{mark}t like it and the town{mark}s mayor agrees."
+    assert not _reads_tokens(text, Document(text))
+    assert _reads_tokens(text.replace(mark, "\u2019"), Document(text))
+
+
+def test_english_shaped_text_where_another_language_leads_is_not_english() -> None:
+    # the shortcut must not fire here: English words are a fifth, Indonesian ones a third
+    assert english_verdict(_SHORTCUT_CASES[0]) == (
+        "text is not English (looks like Indonesian or Malay)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("caf\u00e9 5\u00b2 metres", True),
+        ("\u00bd of the caf\u00e9", True),
+        ("chapter \u216b, caf\u00e9", True),
+        ("caf\u00e9 \u0665 \u0968 digits", False),  # Arabic-Indic and Devanagari digits are decimal
+        ("plain 52 metres", False),
+        ("\u201cquoted\u201d caf\u00e9", False),
+    ],
+)
+def test_numeric_signs(text: str, expected: bool) -> None:
+    from mtdetect.language import _numeric_signs
+
+    assert _numeric_signs(text) is expected

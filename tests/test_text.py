@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mtdetect.text import Document, normalise
+import pytest
+
+from mtdetect.text import _REPLACE, _TRANSLATION, Document, normalise
 
 
 def test_normalise_is_length_preserving() -> None:
@@ -51,3 +53,24 @@ def test_fast_token_regex_matches_the_reference_definition() -> None:
         assert [m.span() for m in _FAST_TOKEN_RE.finditer(norm)] == [
             m.span() for m in TOKEN_RE.finditer(norm)
         ]
+
+
+_NORMALISE_CASES = [
+    "",
+    "plain ascii\twith\nbreaks\r\nand `ticks`",
+    "\u201cQuoted,\u201d she said \u2014 it\u2019s \u2018fine\u2019\u2026 caf\u00e9\u00a0bar",
+    "".join(chr(code) for code in _TRANSLATION) * 2,
+    "\u00ab\u00bb\u2212x\u2033\u2032\u00b4`\u200b\ufeff\u3000 \u00e9\u00df\u4e2d\u6587 \U0001f600",
+    "Stra\u00dfe \u0130stanbul \u017fome K\u212a \u2010\u2011\u2012\u2013\u2014\u2015",
+]
+
+
+@pytest.mark.parametrize("text", _NORMALISE_CASES)
+def test_normalise_is_the_one_pass_mapping(text: str) -> None:
+    # normalise replaces character after character; str.translate is the definition
+    assert normalise(text) == text.translate(_TRANSLATION)
+
+
+def test_no_replacement_is_itself_replaced() -> None:
+    # what makes replacing one character after another equal the one-pass mapping
+    assert not {value for value in _REPLACE.values()} & set(_REPLACE)

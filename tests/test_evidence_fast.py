@@ -130,3 +130,19 @@ def test_assemble_still_zeroes_non_finite_values() -> None:
     assert bad.features.tolist() == [1.5, 0.0, 0.0, 0.0]
     good = extractor._assemble(prepared, [([1.5, -2.0], [])])
     assert good.features.tolist() == [1.5, -2.0] and good.features.dtype == np.float64
+
+
+@pytest.mark.parametrize("base_rate", [None, 0.01])
+def test_detect_many_results_hold_python_values(shipped_detector, base_rate) -> None:  # type: ignore[no-untyped-def]
+    from conftest import corpus_texts
+
+    detector = shipped_detector.with_base_rate(base_rate)
+    texts = corpus_texts(6, 6)
+    results = detector.detect_many(texts)
+    for result in results:
+        assert result.status == "scored"
+        assert type(result.probability) is float and type(result.flagged) is bool
+        # (a caller's threshold is read on the scale shown, the model's before re-basing)
+        assert result.flagged == (result.probability >= detector.threshold) or base_rate
+    again = detector.detect_many(texts, threshold=0.5)
+    assert [r.flagged for r in again] == [r.probability >= 0.5 for r in results]

@@ -14,7 +14,7 @@ from typing import Any, overload
 import numpy as np
 
 from mtdetect.bundle import Bundle
-from mtdetect.evidence import Evidence
+from mtdetect.evidence import Evidence, make_evidence
 from mtdetect.exceptions import ModelError
 from mtdetect.telltales import SUMMARY_FEATURES, TELLTALE_KINDS
 
@@ -152,6 +152,10 @@ def _linear_basis(pipeline: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | N
     return centre, np.where(scale > 0, scale, 1.0), np.asarray(coef, dtype=np.float64).ravel()
 
 
+def _order(item: Evidence) -> tuple[float, int]:
+    return (-item.weight, item.start)
+
+
 def _weigh(
     evidence: tuple[Evidence, ...],
     contributions: np.ndarray,
@@ -161,31 +165,43 @@ def _weigh(
     """Share each feature's contribution among its evidence items; strongest first.
 
     ``index`` (name -> position in ``names``) may be passed when already built.
+    Why per kind: a document's items fall under a few kinds, so each kind's
+    position, count and equal share are found once, and the row is read as
+    Python floats (``tolist``, the very values ``float()`` of each cell gives).
     """
     if not evidence:
         return ()
     if index is None:
         index = {name: i for i, name in enumerate(names)}
+    values = np.asarray(contributions).tolist()
     counts: dict[str, int] = {}
     # a signal may preset each item's relative pull (style patterns do); the
     # feature's contribution is then shared in proportion, otherwise equally
     pulls: dict[str, float] = {}
     for item in evidence:
-        counts[item.kind] = counts.get(item.kind, 0) + 1
+        kind = item.kind
+        counts[kind] = counts.get(kind, 0) + 1
         if item.weight > 0:
-            pulls[item.kind] = pulls.get(item.kind, 0.0) + item.weight
-    summary = sum(float(contributions[index[name]]) for name in SUMMARY_FEATURES if name in index)
-    n_telltales = sum(1 for item in evidence if item.kind in TELLTALE_KINDS)
+            pulls[kind] = pulls.get(kind, 0.0) + item.weight
+    summary = sum(values[index[name]] for name in SUMMARY_FEATURES if name in index)
+    n_telltales = sum(count for kind, count in counts.items() if kind in TELLTALE_KINDS)
+    extra = summary / n_telltales if n_telltales else 0.0
+    # kind -> (contribution or None, its pull or None, the equal share, a telltale?)
+    plans: dict[str, tuple[float | None, float | None, float, bool]] = {}
+    for kind, count in counts.items():
+        i = index.get(kind)
+        value = None if i is None else values[i]
+        pull = pulls.get(kind)
+        equal = 0.0 if value is None or pull else value * (1.0 / count)
+        plans[kind] = (value, pull, equal, kind in TELLTALE_KINDS)
     weighted = []
+    append = weighted.append
     for item in evidence:
-        i = index.get(item.kind)
-        share = 0.0
-        if i is not None:
-            pull = pulls.get(item.kind)
-            part = item.weight / pull if pull else 1.0 / counts[item.kind]
-            share = float(contributions[i]) * part
-        if item.kind in TELLTALE_KINDS:  # the summaries' weight is theirs too
-            share += summary / n_telltales
-        weighted.append(item.with_weight(share))
-    weighted.sort(key=lambda item: (-item.weight, item.start))
+        value, pull, share, telltale = plans[item.kind]
+        if pull and value is not None:
+            share = value * (item.weight / pull)
+        if telltale:  # the summaries' weight is theirs too
+            share += extra
+        append(make_evidence(item.kind, item.start, item.end, item.text, item.message, share))
+    weighted.sort(key=_order)
     return tuple(weighted)

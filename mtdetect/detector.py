@@ -211,18 +211,18 @@ class Detector:
             features = np.vstack([extraction.features for _, extraction in scored])
             raw, contributions = self._probabilities(features)
             shown, flags = self._verdicts(raw, threshold)
+            # read as Python values once (tolist gives what float()/bool() of each cell does)
+            probabilities, flagged = np.asarray(shown).tolist(), np.asarray(flags).tolist()
+            names, index, version = self._names, self._index, self.model_version
             for row, (i, extraction) in enumerate(scored):
-                probability = float(shown[row])
                 results[i] = DetectionResult(
-                    probability=probability,
-                    flagged=bool(flags[row]),
+                    probability=probabilities[row],
+                    flagged=flagged[row],
                     status="scored",
                     reason="",
-                    evidence=_weigh(
-                        extraction.evidence, contributions[row], self._names, self._index
-                    ),
+                    evidence=_weigh(extraction.evidence, contributions[row], names, index),
                     boilerplate=extraction.boilerplate,
-                    model_version=self.model_version,
+                    model_version=version,
                     threshold=cut,
                     text=extracted[i],
                 )

@@ -27,7 +27,7 @@ behind a score can be pointed at in the input.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from mtdetect import _accel
 from mtdetect._compact_state import pack_symbols, unpack_symbols
+from mtdetect._pattern_walk import first_positions, strongest_first
 from mtdetect._type_table import SENTENCE_START as SENTENCE_START  # the stream's sentence start
 from mtdetect._type_table import pattern_stream
 from mtdetect.linear import PatternClassifier
@@ -248,20 +249,41 @@ class FunctionWordModel(PatternClassifier, ClassifierMixin, BaseEstimator):
         if score <= 0:
             return score, []
         items = []
-        grams = self._gram_keys(codes)  # by position, for the spans
+        grams = [codes]  # keys by position, for the spans: built up to the longest shown
+        keys, terms, bits = self.keys_, self._terms(), self.bits_
         for k in strongest_first(parts):
             if len(items) == top or parts[k] <= 0:
                 break
-            key = self.keys_[ids[k]]
-            term = self._decode(key)
-            n = term.count(" ") + 1
-            if n == 1 and not _is_content_word(term):
+            key = int(keys[ids[k]])
+            found = terms.get(key)
+            if found is None:
+                found = terms[key] = self._term(key)
+            term, n, shown = found
+            if not shown:
                 continue
-            spans = [
-                stream.span(i, n) for i in np.flatnonzero(grams[n - 1] == key)[:spans_each].tolist()
-            ]
-            items.append((term, float(parts[k]), spans))
+            while len(grams) < n:  # as _gram_keys builds them
+                grams.append((grams[-1][:-1] << bits) | codes[len(grams) :])
+            at = first_positions(grams[n - 1] == key, spans_each)
+            items.append((term, float(parts[k]), [stream.span(i, n) for i in at]))
         return score, items
+
+    def _terms(self) -> dict[int, tuple[str, int, bool]]:
+        """Key -> (pattern, n, shown in ``explain``), filled as ``explain`` meets keys.
+
+        Why: the strongest patterns of one document are mostly the strongest of
+        the next, so each is decoded once per process, not once per document.
+        Kept with the symbol table it was decoded from, and dropped with it.
+        """
+        cached = self.__dict__.get("_terms_cache")
+        if cached is None or cached[0] is not self.symbols_ or cached[1] != self.bits_:
+            cached = (self.symbols_, self.bits_, {})
+            self.__dict__["_terms_cache"] = cached
+        return cached[2]
+
+    def _term(self, key: int) -> tuple[str, int, bool]:
+        term = self._decode(key)
+        n = term.count(" ") + 1
+        return term, n, n > 1 or _is_content_word(term)
 
     @property
     def vocabulary_(self) -> dict[str, int]:
@@ -280,7 +302,7 @@ class FunctionWordModel(PatternClassifier, ClassifierMixin, BaseEstimator):
         """A new symbol table: everything derived from the old one is dropped."""
         self.symbols_ = np.asarray(table, dtype=object)
         self.bits_ = bits
-        for cache in ("_codes", "_vocabulary", "_type_codes", "_vocabulary_index"):
+        for cache in ("_codes", "_vocabulary", "_type_codes", "_vocabulary_index", "_terms"):
             self.__dict__.pop(cache + "_cache", None)
 
     def _codes(self) -> dict[str, int]:
@@ -341,28 +363,6 @@ class FunctionWordModel(PatternClassifier, ClassifierMixin, BaseEstimator):
 
     def __setstate__(self, state: dict[str, object]) -> None:
         super().__setstate__(unpack_symbols(state))
-
-
-def strongest_first(parts: np.ndarray, ahead: int = 32) -> Iterator[int]:
-    """``np.argsort(-parts)``'s order, sorted only as far as read (``explain`` reads a few).
-
-    Each ``argmin`` (microseconds; sorting a thousand parts costs tens) is argsort's
-    next while it ties with nothing left; at a tie or a non-finite part argsort answers.
-    """
-    negated, count = -parts, 0
-    if len(negated) > 1 and np.isfinite(negated).all():
-        left = negated.copy()  # what is taken becomes +inf
-        k = int(left.argmin())
-        while count < ahead:
-            value = left[k]
-            left[k] = np.inf
-            following = int(left.argmin())
-            if left[following] == value:
-                break
-            yield k
-            count += 1
-            k = following
-    yield from np.argsort(negated)[count:].tolist()
 
 
 def _is_content_word(symbol: str) -> bool:

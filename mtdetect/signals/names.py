@@ -18,7 +18,7 @@ import math
 import threading
 from pathlib import Path
 
-from mtdetect.evidence import Evidence
+from mtdetect.evidence import Evidence, make_evidence
 from mtdetect.gazetteer import Gazetteer, default_gazetteer
 from mtdetect.name_chars import NameCharModel, default_char_model
 from mtdetect.signals._name_rows import _collect_forms, _name_forms, _typo_discount
@@ -157,7 +157,9 @@ class NameSignal(Signal):
 
         def add(kind: str, span: tuple[int, int], message: str) -> None:
             start, end = span
-            evidence.append(Evidence(f"{self.name}.{kind}", start, end, text[start:end], message))
+            evidence.append(
+                make_evidence(f"{self.name}.{kind}", start, end, text[start:end], message)
+            )
 
         forms, translit = _collect_forms(doc, gaz)
         # capitalised spellings that look like names rather than ordinary words,

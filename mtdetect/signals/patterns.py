@@ -32,7 +32,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from mtdetect.evidence import Evidence
+from mtdetect.evidence import Evidence, make_evidence
 from mtdetect.features import model_parameter, score_feature
 from mtdetect.pattern_model import SENTENCE_START, FunctionWordModel
 from mtdetect.signals.base import Signal
@@ -133,11 +133,11 @@ def evidence_items(
 ) -> list[Evidence]:
     """Evidence for each pattern occurrence; ``weight`` holds the pattern's relative pull."""
     out = []
+    append = out.append
     for term, contribution, spans in items:
         message, share = _message(term, typical_of), contribution / max(len(spans), 1)
-        out.extend(
-            Evidence(kind, start, end, text[start:end], message, share) for start, end in spans
-        )
+        for start, end in spans:
+            append(make_evidence(kind, start, end, text[start:end], message, share))
     return out
 
 

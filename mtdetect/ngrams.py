@@ -94,6 +94,13 @@ class NewsNgrams:
         want = (left.astype(np.uint32) << 16) | right.astype(np.uint32)
         return _BUCKET_COUNT[self._bucket[self._positions(want)]]
 
+    def adjacent_counts(self, ids: np.ndarray) -> np.ndarray:
+        """``bigram_counts(ids[:-1], ids[1:])``: the counts of a document's adjacent pairs."""
+        fast = _accel.adjacent_pair_counts(self, ids)
+        if fast is not None:
+            return fast
+        return self.bigram_counts(ids[:-1], ids[1:])
+
     def _positions(self, want: np.ndarray) -> np.ndarray:
         """Index of each key in ``keys``, or ``len(keys)`` when absent.
 

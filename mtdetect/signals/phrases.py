@@ -207,11 +207,17 @@ def _token_flags(
     return flags, tuple(bits)
 
 
+def _row_ids(types: TypeTable, start: int, stop: int) -> np.ndarray:
+    """Per row: ``ng.ids`` of the token, lower-cased and looked up once per process."""
+    return _resources().ngrams.ids(types.texts[start:stop])
+
+
 def _row_flags(types: TypeTable, start: int, stop: int) -> np.ndarray:
     """Per row: the token's flags, without the pair bits if it opens with a capital."""
     res = _resources()
     texts = types.texts[start:stop]
-    flags = res.token_flags[res.ngrams.ids(texts)]
+    ids = np.asarray(types.column(res.ngrams, "news_ngram_ids", _row_ids))[start:stop]
+    flags = res.token_flags[ids]
     capital = np.fromiter((t[:1].isupper() for t in texts), dtype=bool, count=len(texts))
     flags[capital] &= np.uint32(~_PAIR_BITS & 0xFFFFFFFF)
     return flags
@@ -243,7 +249,7 @@ class PhraseSignal(Signal):
             return [_PRIOR_ODD, _PRIOR_PMI, 0.0, 0.0, 0.0], []
         rows = token_rows(doc)
         # ng.ids(texts), each distinct token lower-cased and looked up once per process
-        ids = rows.values(ng, "news_ngram_ids", lambda types, a, b: ng.ids(types.texts[a:b]))
+        ids = rows.values(ng, "news_ngram_ids", _row_ids)
         flags = rows.values(ng, "phrases_flags", _row_flags)
         pair_counts = ng.adjacent_counts(ids)
         word_counts = ng.word_counts(ids)

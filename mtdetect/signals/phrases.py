@@ -273,7 +273,8 @@ class PhraseSignal(Signal):
 
         evidence: list[Evidence] = []
         strength = np.minimum(word_counts[odd], word_counts[odd + 1])
-        for i in odd[np.argsort(-strength, kind="stable")][:MAX_EVIDENCE]:
+        shown = odd[np.argsort(-strength, kind="stable")][:MAX_EVIDENCE].tolist()  # Python ints
+        for i in shown:
             start, end = tokens[i].start, tokens[i + 1].end
             evidence.append(
                 Evidence(

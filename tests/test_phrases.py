@@ -261,3 +261,17 @@ def test_flag_filters_find_what_a_scan_of_every_position_finds(signal: PhraseSig
         ]
         found = PhraseSignal._reversed_compounds(res, ids, flags, doc.tokens)
         assert [i for i, _ in found] == turned
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_bigram_logprob_is_the_stupid_backoff_formula(dtype: type) -> None:
+    """Written in place with a per-id backoff table: the formula's floats to the last bit."""
+    ng = news_ngrams()
+    ids = ng.ids(f"{NATIVE} zzqxwv 12 tasty reforms".split())
+    pair = ng.bigram_counts(ids[:-1], ids[1:]).astype(dtype)
+    cond = np.log(np.maximum(pair, 1e-9) / np.maximum(ng.unigram[ids[:-1]], 1.0))
+    backoff = np.log(0.4) + np.log(np.maximum(ng.unigram, 0.5) / ng.n_tokens)[ids[1:]]
+    expected = np.where(pair > 0, np.minimum(cond, 0.0), backoff)
+    got = ng.bigram_logprob(ids, pair)
+    assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+    assert (pair == 0).any() and (pair > 0).any()

@@ -209,6 +209,14 @@ def pair_counts(table: Any, left: np.ndarray, right: np.ndarray) -> np.ndarray |
     return _pair_table(table).counts(*as_ids)
 
 
+def adjacent_pair_counts(table: Any, ids: np.ndarray) -> np.ndarray | None:
+    """:func:`pair_counts` of ``(ids[:-1], ids[1:])``, the ids checked once, not twice."""
+    if not _use_compiled or _pairs is None or not _are_ids((ids,), 1 << 16) or len(ids) < 1:
+        return None
+    as_ids = np.ascontiguousarray(ids, dtype=np.int64)
+    return _pair_table(table).counts(as_ids[:-1], as_ids[1:])
+
+
 def pair_unsupported(
     table: Any, first: np.ndarray, second: np.ndarray, k: int
 ) -> np.ndarray | None:

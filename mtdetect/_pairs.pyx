@@ -14,6 +14,9 @@ from mtdetect._sorted_search cimport _STRIDE, _at_f64, _at_i64, _at_u16, _at_u32
 
 from mtdetect._tables import _directory
 
+cdef enum:
+    _NEAR = 4  # neighbours searched first by unsupported(): about half the pairs end there
+
 
 cdef class PairTable:
     """``NewsNgrams.keys`` (sorted unique ``(id1 << 16) | id2``), with each key's count
@@ -92,12 +95,58 @@ cdef class PairTable:
                 view[i] = self.bucket_count[self.bucket[pos[i]]]
         return out
 
+    cdef Py_ssize_t _support(
+        self,
+        const int64_t* first,
+        const int64_t* second,
+        Py_ssize_t* todo,
+        Py_ssize_t n_todo,
+        Py_ssize_t j0,
+        Py_ssize_t j1,
+        uint32_t* want,
+        Py_ssize_t* pos,
+        uint8_t* out,
+    ) noexcept nogil:
+        """Clears ``out[i]`` for each pair ``i`` of ``todo`` that a pair of neighbour
+        ``j0 <= j < j1`` of one word with the other supports; keeps the rest in ``todo``
+        (in order) and returns how many. ``want``, ``pos``: scratch of 2 * (j1 - j0) each."""
+        cdef Py_ssize_t t, j, at, i, half = j1 - j0, kept = 0
+        cdef int64_t a, b, ra, rb
+        if half <= 0 or n_todo == 0:
+            return n_todo
+        for t in range(n_todo):
+            i = todo[t]
+            a, b = first[i], second[i]
+            ra, rb = self.neighbour_row[a], self.neighbour_row[b]
+            at = 2 * half * t
+            for j in range(j0, j1):
+                want[at + j - j0] = <uint32_t>(
+                    ((self.neighbours[ra * self.n_columns + j] if ra >= 0 else a) << 16) | b
+                )
+                want[at + half + j - j0] = <uint32_t>(
+                    (a << 16) | (self.neighbours[rb * self.n_columns + j] if rb >= 0 else b)
+                )
+        self._positions(want, 2 * half * n_todo, pos)
+        for t in range(n_todo):
+            i = todo[t]
+            for j in range(2 * half * t, 2 * half * (t + 1)):
+                if pos[j] != self.n and self.bucket_count[self.bucket[pos[j]]] > 0:
+                    out[i] = 0
+                    break
+            if out[i]:
+                todo[kept] = i
+                kept += 1
+        return kept
+
     def unsupported(self, const int64_t[::1] first, const int64_t[::1] second, Py_ssize_t k):
         """Per pair ``(first[i], second[i])``: no pair of one of the ``k`` words used most
         like one of them with the other is seen (``NewsNgrams.unsupported``; a word with
-        no neighbour list stands for itself). The caller checks ids below :attr:`limit`."""
-        cdef Py_ssize_t m = first.shape[0], kk = min(k, self.n_columns), i, j, at
-        cdef int64_t a, b, ra, rb
+        no neighbour list stands for itself). The caller checks ids below :attr:`limit`.
+
+        The nearest neighbours first: most supported pairs are supported there, and
+        only the pairs they leave are searched with the rest (the same answer)."""
+        cdef Py_ssize_t m = first.shape[0], kk = min(k, self.n_columns), i, n_todo
+        cdef Py_ssize_t near = min(kk, _NEAR)
         if second.shape[0] != m or k < 1:
             raise ValueError("one second word per first, and k >= 1")
         out = np.ones(m, dtype=np.bool_)
@@ -106,22 +155,12 @@ cdef class PairTable:
         cdef uint8_t[::1] view = out.view(np.uint8)
         cdef uint32_t[::1] want = np.empty(2 * kk * m, dtype=np.uint32)
         cdef Py_ssize_t[::1] pos = np.empty(2 * kk * m, dtype=np.intp)
+        cdef Py_ssize_t[::1] todo = np.arange(m, dtype=np.intp)
         with nogil:
-            for i in range(m):
-                a, b = first[i], second[i]
-                ra, rb = self.neighbour_row[a], self.neighbour_row[b]
-                at = 2 * kk * i
-                for j in range(kk):
-                    want[at + j] = <uint32_t>(
-                        ((self.neighbours[ra * self.n_columns + j] if ra >= 0 else a) << 16) | b
-                    )
-                    want[at + kk + j] = <uint32_t>(
-                        (a << 16) | (self.neighbours[rb * self.n_columns + j] if rb >= 0 else b)
-                    )
-            self._positions(&want[0], 2 * kk * m, &pos[0])
-            for i in range(m):
-                for j in range(2 * kk * i, 2 * kk * (i + 1)):
-                    if pos[j] != self.n and self.bucket_count[self.bucket[pos[j]]] > 0:
-                        view[i] = 0
-                        break
+            n_todo = self._support(
+                &first[0], &second[0], &todo[0], m, 0, near, &want[0], &pos[0], &view[0]
+            )
+            self._support(
+                &first[0], &second[0], &todo[0], n_todo, near, kk, &want[0], &pos[0], &view[0]
+            )
         return out

@@ -58,10 +58,15 @@ class LmTokens:
     the model sees, and sentence boundaries (``<s>``) carry the rest.
     """
 
-    source: np.ndarray  # index into doc.lower_words, or -1 for a number ("<num>")
+    is_word: np.ndarray  # bool: a word, else a number ("<num>")
     sentence: np.ndarray  # index into doc.sentences, non-decreasing
     index: np.ndarray  # index into doc.tokens
     doc_tokens: Sequence[Token] = field(repr=False, compare=False)
+
+    @property
+    def source(self) -> np.ndarray:
+        """Index into doc.lower_words, or -1 for a number (for tools: scoring never reads it)."""
+        return np.where(self.is_word, np.cumsum(self.is_word) - 1, -1)
 
     @property
     def starts(self) -> np.ndarray:
@@ -91,11 +96,10 @@ def _stream(doc: Document, index: np.ndarray, is_word: np.ndarray) -> LmTokens:
     """The tokens ``index`` of ``doc`` (``is_word``: a word, else a number) as
     :class:`LmTokens`; a token's sentence is the one whose tokens hold it
     (sentences partition the tokens)."""
-    source = np.where(is_word, np.cumsum(is_word) - 1, -1)
     sentences = doc.sentences
     lengths = np.fromiter(map(len, map(_SENTENCE_TOKENS, sentences)), np.int64, len(sentences))
     sentence = np.repeat(np.arange(len(sentences)), lengths)[index]
-    return LmTokens(source, sentence, index, doc.tokens)
+    return LmTokens(is_word, sentence, index, doc.tokens)
 
 
 _WORD, _NUMBER = 1, 2

@@ -70,6 +70,8 @@ class NewsNgrams:
         # one bucket per key, then the _ABSENT slot at index len(keys)
         self._bucket = np.append(bucket.astype(np.uint16), np.uint16(_ABSENT))
         self._log_unigram_p = np.log(np.maximum(self.unigram, 0.5) / self.n_tokens)
+        # bigram_logprob's backoff per id, added once here rather than per document
+        self._backoff_logprob = np.log(_BACKOFF) + self._log_unigram_p
         self.path = path
         self.bucket_count = _BUCKET_COUNT
 
@@ -93,6 +95,13 @@ class NewsNgrams:
             return fast
         want = (left.astype(np.uint32) << 16) | right.astype(np.uint32)
         return _BUCKET_COUNT[self._bucket[self._positions(want)]]
+
+    def adjacent_counts(self, ids: np.ndarray) -> np.ndarray:
+        """``bigram_counts(ids[:-1], ids[1:])``: the counts of a document's adjacent pairs."""
+        fast = _accel.adjacent_pair_counts(self, ids)
+        if fast is not None:
+            return fast
+        return self.bigram_counts(ids[:-1], ids[1:])
 
     def _positions(self, want: np.ndarray) -> np.ndarray:
         """Index of each key in ``keys``, or ``len(keys)`` when absent.
@@ -153,9 +162,11 @@ class NewsNgrams:
         if pair is None:
             pair = self.bigram_counts(left, right)
         left_counts = self.unigram[left] if counts is None else counts[:-1]
-        cond = np.log(np.maximum(pair, 1e-9) / np.maximum(left_counts, 1.0))
-        backoff = np.log(_BACKOFF) + self._log_unigram_p[right]
-        return np.where(pair > 0, np.minimum(cond, 0.0), backoff)
+        # the same operations as log(max(pair, 1e-9) / max(left, 1)), written in place
+        cond = np.maximum(pair, 1e-9).astype(np.float64, copy=False)  # (a copy for float32)
+        np.divide(cond, np.maximum(left_counts, 1.0), out=cond)
+        np.minimum(np.log(cond, out=cond), 0.0, out=cond)
+        return np.where(pair > 0, cond, self._backoff_logprob[right])
 
     def __getstate__(self) -> dict[str, object]:
         """Without the per-process caches (compiled tables cannot be pickled; rebuilt on use)."""

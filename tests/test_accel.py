@@ -229,7 +229,12 @@ def test_compiled_bigram_counts_and_analogy_support_are_numpys(texts) -> None:  
             with _accel.pure_python():
                 slow = table.bigram_counts(*args)
             assert fast.dtype == slow.dtype and fast.tolist() == slow.tolist()
-        for k in (1, 7, 20):
+        adjacent = table.adjacent_counts(ids)
+        with _accel.pure_python():
+            slow = table.adjacent_counts(ids)
+        assert adjacent.dtype == slow.dtype and adjacent.tolist() == slow.tolist()
+        assert adjacent.tolist() == table.bigram_counts(ids[:-1], ids[1:]).tolist()
+        for k in (1, 4, 5, 7, 20):  # 4: the neighbours _pairs searches first
             fast = table.unsupported(ids[:-1], ids[1:], k)
             with _accel.pure_python():
                 slow = table.unsupported(ids[:-1], ids[1:], k)
@@ -253,6 +258,10 @@ def test_compiled_bigram_counts_and_analogy_support_are_numpys(texts) -> None:  
         fast = _outcome(lambda *a: [table.bigram_counts(*a)], first, second)
         with _accel.pure_python():
             slow = _outcome(lambda *a: [table.bigram_counts(*a)], first, second)
+        assert fast == slow
+        fast = _outcome(lambda a: [table.adjacent_counts(a)], first)
+        with _accel.pure_python():
+            slow = _outcome(lambda a: [table.adjacent_counts(a)], first)
         assert fast == slow
 
 

@@ -225,3 +225,26 @@ def test_built_model_prefers_what_the_corpus_says_and_prunes_singletons(
 
     assert stored("on", "the", "mat")  # seen 6 times
     assert not stored("to", "the", "fence")  # seen once: pruned
+
+
+@pytest.mark.parametrize("text", [FLUENT, CLUMSY, FLUENT + " Zzqxwv qqzzy 12 34. " + CLUMSY])
+def test_shares_are_those_of_numpy_means(signal: FluencySignal, text: str) -> None:
+    """The shares are counted, not averaged with np.mean: the same floats to the last bit."""
+    doc = Document(text)
+    scores = signal.model.score(doc)
+    scored = scores.ids != UNK
+    words = scores.ids[scores.ids != NUM]
+    rank = words - 3
+    values, _ = signal.extract(doc)
+    expected = {
+        "top1_share": float(scores.top1[scored].mean()),
+        "top10_share": float(scores.top10[scored].mean()),
+        "surprising_share": float(np.mean(scores.surprisal[scored] > 15.0)),
+        "outside_top1000": float(np.mean((words == UNK) | (rank >= 1000))),
+        "outside_top5000": float(np.mean((words == UNK) | (rank >= 5000))),
+        "mean_surprisal": float(scores.surprisal[scored].mean()),
+    }
+    names = signal.feature_names()
+    for name, value in expected.items():
+        assert values[names.index(f"fluency.{name}")] == value, name
+    assert (~scored).any() or text != FLUENT + " Zzqxwv qqzzy 12 34. " + CLUMSY

@@ -214,3 +214,64 @@ def test_seed_odd_pairs(signal: PhraseSignal) -> None:
 
     assert "marginal policies" in odd("000")  # the spun article's telltale
     assert len(odd("001")) <= 2  # a human original says little odd
+
+
+def test_flag_filters_find_what_a_scan_of_every_position_finds(signal: PhraseSignal) -> None:
+    """Calques and turned compounds are looked up only where the token flags allow:
+    the same hits as looking every position up (lexicon phrases planted at random)."""
+    from mtdetect._type_table import token_rows
+    from mtdetect.signals import phrases
+
+    res = phrases._resources()
+    ng = res.ngrams
+    lexicon = [
+        " ".join(ng.vocab[(key >> (16 * (n - 1 - k))) & 0xFFFF] for k in range(n))
+        for n, keys, _ in res.calques
+        for key in keys.tolist()
+    ]
+    rng = np.random.default_rng(3)
+    words = NATIVE.split() + ["campaign of election", "relief of debt", "of", "the"] + lexicon
+    for _ in range(30):
+        doc = Document(" ".join(rng.choice(words, size=60).tolist()))
+        rows = token_rows(doc)
+        ids = rows.values(ng, "news_ngram_ids", lambda t, a, b: ng.ids(t.texts[a:b]))
+        flags = rows.values(ng, "phrases_flags", phrases._row_flags)
+        expected: list[tuple[int, int, float]] = []
+        taken: set[int] = set()
+        for n, _, table in res.calques:
+            for i in range(len(ids) - n + 1):
+                key = 0
+                for word in ids[i : i + n].tolist():
+                    key = (key << 16) | word
+                if key in table and taken.isdisjoint(range(i, i + n)):
+                    taken.update(range(i, i + n))
+                    expected.append((i, n, table[key]))
+        assert PhraseSignal._calques(res, ids, flags) == sorted(expected)
+        of = ng.index["of"]
+        turned = [
+            i
+            for i in range(len(ids) - 2)
+            if ids[i + 1] == of
+            and res.content[ids[i]]
+            and res.content[ids[i + 2]]
+            and ng.content_after[ids[i + 2]] < phrases.MAX_MODIFIER_SHARE
+            and ((int(ids[i + 2]) << 16) | int(ids[i])) in set(res.compounds.tolist())
+            and doc.tokens[i][0][:1].islower()
+            and doc.tokens[i + 2][0][:1].islower()
+        ]
+        found = PhraseSignal._reversed_compounds(res, ids, flags, doc.tokens)
+        assert [i for i, _ in found] == turned
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_bigram_logprob_is_the_stupid_backoff_formula(dtype: type) -> None:
+    """Written in place with a per-id backoff table: the formula's floats to the last bit."""
+    ng = news_ngrams()
+    ids = ng.ids(f"{NATIVE} zzqxwv 12 tasty reforms".split())
+    pair = ng.bigram_counts(ids[:-1], ids[1:]).astype(dtype)
+    cond = np.log(np.maximum(pair, 1e-9) / np.maximum(ng.unigram[ids[:-1]], 1.0))
+    backoff = np.log(0.4) + np.log(np.maximum(ng.unigram, 0.5) / ng.n_tokens)[ids[1:]]
+    expected = np.where(pair > 0, np.minimum(cond, 0.0), backoff)
+    got = ng.bigram_logprob(ids, pair)
+    assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+    assert (pair == 0).any() and (pair > 0).any()

@@ -10,6 +10,8 @@ words (translation simplifies). Evidence: the most over-predictable passages.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from mtdetect.evidence import Evidence
@@ -70,10 +72,14 @@ class FluencySignal(Signal):
         if doc.n_words < MIN_SCORED_WORDS:
             return zeros, []
         scores = self.model.score(doc)
-        scored = scores.ids != UNK
-        n = int(scored.sum())
+        ids = scores.ids
+        n_unknown = int(np.count_nonzero(ids == UNK))
+        n = len(ids) - n_unknown
         if n < MIN_SCORED_WORDS:
             return zeros, []
+        # the shares below are counts over a length: what np.mean of the flags gives
+        # (an exact float64 sum divided once), without its per-call overhead
+        scored = np.flatnonzero(ids != UNK) if n_unknown else slice(None)
         bits = scores.surprisal[scored]
         top1 = scores.top1[scored]
         top10 = scores.top10[scored]
@@ -82,22 +88,28 @@ class FluencySignal(Signal):
         # per-sentence sums over scored words (sentence ids are non-decreasing)
         size = int(sentence[-1]) + 1
         count = np.bincount(sentence, minlength=size)
-        bits_mean = np.bincount(sentence, weights=bits, minlength=size) / np.maximum(count, 1)
-        top10_share = np.bincount(sentence, weights=top10, minlength=size) / np.maximum(count, 1)
+        at_least_one = np.maximum(count, 1)
+        bits_mean = np.bincount(sentence, weights=bits, minlength=size) / at_least_one
+        top10_share = np.bincount(sentence, weights=top10, minlength=size) / at_least_one
         ok = count >= SENTENCE_MIN_WORDS
         sentence_bits = bits_mean[ok]
         sentence_top10 = top10_share[ok]
 
-        words = scores.ids[scores.ids != NUM]
-        rank = words - len(SPECIALS)  # ids are in descending order of news frequency
-        rare_small = float(np.mean((words == UNK) | (rank >= COMMON_SMALL)))
-        rare_large = float(np.mean((words == UNK) | (rank >= COMMON_LARGE)))
+        # words and unknown words, not numbers; ids are in descending order of news
+        # frequency after the specials, so rank >= r is id >= r + len(SPECIALS)
+        n_words = len(ids) - int(np.count_nonzero(ids == NUM))
+        rare_small = _share(
+            n_unknown + np.count_nonzero(ids >= COMMON_SMALL + len(SPECIALS)), n_words
+        )
+        rare_large = _share(
+            n_unknown + np.count_nonzero(ids >= COMMON_LARGE + len(SPECIALS)), n_words
+        )
         features = [
             float(bits.mean()),
             float(bits.std()),
-            float(top1.mean()),
-            float(top10.mean()),
-            float(np.mean(bits > SURPRISING_BITS)),
+            np.count_nonzero(top1) / n,
+            np.count_nonzero(top10) / n,
+            np.count_nonzero(bits > SURPRISING_BITS) / n,
             float(sentence_bits.std()) if len(sentence_bits) > 1 else 0.0,
             float(sentence_top10.mean()) if len(sentence_top10) else 0.0,
             float(sentence_top10.max()) if len(sentence_top10) else 0.0,
@@ -106,6 +118,11 @@ class FluencySignal(Signal):
         ]
         evidence = _passages(doc, count, bits_mean, top10_share)
         return features, evidence
+
+
+def _share(count: int, total: int) -> float:
+    """``count / total`` as ``np.mean`` of ``total`` flags gives it (nan for none)."""
+    return int(count) / total if total else math.nan
 
 
 def _passages(

@@ -82,10 +82,20 @@ class _Resources:
     compounds: np.ndarray  # sorted keys (A << 16) | B of compounds "A B" never written "B of A"
     compound_counts: np.ndarray  # how often native news writes each of them
     fingerprint: str
-    # per vocabulary id: common | testable_left << 1 | testable_right << 2, so that a
-    # document reads the table once (one cache miss per token, not three)
-    pair_flags: np.ndarray
+    # per vocabulary id, the _COMMON ... _MODIFIER bits and, from _CALQUE_BIT on, one bit
+    # per word position of each calque length: a document gathers them once, and every
+    # test below is a shift and an and of that one array
+    token_flags: np.ndarray
+    calque_bits: tuple[int, ...]  # per entry of calques: the bit of its first word
 
+
+# Token flag bits. A content pair is ``left & (right >> 2)``: bit 0 both common,
+# bit 1 also in a modifier-head slot (so _COMMON is there twice). A turned compound
+# "B of A" is ``B & (of >> 1) & (A >> 2)`` at _HEAD.
+_COMMON, _LEFT, _COMMON_AS_RIGHT, _RIGHT = 1, 2, 4, 8
+_PAIR_BITS = 15  # cleared for a capitalised token (a name, or a sentence's first word)
+_HEAD, _OF, _MODIFIER = 16, 32, 64
+_CALQUE_BIT = 7
 
 _LOCK = threading.Lock()
 _RESOURCES: _Resources | None = None
@@ -144,31 +154,73 @@ def _resources() -> _Resources:
                 testable_left = common & (ng.content_after >= MIN_SLOT_SHARE)
                 testable_right = common & (ng.content_before >= MIN_SLOT_SHARE)
                 compounds, compound_counts, compounds_sha = _load_compounds(ng)
+                calques = _load_calques(ng)
+                flags, calque_bits = _token_flags(
+                    ng, common, testable_left, testable_right, content, calques
+                )
                 _RESOURCES = _Resources(
                     ngrams=ng,
                     common=common,
                     testable_left=testable_left,
                     testable_right=testable_right,
-                    calques=_load_calques(ng),
+                    calques=calques,
                     content=content,
                     compounds=compounds,
                     compound_counts=compound_counts,
                     fingerprint=(
                         f"{ng.fingerprint()}:{file_sha256(data_path(CALQUES))[:16]}:{compounds_sha}"
                     ),
-                    pair_flags=(
-                        common.astype(np.uint8)
-                        | (testable_left.astype(np.uint8) << 1)
-                        | (testable_right.astype(np.uint8) << 2)
-                    ),
+                    token_flags=flags,
+                    calque_bits=calque_bits,
                 )
     return _RESOURCES
 
 
-def _capitalised(types: TypeTable, start: int, stop: int) -> np.ndarray:
-    """Per row: the token opens with a capital (a name, or a sentence's first word)."""
+def _token_flags(
+    ng: NewsNgrams,
+    common: np.ndarray,
+    testable_left: np.ndarray,
+    testable_right: np.ndarray,
+    content: np.ndarray,
+    calques: tuple[tuple[int, np.ndarray, dict[int, float]], ...],
+) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Per vocabulary id, every flag a document's tests read, and each calque length's bit."""
+    flags = np.zeros(len(ng.vocab), dtype=np.uint32)
+    for mask, bit in (
+        (common, _COMMON),
+        (testable_left, _LEFT),
+        (common, _COMMON_AS_RIGHT),
+        (testable_right, _RIGHT),
+        (content, _HEAD),
+        (content & (ng.content_after < MAX_MODIFIER_SHARE), _MODIFIER),
+    ):
+        flags[mask] |= bit
+    flags[ng.index["of"]] |= _OF
+    bits, at = [], _CALQUE_BIT
+    for n, keys, _ in calques:
+        for k in range(n):  # word k of a phrase of length n: bit at + k
+            flags[(keys >> (16 * (n - 1 - k))) & 0xFFFF] |= 1 << (at + k)
+        bits.append(at)
+        at += n
+    if at > 32:
+        raise ModelError("too many calque lengths for the token flags")
+    return flags, tuple(bits)
+
+
+def _row_ids(types: TypeTable, start: int, stop: int) -> np.ndarray:
+    """Per row: ``ng.ids`` of the token, lower-cased and looked up once per process."""
+    return _resources().ngrams.ids(types.texts[start:stop])
+
+
+def _row_flags(types: TypeTable, start: int, stop: int) -> np.ndarray:
+    """Per row: the token's flags, without the pair bits if it opens with a capital."""
+    res = _resources()
     texts = types.texts[start:stop]
-    return np.fromiter((t[:1].isupper() for t in texts), dtype=bool, count=len(texts))
+    ids = np.asarray(types.column(res.ngrams, "news_ngram_ids", _row_ids))[start:stop]
+    flags = res.token_flags[ids]
+    capital = np.fromiter((t[:1].isupper() for t in texts), dtype=bool, count=len(texts))
+    flags[capital] &= np.uint32(~_PAIR_BITS & 0xFFFFFFFF)
+    return flags
 
 
 class PhraseSignal(Signal):
@@ -197,31 +249,32 @@ class PhraseSignal(Signal):
             return [_PRIOR_ODD, _PRIOR_PMI, 0.0, 0.0, 0.0], []
         rows = token_rows(doc)
         # ng.ids(texts), each distinct token lower-cased and looked up once per process
-        ids = rows.values(ng, "news_ngram_ids", lambda types, a, b: ng.ids(types.texts[a:b]))
-        pair_counts = ng.bigram_counts(ids[:-1], ids[1:])
+        ids = rows.values(ng, "news_ngram_ids", _row_ids)
+        flags = rows.values(ng, "phrases_flags", _row_flags)
+        pair_counts = ng.adjacent_counts(ids)
         word_counts = ng.word_counts(ids)
         logprob = float(np.mean(ng.bigram_logprob(ids, pair_counts, word_counts)))
 
         # content pairs: adjacent lowercase content words, both common in news
-        flags = res.pair_flags[ids]
-        common = (flags & 1).astype(bool) & ~rows.values(ng, "phrases_capital", _capitalised)
-        pairs = common[:-1] & common[1:]
-        n_pairs = int(pairs.sum())
+        # (bit 0), and tested pairs (bit 1): those in a modifier-head slot
+        pair_kind = flags[:-1] & (flags[1:] >> 2) & 3
+        pairs = np.flatnonzero(pair_kind)
+        n_pairs = len(pairs)
         pmi = np.log(
             (pair_counts[pairs] + 0.5)
             * ng.n_tokens
             / (word_counts[:-1][pairs] * word_counts[1:][pairs])
         )
         pair_pmi = float((pmi.sum() + _PRIOR_PAIRS * _PRIOR_PMI) / (n_pairs + _PRIOR_PAIRS))
-        # tested pairs: those in a modifier-head slot, where an odd choice shows
-        tested = pairs & (flags[:-1] & 2).astype(bool) & (flags[1:] & 4).astype(bool)
-        n_tested = int(tested.sum())
+        tested = pair_kind == 3
+        n_tested = int(np.count_nonzero(tested))
         odd = self._odd_pairs(ng, ids, np.flatnonzero(tested & (pair_counts == 0)))
         odd_rate = (len(odd) + _PRIOR_PAIRS * _PRIOR_ODD) / (n_tested + _PRIOR_PAIRS)
 
         evidence: list[Evidence] = []
         strength = np.minimum(word_counts[odd], word_counts[odd + 1])
-        for i in odd[np.argsort(-strength, kind="stable")][:MAX_EVIDENCE]:
+        shown = odd[np.argsort(-strength, kind="stable")][:MAX_EVIDENCE].tolist()  # Python ints
+        for i in shown:
             start, end = tokens[i].start, tokens[i + 1].end
             evidence.append(
                 Evidence(
@@ -235,7 +288,7 @@ class PhraseSignal(Signal):
                 )
             )
 
-        hits = self._calques(res, ids)
+        hits = self._calques(res, ids, flags)
         for i, n, score in hits[:MAX_EVIDENCE]:
             start, end = tokens[i].start, tokens[i + n - 1].end
             phrase = " ".join(t[0] for t in tokens[i : i + n]).lower()
@@ -251,7 +304,7 @@ class PhraseSignal(Signal):
             )
         calque_rate = float(np.log1p(1000.0 * len(hits) / max(doc.n_words, 1)))
 
-        reversed_ = self._reversed_compounds(res, ids, tokens)
+        reversed_ = self._reversed_compounds(res, ids, flags, tokens)
         for i, count in reversed_[:MAX_EVIDENCE]:
             start, end = tokens[i].start, tokens[i + 2].end
             head, modifier = tokens[i][0].lower(), tokens[i + 2][0].lower()
@@ -272,7 +325,7 @@ class PhraseSignal(Signal):
 
     @staticmethod
     def _reversed_compounds(
-        res: _Resources, ids: np.ndarray, tokens: list[Token]
+        res: _Resources, ids: np.ndarray, flags: np.ndarray, tokens: list[Token]
     ) -> list[tuple[int, int]]:
         """(token index of B, native count of "A B") for each bare "B of A" in the table.
 
@@ -283,15 +336,10 @@ class PhraseSignal(Signal):
         modifier of what comes next, not the end of a turned compound.
         """
         n = len(ids)
-        at = np.flatnonzero(ids[1 : n - 1] == res.ngrams.index["of"])
+        # B a content word, then "of", then A a content word that may end a noun phrase
+        at = np.flatnonzero(flags[: n - 2] & (flags[1 : n - 1] >> 1) & (flags[2:] >> 2) & _HEAD)
         if len(at) == 0 or len(res.compounds) == 0:
             return []
-        head, modifier = ids[at], ids[at + 2]
-        at = at[
-            res.content[head]
-            & res.content[modifier]
-            & (res.ngrams.content_after[modifier] < MAX_MODIFIER_SHARE)
-        ]
         keys = (ids[at + 2] << 16) | ids[at]
         pos = np.minimum(np.searchsorted(res.compounds, keys), len(res.compounds) - 1)
         hit = res.compounds[pos] == keys
@@ -314,21 +362,37 @@ class PhraseSignal(Signal):
         return unseen[ng.unsupported(ids[unseen], ids[unseen + 1], ANALOGY_NEIGHBOURS)]
 
     @staticmethod
-    def _calques(res: _Resources, ids: np.ndarray) -> list[tuple[int, int, float]]:
-        """(token index, length, score) of lexicon phrases, longest first, no overlaps."""
+    def _calques(
+        res: _Resources, ids: np.ndarray, flags: np.ndarray
+    ) -> list[tuple[int, int, float]]:
+        """(token index, length, score) of lexicon phrases, longest first, no overlaps.
+
+        The flags keep only the places where every word of a phrase of that length
+        could stand (a few per document); the lexicon is looked up there alone.
+        """
         hits: list[tuple[int, int, float]] = []
         taken: set[int] = set()
-        for n, wanted, table in res.calques:
-            if len(ids) < n:
+        size = len(ids)
+        for (n, _, table), bit in zip(res.calques, res.calque_bits, strict=True):
+            if size < n:
                 continue
-            keys = ids[: len(ids) - n + 1].copy()
+            last = size - n + 1
+            can = flags[:last] & (1 << bit)
             for k in range(1, n):
-                keys = (keys << 16) | ids[k : len(ids) - n + 1 + k]
-            pos = np.minimum(np.searchsorted(wanted, keys), len(wanted) - 1)
-            for i in np.flatnonzero(wanted[pos] == keys):
-                span = range(int(i), int(i) + n)
+                can = can & (flags[k : last + k] >> k)
+            at = np.flatnonzero(can).tolist()
+            if not at:
+                continue
+            for i in at:
+                key = 0
+                for word in ids[i : i + n].tolist():
+                    key = (key << 16) | word
+                score = table.get(key)
+                if score is None:
+                    continue
+                span = range(i, i + n)
                 if taken.isdisjoint(span):
                     taken.update(span)
-                    hits.append((int(i), n, table[int(keys[i])]))
+                    hits.append((i, n, score))
         hits.sort()
         return hits

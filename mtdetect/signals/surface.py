@@ -86,12 +86,19 @@ class SurfaceSignal(Signal):
 
         broken = echo = fragments = 0
         for previous, sentence in zip(sentences, sentences[1:], strict=False):
-            first = _first_word(sentence)
-            if first is None:
+            tokens = sentence.tokens
+            if not tokens:
                 continue
+            head = tokens[0][0]
+            if head[0].isalpha():  # nearly every sentence: _first_word's first step, inline
+                first = tokens[0]
+            else:
+                first = _first_word(sentence)
+                if first is None:
+                    continue
             # the joins need a lower-case start, the fragment a coordinator: the rest of
             # the (nearly all) sentences are decided by these two tests
-            lower = first.text[0].islower()
+            lower = first[0][0].islower()
             if lower and url_like_at(norm, first.start):
                 continue  # "www.apnews.com", "press@ap.org": an address, not a sentence
             if lower:
@@ -119,7 +126,7 @@ class SurfaceSignal(Signal):
                         first.end,
                         f"'{first.text}' ends one sentence and starts the next: a broken join",
                     )
-            if sentence.tokens[0].text.lower() in _COORDINATORS and _is_subjectless(sentence):
+            if head.lower() in _COORDINATORS and _is_subjectless(sentence):
                 fragments += 1
                 add(
                     "subjectless_fragment",

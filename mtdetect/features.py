@@ -241,9 +241,18 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
                 except Exception as exc:  # one document's failure is its own
                     parts[i] = exc
         return [
-            done if isinstance(done, Exception) else self._assemble(item, done)
+            done if isinstance(done, Exception) else self._assemble_or_failure(item, done)
             for item, done in zip(prepared, parts, strict=True)
         ]
+
+    def _assemble_or_failure(
+        self, prepared: Prepared, parts: Sequence[tuple[Sequence[float], Sequence[Evidence]]]
+    ) -> Extraction | Exception:
+        """``_assemble``, with a failure (a bad span, a bad value) kept to its document."""
+        try:
+            return self._assemble(prepared, parts)
+        except Exception as exc:
+            return exc
 
     def _assemble(
         self, prepared: Prepared, parts: Sequence[tuple[Sequence[float], Sequence[Evidence]]]

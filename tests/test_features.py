@@ -86,6 +86,24 @@ def test_a_failing_document_does_not_stop_its_batch(monkeypatch: pytest.MonkeyPa
         extractor.transform(TEXTS)
 
 
+def test_a_document_whose_row_cannot_be_assembled_fails_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the failure comes after every family ran: a value that is not a number
+    extractor = FeatureExtractor(families=("surface", "profile")).fit(TEXTS)
+    surface = extractor._signals()[0]
+    original = surface.extract
+
+    def bad_value(doc):  # type: ignore[no-untyped-def]
+        row, evidence = original(doc)
+        return (["not a number", *row[1:]] if "museum" in doc.text else row), evidence
+
+    monkeypatch.setattr(surface, "extract", bad_value)
+    outcomes = extractor.extract_prepared_many([extractor.prepare(text) for text in TEXTS])
+    assert isinstance(outcomes[0], ValueError)
+    np.testing.assert_array_equal(outcomes[1].features, extractor.extract_one(TEXTS[1]).features)
+
+
 # -- the scikit-learn contract (STYLE.md item 6) -----------------------------------------
 def test_fit_returns_self() -> None:
     extractor = FeatureExtractor(families=("surface",))

@@ -8,11 +8,12 @@ answering ``/healthz`` and ``/metrics`` and can give up on a request past its ti
 more work in than the limits allow.
 
 Why group: the signals run one family at a time over a batch of documents
-(``features.BATCH_DOCUMENTS``), which costs less CPU a document than one call each. When a
-slot frees, every queued single-text request with the same detector and options (up to a
-batch) goes into one call; requests queued behind a running call would have waited for it
-anyway, so grouping them shortens their wait. Each still gets its own record, the one it
-would have got alone.
+(``features.batch_is_full``), which costs less CPU a document than one call each. When a
+slot frees, every queued single-text request with the same detector and options, up to a
+batch (which also keeps the call short), goes into one call; requests queued behind a
+running call would have waited for it anyway, so grouping them shortens their wait. Each
+still gets its own record, the one it would have got alone. A request that is cancelled,
+or out of time while queued, leaves the queue at once.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from mtdetect import _batch
 from mtdetect._service_input import ApiError
 from mtdetect._service_metrics import Metrics
-from mtdetect.features import BATCH_DOCUMENTS
+from mtdetect.features import BATCH_DOCUMENTS, batch_is_full
 
 #: a batch request is scored this many items at a time, checking its time budget between
 STEP_ITEMS = 16
@@ -86,24 +87,37 @@ class Scheduler:
         try:
             if not in_thread:
                 return _score(detector, tasks, options, threading.Event())
+            remaining = started + self.time_budget_s - time.perf_counter()
+            if remaining <= 0:  # spent reading the request: nothing is queued
+                raise ApiError(504, self._over_budget(), "timeout")
             job = _Job(detector, tasks, options, asyncio.get_running_loop().create_future())
             self.queue.append(job)
             self._dispatch()
-            remaining = max(started + self.time_budget_s - time.perf_counter(), 0.001)
             try:
                 return await asyncio.wait_for(asyncio.shield(job.done), remaining)
             except TimeoutError:
-                job.stop.set()
-                if job in self.queue:
-                    self.queue.remove(job)
+                queued = self._drop(job)
+                if queued:
                     raise ApiError(
                         503, "server busy: no scoring slot within the time budget", "busy"
                     ) from None
-                raise ApiError(
-                    504, f"time budget of {self.time_budget_s:g} s exceeded", "timeout"
-                ) from None
+                raise ApiError(504, self._over_budget(), "timeout") from None
+            except BaseException:  # cancelled (shutdown, a server that cancels on disconnect)
+                self._drop(job)
+                raise
         finally:
             self._admitted(-1)
+
+    def _over_budget(self) -> str:
+        return f"time budget of {self.time_budget_s:g} s exceeded"
+
+    def _drop(self, job: _Job) -> bool:
+        """Tell ``job``'s call to give up, and take it off the queue; whether it was queued."""
+        job.stop.set()
+        if job in self.queue:
+            self.queue.remove(job)
+            return True
+        return False
 
     def _admitted(self, change: int) -> None:
         self.waiting += change
@@ -114,8 +128,11 @@ class Scheduler:
         while self.running < self.max_concurrency and self.queue:
             group = [self.queue.popleft()]
             if len(group[0].tasks) == 1:
-                joining = [job for job in self.queue if job.joins(group[0])]
-                for job in joining[: BATCH_DOCUMENTS - 1]:
+                characters = _characters(group[0])
+                for job in [job for job in self.queue if job.joins(group[0])]:
+                    if batch_is_full(len(group), characters):
+                        break  # a group is one batch: bounded in memory and in time
+                    characters += _characters(job)
                     self.queue.remove(job)
                     group.append(job)
             self.running += 1
@@ -134,6 +151,12 @@ class Scheduler:
             else:
                 job.done.set_result(call.result()[i])
         self._dispatch()
+
+
+def _characters(job: _Job) -> int:
+    """About how much text a single-text job brings to a batch (a page: its markup)."""
+    item = job.tasks[0].item
+    return len(item.text) if item is not None and isinstance(item.text, str) else 0
 
 
 def _bucket(requests: int) -> str:

@@ -28,7 +28,7 @@ from mtdetect._scoring import (
 )
 from mtdetect.bundle import Bundle, load_bundle
 from mtdetect.evidence import exact_spans
-from mtdetect.features import BATCH_DOCUMENTS, Extraction, FeatureExtractor, Prepared
+from mtdetect.features import Extraction, FeatureExtractor, Prepared, batch_is_full
 from mtdetect.result import DetectionResult
 
 CONTENT_TYPES = ("text", "html")
@@ -191,21 +191,20 @@ class Detector:
         scored: list[tuple[int, Extraction]] = []
         extracted: list[str | None] = [None] * len(texts)  # a page's article text
         waiting: list[tuple[int, Prepared]] = []
+        characters = 0
         for i, text in enumerate(texts):
-            if content_type == "html" and isinstance(text, str):
-                page = page_text(text, max_chars)
-                if isinstance(page, Refusal):
-                    results[i] = self._abstain(page, cut)
-                    continue
-                text = extracted[i] = page
-            admitted = admit(self._extractor, text, max_chars, content_type == "text")
+            try:
+                admitted = self._admit(i, text, extracted, content_type, max_chars)
+            except Exception as exc:  # one input's failure is its own
+                admitted = Refusal("error", f"reading the input failed: {exc}")
             if isinstance(admitted, Refusal):
                 results[i] = replace(self._abstain(admitted, cut), text=extracted[i])
                 continue
             waiting.append((i, admitted))
-            if len(waiting) == BATCH_DOCUMENTS:
+            characters += len(admitted.doc.text)
+            if batch_is_full(len(waiting), characters):
                 self._extract(waiting, texts, extracted, cut, results, scored)
-                waiting = []
+                waiting, characters = [], 0
         self._extract(waiting, texts, extracted, cut, results, scored)
         if scored:
             features = np.vstack([extraction.features for _, extraction in scored])
@@ -215,24 +214,59 @@ class Detector:
             probabilities, flagged = np.asarray(shown).tolist(), np.asarray(flags).tolist()
             names, index, version = self._names, self._index, self.model_version
             for row, (i, extraction) in enumerate(scored):
+                try:
+                    evidence = _weigh(extraction.evidence, contributions[row], names, index)
+                except Exception as exc:
+                    failure = Refusal("error", f"weighing the evidence failed: {exc}")
+                    results[i] = replace(self._abstain(failure, cut), text=extracted[i])
+                    continue
                 results[i] = DetectionResult(
                     probability=probabilities[row],
                     flagged=flagged[row],
                     status="scored",
                     reason="",
-                    evidence=_weigh(extraction.evidence, contributions[row], names, index),
+                    evidence=evidence,
                     boilerplate=extraction.boilerplate,
                     model_version=version,
                     threshold=cut,
                     text=extracted[i],
                 )
         if self.reference is not None:
-            from mtdetect.reference.scoring import apply
-
-            for i, result in enumerate(results):
-                scored_text = extracted[i] if extracted[i] is not None else texts[i]
-                results[i] = apply(result, scored_text, self.reference)
+            self._compare_with_reference(results, texts, extracted, cut)
         return [result for result in results if result is not None]
+
+    def _admit(
+        self,
+        i: int,
+        text: str,
+        extracted: list[str | None],
+        content_type: str,
+        max_chars: int | None,
+    ) -> Prepared | Refusal:
+        """Input ``i`` ready for the signals, or why it is not scored (a page's text kept)."""
+        if content_type == "html" and isinstance(text, str):
+            page = page_text(text, max_chars)
+            if isinstance(page, Refusal):
+                return page
+            text = extracted[i] = page
+        return admit(self._extractor, text, max_chars, content_type == "text")
+
+    def _compare_with_reference(
+        self,
+        results: list[DetectionResult | None],
+        texts: Sequence[str],
+        extracted: list[str | None],
+        cut: float,
+    ) -> None:
+        from mtdetect.reference.scoring import apply
+
+        for i, result in enumerate(results):
+            scored_text = extracted[i] if extracted[i] is not None else texts[i]
+            try:
+                results[i] = apply(result, scored_text, self.reference)
+            except Exception as exc:
+                failure = Refusal("error", f"comparing with the reference failed: {exc}")
+                results[i] = replace(self._abstain(failure, cut), text=extracted[i])
 
     def _verdicts(self, raw: np.ndarray, threshold: float | None) -> tuple[np.ndarray, np.ndarray]:
         """Re-based probabilities, and which of them are flagged.
@@ -265,7 +299,13 @@ class Detector:
                 scored.append((i, outcome))
             else:  # a span that joined lines around removed boilerplate names all it covers
                 text = extracted[i] if extracted[i] is not None else texts[i]
-                scored.append((i, replace(outcome, evidence=exact_spans(outcome.evidence, text))))
+                try:
+                    evidence = exact_spans(outcome.evidence, text)
+                except Exception as exc:
+                    failure = Refusal("error", f"placing the evidence failed: {exc}")
+                    results[i] = replace(self._abstain(failure, cut), text=extracted[i])
+                    continue
+                scored.append((i, replace(outcome, evidence=evidence)))
 
     def _abstain(self, refusal: Refusal, cut: float) -> DetectionResult:
         return DetectionResult(

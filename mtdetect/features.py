@@ -45,6 +45,15 @@ TRAINED_FAMILIES: tuple[str, ...] = ("style", "wording", "roundtrip", "neural", 
 #: tables (n-gram models, vocabularies) stay in the CPU cache from one document to the next
 #: (a quarter less time than one document at a time on 5 KB articles; the same output)
 BATCH_DOCUMENTS = 64
+#: characters past which a batch runs with fewer documents: every document's analysis is
+#: kept until the last family has run, about 100 bytes a character, so a batch holds about
+#: 40 MB of analyses whatever the documents' lengths (64 news articles fit in it)
+BATCH_CHARACTERS = 400_000
+
+
+def batch_is_full(documents: int, characters: int) -> bool:
+    """Whether a batch of this many documents and characters should run now."""
+    return documents >= BATCH_DOCUMENTS or characters >= BATCH_CHARACTERS
 
 
 def model_parameter(family: str) -> str:
@@ -193,11 +202,13 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         """Features and evidence for each text; the first failure raises."""
         out: list[Extraction] = []
         batch: list[Prepared] = []
+        characters = 0
         for text in texts:
             batch.append(self.prepare(text))
-            if len(batch) == BATCH_DOCUMENTS:
+            characters += len(batch[-1].doc.text)
+            if batch_is_full(len(batch), characters):
                 out.extend(_raising(self.extract_prepared_many(batch)))
-                batch = []
+                batch, characters = [], 0
         out.extend(_raising(self.extract_prepared_many(batch)))
         return out
 
@@ -225,9 +236,10 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     def extract_prepared_many(self, prepared: Sequence[Prepared]) -> list[Extraction | Exception]:
         """Run every signal on each prepared input, one family at a time across them.
 
-        Pass at most ``BATCH_DOCUMENTS`` or so: the documents' analyses are all
-        kept until the last family has run. A document on which a signal
-        raises gets the exception in its place, and the others go on.
+        Pass a batch that ``batch_is_full`` has just judged full, or less: the
+        documents' analyses are all kept until the last family has run. A
+        document on which a signal raises gets the exception in its place, and
+        the others go on.
         """
         parts: list[list[tuple[Sequence[float], Sequence[Evidence]]] | Exception]
         parts = [[] for _ in prepared]
@@ -267,6 +279,8 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         if self.count_telltales:
             values.extend(summarise(evidence, doc.n_words))
         features = np.asarray(values, dtype=np.float64)
+        if len(features) != self.n_features_out_:  # a family broke the layout: never a shifted row
+            raise ValueError(f"a row of {len(features)} features, not {self.n_features_out_}")
         # nan_to_num costs about 10 us even on a short row that has nothing to
         # replace (nearly all of them): the check is a third of that
         if not np.isfinite(features).all():

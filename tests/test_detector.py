@@ -93,6 +93,47 @@ def test_detect_many_scores_every_batch_of_documents(tiny_detector: Detector) ->
     assert results[BATCH_DOCUMENTS].probability == pytest.approx(alone, rel=1e-9)
 
 
+def test_detect_many_batches_by_characters_too(
+    tiny_detector: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a batch keeps every document's analysis: long documents go in fewer at a time
+    monkeypatch.setattr("mtdetect.features.BATCH_CHARACTERS", int(len(CLEAN[0]) * 2.5))
+    extractor = tiny_detector._extractor
+    original = extractor.extract_prepared_many
+    sizes: list[int] = []
+
+    def counting(prepared):  # type: ignore[no-untyped-def]
+        sizes.append(len(prepared))
+        return original(prepared)
+
+    monkeypatch.setattr(extractor, "extract_prepared_many", counting)
+    results = tiny_detector.detect_many([CLEAN[0]] * 7)
+    assert sizes == [3, 3, 1]
+    assert results[6].probability == pytest.approx(results[0].probability, rel=1e-9)
+
+
+@pytest.mark.parametrize("stage", ["admit", "exact_spans", "_weigh"])
+def test_a_failure_outside_the_signals_fails_only_its_text(
+    tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    import mtdetect.detector as module
+
+    original, calls = getattr(module, stage), []
+
+    def second_fails(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError(f"{stage} exploded")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, stage, second_fails)
+    detector = Detector.load(tiny_model_path)
+    texts = ["[ad_1]\n" + text for text in (SPUN[0], SPUN[1], CLEAN[0])]  # spans are moved
+    results = detector.detect_many(texts)
+    assert [r.status for r in results] == ["scored", "error", "scored"], results[1].reason
+    assert "exploded" in results[1].reason and results[1].probability is None
+
+
 def test_non_string_is_an_error_result(tiny_detector: Detector) -> None:
     result = tiny_detector.detect(b"bytes are not text")  # type: ignore[arg-type]
     assert result.status == "error" and result.probability is None

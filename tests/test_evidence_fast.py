@@ -126,8 +126,10 @@ def test_assemble_still_zeroes_non_finite_values() -> None:
     extractor = FeatureExtractor(families=("surface",))
     extractor.count_telltales = False
     prepared = Prepared(Document("Some text."), None, ())
+    extractor.n_features_out_ = 4  # (the layout a fitted extractor checks each row against)
     bad = extractor._assemble(prepared, [([1.5, float("nan"), float("inf"), -float("inf")], [])])
     assert bad.features.tolist() == [1.5, 0.0, 0.0, 0.0]
+    extractor.n_features_out_ = 2
     good = extractor._assemble(prepared, [([1.5, -2.0], [])])
     assert good.features.tolist() == [1.5, -2.0] and good.features.dtype == np.float64
 

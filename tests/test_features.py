@@ -86,19 +86,22 @@ def test_a_failing_document_does_not_stop_its_batch(monkeypatch: pytest.MonkeyPa
         extractor.transform(TEXTS)
 
 
+@pytest.mark.parametrize("broken", ["a value that is not a number", "a value missing"])
 def test_a_document_whose_row_cannot_be_assembled_fails_alone(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, broken: str
 ) -> None:
-    # the failure comes after every family ran: a value that is not a number
+    # the failure comes after every family ran
     extractor = FeatureExtractor(families=("surface", "profile")).fit(TEXTS)
     surface = extractor._signals()[0]
     original = surface.extract
 
-    def bad_value(doc):  # type: ignore[no-untyped-def]
+    def bad_row(doc):  # type: ignore[no-untyped-def]
         row, evidence = original(doc)
-        return (["not a number", *row[1:]] if "museum" in doc.text else row), evidence
+        if "museum" in doc.text:
+            row = ["not a number", *row[1:]] if "number" in broken else row[1:]
+        return row, evidence
 
-    monkeypatch.setattr(surface, "extract", bad_value)
+    monkeypatch.setattr(surface, "extract", bad_row)
     outcomes = extractor.extract_prepared_many([extractor.prepare(text) for text in TEXTS])
     assert isinstance(outcomes[0], ValueError)
     np.testing.assert_array_equal(outcomes[1].features, extractor.extract_one(TEXTS[1]).features)

@@ -231,11 +231,15 @@ class Workers:
         from concurrent.futures import ProcessPoolExecutor
 
         self.size = (os.cpu_count() or 1) if jobs < 0 else jobs
-        # "spawn": a fresh interpreter per worker, never a copy of this process's
-        # threads and locks; each loads the model once, in the initializer
+        # "forkserver": each worker is a fork of one clean server process that
+        # imported the scoring code (scikit-learn's import is most of a worker's
+        # start) and never a copy of this process's threads and locks; each
+        # worker loads the model once, in the initializer
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["mtdetect._batch", "mtdetect.detector"])
         self.pool = ProcessPoolExecutor(
             max_workers=self.size,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=_start_worker,
             initargs=(spec,),
         )

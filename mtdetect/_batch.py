@@ -157,10 +157,8 @@ def _score(detector: Any, items: list[InputText], options: Options) -> list[Any]
     for content_type in ("text", "html"):
         where = [i for i, item in enumerate(items) if item.html == (content_type == "html")]
         if where:
-            texts = [items[i].text or "" for i in where]
-            for i, result in zip(
-                where, _detect(detector, texts, options, content_type), strict=True
-            ):
+            found = _detect(detector, [items[i].text or "" for i in where], options, content_type)
+            for i, result in zip(where, found, strict=True):
                 results[i] = result
     return results
 
@@ -272,14 +270,8 @@ class Workers:
 
 
 def _worker_context() -> Any:
-    """How worker processes start: never as a copy of this process's threads and locks.
-
-    "forkserver" where there is one (Linux, macOS): each worker is a fork of one
-    clean server process that has imported the scoring code once (importing
-    scikit-learn is about 1.2 s of a worker's 1.7 s start); elsewhere "spawn",
-    a fresh interpreter per worker. Either way each worker loads the model
-    once, in the pool's initializer.
-    """
+    """Workers fork from a clean server that imported the scoring code once (scikit-learn's
+    import was 1.2 s of a worker's 1.7 s start), else spawn: never a copy of this process."""
     import multiprocessing
 
     if "forkserver" not in multiprocessing.get_all_start_methods():

@@ -217,8 +217,7 @@ class Detector:
                 try:
                     evidence = _weigh(extraction.evidence, contributions[row], names, index)
                 except Exception as exc:
-                    failure = Refusal("error", f"weighing the evidence failed: {exc}")
-                    results[i] = replace(self._abstain(failure, cut), text=extracted[i])
+                    results[i] = self._failed(cut, extracted[i], "weighing the evidence", exc)
                     continue
                 results[i] = DetectionResult(
                     probability=probabilities[row],
@@ -265,8 +264,7 @@ class Detector:
             try:
                 results[i] = apply(result, scored_text, self.reference)
             except Exception as exc:
-                failure = Refusal("error", f"comparing with the reference failed: {exc}")
-                results[i] = replace(self._abstain(failure, cut), text=extracted[i])
+                results[i] = self._failed(cut, extracted[i], "comparing with the reference", exc)
 
     def _verdicts(self, raw: np.ndarray, threshold: float | None) -> tuple[np.ndarray, np.ndarray]:
         """Re-based probabilities, and which of them are flagged.
@@ -293,8 +291,7 @@ class Detector:
         outcomes = self._extractor.extract_prepared_many([prepared for _, prepared in waiting])
         for (i, prepared), outcome in zip(waiting, outcomes, strict=True):
             if isinstance(outcome, Exception):
-                failure = Refusal("error", f"feature extraction failed: {outcome}")
-                results[i] = replace(self._abstain(failure, cut), text=extracted[i])
+                results[i] = self._failed(cut, extracted[i], "feature extraction", outcome)
             elif prepared.offsets is None:
                 scored.append((i, outcome))
             else:  # a span that joined lines around removed boilerplate names all it covers
@@ -302,10 +299,13 @@ class Detector:
                 try:
                     evidence = exact_spans(outcome.evidence, text)
                 except Exception as exc:
-                    failure = Refusal("error", f"placing the evidence failed: {exc}")
-                    results[i] = replace(self._abstain(failure, cut), text=extracted[i])
+                    results[i] = self._failed(cut, extracted[i], "placing the evidence", exc)
                     continue
                 scored.append((i, replace(outcome, evidence=evidence)))
+
+    def _failed(self, cut: float, text: str | None, stage: str, exc: object) -> DetectionResult:
+        """The "error" result of one input that failed where the others went on."""
+        return replace(self._abstain(Refusal("error", f"{stage} failed: {exc}"), cut), text=text)
 
     def _abstain(self, refusal: Refusal, cut: float) -> DetectionResult:
         return DetectionResult(

@@ -42,6 +42,13 @@ def task(text: str, name: str = "t") -> _batch.Task:
     return _batch.Task(name, InputText(name, text))
 
 
+def submit(scheduler: Scheduler, detector: Gated, text: str, name: str = "t") -> Any:
+    """A request for ``text``, started now (on the running loop) and left to wait."""
+    return asyncio.ensure_future(
+        scheduler.score(detector, [task(text, name)], _batch.Options(), time.perf_counter())
+    )
+
+
 def run(scenario: Any, detector: Gated) -> Any:
     """Run ``scenario``; the gate opens at the end whatever happened, so no thread hangs."""
 
@@ -55,14 +62,13 @@ def run(scenario: Any, detector: Gated) -> Any:
 
 
 def test_a_cancelled_request_leaves_nothing_queued(tiny_detector: Any) -> None:
-    detector, options = Gated(tiny_detector), _batch.Options()
+    detector = Gated(tiny_detector)
     scheduler = Scheduler(max_concurrency=1, max_queue=4, time_budget_s=20, metrics=Metrics())
 
     async def scenario() -> None:
-        now = time.perf_counter
-        first = asyncio.ensure_future(scheduler.score(detector, [task(CLEAN[0])], options, now()))
+        first = submit(scheduler, detector, CLEAN[0])
         await asyncio.sleep(0.05)
-        second = asyncio.ensure_future(scheduler.score(detector, [task(CLEAN[1])], options, now()))
+        second = submit(scheduler, detector, CLEAN[1])
         await asyncio.sleep(0.05)
         assert len(scheduler.queue) == 1 and scheduler.waiting == 2
         second.cancel()
@@ -82,10 +88,9 @@ def test_a_budget_spent_before_queueing_queues_nothing(tiny_detector: Any) -> No
     scheduler = Scheduler(max_concurrency=1, max_queue=4, time_budget_s=2, metrics=Metrics())
 
     async def scenario() -> None:
-        now = time.perf_counter
-        first = asyncio.ensure_future(scheduler.score(detector, [task(CLEAN[0])], options, now()))
+        first = submit(scheduler, detector, CLEAN[0])
         await asyncio.sleep(0.05)
-        late = now() - 3  # e.g. a slow upload
+        late = time.perf_counter() - 3  # e.g. a slow upload
         with pytest.raises(ApiError) as caught:
             await scheduler.score(detector, [task(CLEAN[1])], options, late)
         assert caught.value.status == 504 and "time budget" in caught.value.message
@@ -102,15 +107,13 @@ def test_a_group_stops_at_a_batch_of_characters(
 ) -> None:
     # three texts of this length fill a batch: the six queued go in two calls of three
     monkeypatch.setattr("mtdetect.features.BATCH_CHARACTERS", int(len(CLEAN[0]) * 2.5))
-    detector, options = Gated(tiny_detector), _batch.Options()
+    detector = Gated(tiny_detector)
     scheduler = Scheduler(max_concurrency=1, max_queue=8, time_budget_s=20, metrics=Metrics())
 
     async def scenario() -> list[Any]:
-        now = time.perf_counter
-        first = asyncio.ensure_future(scheduler.score(detector, [task(CLEAN[0])], options, now()))
+        first = submit(scheduler, detector, CLEAN[0])
         await asyncio.sleep(0.05)
-        same = [[task(CLEAN[0], str(i))] for i in range(6)]
-        queued = [asyncio.ensure_future(scheduler.score(detector, t, options, now())) for t in same]
+        queued = [submit(scheduler, detector, CLEAN[0], str(i)) for i in range(6)]
         await asyncio.sleep(0.05)
         detector.gate.set()
         return [await first] + [await each for each in queued]

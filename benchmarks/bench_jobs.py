@@ -35,46 +35,16 @@ def articles(n: int) -> list[str]:
     return _articles.articles(n)
 
 
-def adopt_orphans() -> bool:
-    """Become the reaper of this process's orphaned descendants (Linux), so that their CPU
-    time counts: the command's workers are children of its fork server, which outlives
-    the command by a moment. Whether that worked."""
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        return False
-
-
-def reap_orphans(seconds: float = 5.0) -> None:
-    """Wait (a while at most) for every adopted descendant to end, and reap it."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            time.sleep(0.01)
-
-
 def timed_run(folder: Path, jobs: int, model: str | None) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (command and workers) and exit status of one scoring run.
-
-    The wall time ends when the command does; the CPU time also counts what its worker
-    processes used, where this process can adopt them (``adopt_orphans``).
-    """
+    """Wall seconds, CPU seconds (command and workers) and exit status of one scoring run."""
     command = [sys.executable, "-m", "mtdetect", "score", str(folder), "-f", "jsonl"]
     command += ["--jobs", str(jobs)] + (["--model", model] if model else [])
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
-    adopt_orphans()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with open(os.devnull, "w") as sink:
         status = subprocess.run(command, stdout=sink, cwd=ROOT, env=env, check=False).returncode
     wall = time.perf_counter() - start
-    reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, status

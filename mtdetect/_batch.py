@@ -224,13 +224,18 @@ class Workers:
     """
 
     def __init__(self, jobs: int, spec: ModelSpec) -> None:
+        import multiprocessing
         import os
         from concurrent.futures import ProcessPoolExecutor
 
         self.size = (os.cpu_count() or 1) if jobs < 0 else jobs
+        # "spawn": a fresh interpreter per worker, never a copy of this process's
+        # threads and locks; each loads the model once, in the initializer. (A fork
+        # server that imported the scoring code once started workers faster, but
+        # Ctrl-C during its import printed tracebacks, and it outlived the run.)
         self.pool = ProcessPoolExecutor(
             max_workers=self.size,
-            mp_context=_worker_context(),
+            mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
             initargs=(spec,),
         )
@@ -267,18 +272,6 @@ class Workers:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _worker_context() -> Any:
-    """Workers fork from a clean server that imported the scoring code once (scikit-learn's
-    import was 1.2 s of a worker's 1.7 s start), else spawn: never a copy of this process."""
-    import multiprocessing
-
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["mtdetect._batch", "mtdetect.detector"])
-    return context
 
 
 def _start_worker(spec: ModelSpec) -> None:

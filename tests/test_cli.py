@@ -639,21 +639,6 @@ def test_workers_load_the_model_themselves_and_keep_the_order(
     assert shipped == []
 
 
-def test_workers_start_from_a_server_that_imported_the_scoring_code() -> None:
-    import multiprocessing
-
-    from mtdetect import _batch
-
-    context = _batch._worker_context()
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        assert context.get_start_method() == "forkserver"
-        from multiprocessing import forkserver
-
-        assert "mtdetect.detector" in forkserver._forkserver._preload_modules
-    else:
-        assert context.get_start_method() == "spawn"
-
-
 def test_jsonl_through_worker_processes_in_a_real_run(
     tiny_model_path: Path, tmp_path: Path
 ) -> None:

@@ -42,6 +42,10 @@ def task(text: str, name: str = "t") -> _batch.Task:
     return _batch.Task(name, InputText(name, text))
 
 
+def page_task(markup: str, name: str) -> _batch.Task:
+    return _batch.Task(name, InputText(name, markup, (), None, True))
+
+
 def submit(scheduler: Scheduler, detector: Gated, text: str, name: str = "t") -> Any:
     """A request for ``text``, started now (on the running loop) and left to wait."""
     return asyncio.ensure_future(
@@ -122,3 +126,33 @@ def test_a_group_stops_at_a_batch_of_characters(
     assert detector.calls == [1, 3, 3]
     assert [records[0]["path"] for records in answers] == ["t", *map(str, range(6))]
     assert len({records[0]["probability"] for records in answers}) == 1
+
+
+def test_a_page_counts_as_a_tenth_of_its_markup(
+    tiny_detector: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each page's markup is five texts long, but its article is one text: five pages a batch
+    monkeypatch.setattr("mtdetect.features.BATCH_CHARACTERS", int(len(CLEAN[0]) * 2.5))
+    filler = "<nav>" + "Home | World | Sport | " * (len(CLEAN[0]) * 5 // 23) + "</nav>"
+    page = f"<html><body>{filler}<article><p>{CLEAN[0]}</p></article></body></html>"
+    detector = Gated(tiny_detector)
+    scheduler = Scheduler(max_concurrency=1, max_queue=8, time_budget_s=20, metrics=Metrics())
+
+    async def scenario() -> list[Any]:
+        first = submit(scheduler, detector, CLEAN[0])
+        await asyncio.sleep(0.05)
+        pages = [[page_task(page, str(i))] for i in range(6)]
+        now = time.perf_counter()
+        queued = [
+            asyncio.ensure_future(scheduler.score(detector, t, _batch.Options(), now))
+            for t in pages
+        ]
+        await asyncio.sleep(0.05)
+        detector.gate.set()
+        return [await first] + [await each for each in queued]
+
+    answers = run(scenario(), detector)
+    assert detector.calls == [1, 5, 1]
+    alone = _batch.score_tasks(tiny_detector, [page_task(page, "0")], _batch.Options())[0]
+    for i, records in enumerate(answers[1:]):
+        assert records == [{**alone, "path": str(i)}]

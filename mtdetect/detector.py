@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,16 +19,10 @@ from mtdetect._admission import MAX_CHARS as MAX_CHARS
 from mtdetect._admission import MIN_WORDS_TO_SCORE as MIN_WORDS_TO_SCORE
 from mtdetect._admission import Refusal, admit, page_text
 from mtdetect._scoring import MIN_BASE_RATE as MIN_BASE_RATE  # the bound base_rate obeys
-from mtdetect._scoring import (
-    _direct_scorer,
-    _linear_basis,
-    _prior_shift,
-    _shifted,
-    _weigh,
-)
+from mtdetect._scoring import _direct_scorer, _linear_basis, _prior_shift, _shifted, _weigh
 from mtdetect.bundle import Bundle, load_bundle
 from mtdetect.evidence import exact_spans
-from mtdetect.features import Extraction, FeatureExtractor, Prepared, batch_is_full
+from mtdetect.features import Extraction, FeatureExtractor, Prepared, in_batches
 from mtdetect.result import DetectionResult
 
 CONTENT_TYPES = ("text", "html")
@@ -190,22 +184,9 @@ class Detector:
         results: list[DetectionResult | None] = [None] * len(texts)
         scored: list[tuple[int, Extraction]] = []
         extracted: list[str | None] = [None] * len(texts)  # a page's article text
-        waiting: list[tuple[int, Prepared]] = []
-        characters = 0
-        for i, text in enumerate(texts):
-            try:
-                admitted = self._admit(i, text, extracted, content_type, max_chars)
-            except Exception as exc:  # one input's failure is its own
-                admitted = Refusal("error", f"reading the input failed: {exc}")
-            if isinstance(admitted, Refusal):
-                results[i] = replace(self._abstain(admitted, cut), text=extracted[i])
-                continue
-            waiting.append((i, admitted))
-            characters += len(admitted.doc.text)
-            if batch_is_full(len(waiting), characters):
-                self._extract(waiting, texts, extracted, cut, results, scored)
-                waiting, characters = [], 0
-        self._extract(waiting, texts, extracted, cut, results, scored)
+        admitted = self._admitted(texts, extracted, results, cut, content_type, max_chars)
+        for batch in in_batches(admitted, lambda pair: len(pair[1].doc.text)):
+            self._extract(batch, texts, extracted, cut, results, scored)
         if scored:
             features = np.vstack([extraction.features for _, extraction in scored])
             raw, contributions = self._probabilities(features)
@@ -233,6 +214,26 @@ class Detector:
         if self.reference is not None:
             self._compare_with_reference(results, texts, extracted, cut)
         return [result for result in results if result is not None]
+
+    def _admitted(
+        self,
+        texts: Sequence[str],
+        extracted: list[str | None],
+        results: list[DetectionResult | None],
+        cut: float,
+        content_type: str,
+        max_chars: int | None,
+    ) -> Iterator[tuple[int, Prepared]]:
+        """Each input ready for the signals, as it comes; the others' results are filled in."""
+        for i, text in enumerate(texts):
+            try:
+                admitted = self._admit(i, text, extracted, content_type, max_chars)
+            except Exception as exc:  # one input's failure is its own
+                admitted = Refusal("error", f"reading the input failed: {exc}")
+            if isinstance(admitted, Refusal):
+                results[i] = replace(self._abstain(admitted, cut), text=extracted[i])
+            else:
+                yield i, admitted
 
     def _admit(
         self,

@@ -7,9 +7,10 @@ is the first step of the shipped pipeline.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -19,6 +20,8 @@ from mtdetect.evidence import Evidence
 from mtdetect.signals.base import Signal
 from mtdetect.telltales import SUMMARY_FEATURES, summarise
 from mtdetect.text import Document
+
+T = TypeVar("T")
 
 # family name -> (module, class); imported lazily so a family costs nothing
 # until it is asked for.
@@ -54,6 +57,20 @@ BATCH_CHARACTERS = 400_000
 def batch_is_full(documents: int, characters: int) -> bool:
     """Whether a batch of this many documents and characters should run now."""
     return documents >= BATCH_DOCUMENTS or characters >= BATCH_CHARACTERS
+
+
+def in_batches(items: Iterable[T], characters: Callable[[T], int]) -> Iterator[list[T]]:
+    """``items`` in consecutive batches, each ended as soon as ``batch_is_full``."""
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        batch.append(item)
+        total += characters(item)
+        if batch_is_full(len(batch), total):
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
 
 
 def model_parameter(family: str) -> str:
@@ -201,15 +218,8 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     def extract(self, texts: Iterable[str]) -> list[Extraction]:
         """Features and evidence for each text; the first failure raises."""
         out: list[Extraction] = []
-        batch: list[Prepared] = []
-        characters = 0
-        for text in texts:
-            batch.append(self.prepare(text))
-            characters += len(batch[-1].doc.text)
-            if batch_is_full(len(batch), characters):
-                out.extend(_raising(self.extract_prepared_many(batch)))
-                batch, characters = [], 0
-        out.extend(_raising(self.extract_prepared_many(batch)))
+        for batch in in_batches(map(self.prepare, texts), lambda item: len(item.doc.text)):
+            out.extend(_raising(self.extract_prepared_many(batch)))
         return out
 
     def extract_one(self, text: str) -> Extraction:
@@ -236,7 +246,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     def extract_prepared_many(self, prepared: Sequence[Prepared]) -> list[Extraction | Exception]:
         """Run every signal on each prepared input, one family at a time across them.
 
-        Pass a batch that ``batch_is_full`` has just judged full, or less: the
+        Pass a batch from ``in_batches``, or a smaller one: the
         documents' analyses are all kept until the last family has run. A
         document on which a signal raises gets the exception in its place, and
         the others go on.
